@@ -1,0 +1,30 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-long bench clean
+
+run: $(STAMP)
+	$(VENV)/bin/reviewer seeds --annotations annotations/default
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+test-long: $(STAMP)
+	$(PY) -m pytest -m "long or not long"
+
+bench: $(STAMP)
+	$(PY) bench/load.py
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

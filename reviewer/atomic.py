@@ -1,0 +1,62 @@
+"""Atomic file replacement: a reader sees the old file or the new one, never a mix or nothing."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+TEMP_PREFIX = ".reviewer-tmp-"
+
+
+def atomic_write(path: Path | str, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync, ``os.replace``,
+    then fsync the folder. On any failure the previous file is intact and the error propagates."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp, 0o644)
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def clean_temporaries(folder: Path | str) -> list[Path]:
+    """Remove temporary files a killed writer left behind; returns what was removed."""
+    removed = []
+    try:
+        for entry in Path(folder).glob(TEMP_PREFIX + "*"):
+            try:
+                entry.unlink()
+                removed.append(entry)
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return removed

@@ -1,0 +1,175 @@
+"""Clause segmentation: the unit an analyst moves through.
+
+A document is cut into paragraphs (blank lines, list items, headings, and line breaks that are
+not mere hard wrapping), and each paragraph into sentences. Clauses are in order, never overlap,
+are trimmed of surrounding whitespace, and together cover every non-whitespace character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_CLAUSE = 2000  # longer runs (a 1 MB single line) are cut at whitespace to stay navigable
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int
+    end: int  # exclusive
+    paragraph: int
+    kind: str = "sentence"  # "sentence", "item" or "heading"
+
+
+LIST_MARKER = re.compile(
+    r"[ \t]*(?:[-*\u2022\u2023\u25e6\u25aa\u2013\u2014+]|\d{1,3}[.)]|[A-Za-z][.)]|"
+    r"(?:[ivxlcdm]{1,6}|[IVXLCDM]{1,6})[.)]|\(\w{1,4}\))[ \t]+\S"
+)
+MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
+SENTENCE_END = re.compile(r"(?:[.!?]+|\u2026)[\"'\u201d\u2019)\]]*\s+")
+OPENERS = "\"'\u201c\u2018([*\u2022-"
+
+ABBREVIATIONS = frozenset(
+    """e.g i.e eg ie inc ltd co corp llc plc mr mrs ms dr prof sr jr st vs v no nos fig figs approx
+    dept est cf al jan feb apr jun jul aug sep sept oct nov dec art sec para pp p vol ed rev gov
+    u.s u.k e.u u.s.a ph.d a.m p.m ca op""".split()
+)
+INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, end excluding the newline."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _is_heading_line(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    if MD_HEADING.match(line):
+        return True
+    if s[-1] in ".!?;,\"'\u201d\u2019)" or len(s) > 90:
+        return False
+    return len(s.split()) <= 12
+
+
+def _continues(prev: str, nxt: str, width: int) -> bool:
+    """Is the break between two non-blank lines just hard wrapping inside one paragraph?"""
+    if LIST_MARKER.match(nxt) or MD_HEADING.match(nxt) or MD_HEADING.match(prev):
+        return False
+    p = prev.rstrip()
+    first = nxt.lstrip()[:1]
+    short_heading = _is_heading_line(prev) and len(p) < 0.6 * width
+    if first.islower():
+        return not short_heading
+    if p[-1] in ".!?:;" or short_heading:
+        return False
+    return len(p) >= max(40, 0.6 * width)
+
+
+def paragraphs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each paragraph, kind "item", "heading" or "text"."""
+    result: list[tuple[int, int, str]] = []
+    block: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        width = max(e - s for s, e in block)
+        cur_start, cur_end = block[0]
+        for s, e in block[1:]:
+            if _continues(text[cur_start:cur_end].split("\n")[-1], text[s:e], width):
+                cur_end = e
+            else:
+                result.append((cur_start, cur_end, _kind(text[cur_start:cur_end])))
+                cur_start, cur_end = s, e
+        result.append((cur_start, cur_end, _kind(text[cur_start:cur_end])))
+        block.clear()
+
+    for s, e in _lines(text):
+        if text[s:e].strip():
+            block.append((s, e))
+        else:
+            flush()
+    flush()
+    return result
+
+
+def _kind(par: str) -> str:
+    marker = LIST_MARKER.match(par)
+    if "\n" not in par and _is_heading_line(par):
+        if not marker:
+            return "heading"
+        words = [w for w in par[marker.end() - 1 :].split() if w[:1].isalpha()]
+        titled = sum(w[0].isupper() for w in words) >= max(1, len(words) / 2)
+        bullet = par.lstrip()[0] in "-*\u2022\u2023\u25e6\u25aa\u2013\u2014+"
+        return "heading" if titled and not bullet else "item"
+    return "item" if marker else "text"
+
+
+def _is_boundary(par: str, m: re.Match[str]) -> bool:
+    nxt = par[m.end() : m.end() + 1]
+    if not nxt:
+        return False
+    if not (nxt.isupper() or nxt.isdigit() or nxt in OPENERS):
+        return False
+    punct = m.group(0).rstrip()
+    if punct.startswith(".") and not punct.startswith(".."):
+        ws = par.rfind(" ", 0, m.start()) + 1
+        nl = par.rfind("\n", 0, m.start()) + 1
+        token = par[max(ws, nl) : m.start()].lstrip("(\"'\u201c\u2018[")
+        low = token.lower()
+        if low in ABBREVIATIONS or INITIALISM.match(token):
+            return low == "no" and not nxt.isdigit()  # "No. 5" holds together; "No. We" ends
+        if len(token) == 1 and token.isalpha() and token.isupper():
+            return False  # an initial: "J. Smith"
+    return True
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    par = text[start:end]
+    cuts = [0]
+    marker = LIST_MARKER.match(par)
+    skip = marker.end() - 1 if marker else 0  # "1. Information" is one clause, not "1." + rest
+    for m in SENTENCE_END.finditer(par):
+        if m.end() > skip and _is_boundary(par, m):
+            cuts.append(m.end())
+    cuts.append(len(par))
+    spans = []
+    for a, b in zip(cuts, cuts[1:]):
+        spans.extend(_limit(par, a, b))
+    out = []
+    for a, b in spans:
+        piece = par[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if b - a - lead - trail > 0:
+            out.append((start + a + lead, start + b - trail))
+    return out
+
+
+def _limit(par: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Cut a run longer than MAX_CLAUSE at whitespace (or hard, if there is none)."""
+    out = []
+    while b - a > MAX_CLAUSE:
+        cut = par.rfind(" ", a + MAX_CLAUSE // 2, a + MAX_CLAUSE)
+        cut = cut + 1 if cut > a else a + MAX_CLAUSE
+        out.append((a, cut))
+        a = cut
+    out.append((a, b))
+    return out
+
+
+def segment(text: str) -> list[Clause]:
+    """Cut ``text`` into clauses (see the module docstring for the guarantees)."""
+    clauses: list[Clause] = []
+    for index, (start, end, kind) in enumerate(paragraphs(text)):
+        clause_kind = {"text": "sentence"}.get(kind, kind)
+        for s, e in _sentences(text, start, end):
+            clauses.append(Clause(s, e, index, clause_kind))
+    return clauses

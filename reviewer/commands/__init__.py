@@ -1,0 +1,10 @@
+"""Headless subcommands. Each module has ``add_arguments(parser)`` and ``run(args) -> int``.
+
+Exit codes are shared: 0 all well, 1 a soft failure the command defines (orphans, no hits),
+2 bad input (unreadable, binary or malformed), with one line per error on stderr.
+"""
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (module, one-line help)
+    "check": ("reviewer.commands.check", "load documents and a set, re-anchor, and report"),
+}

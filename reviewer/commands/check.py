@@ -1,0 +1,85 @@
+"""``reviewer check PATHS... [--annotations SET] [--json]``: is everything loadable and anchored?"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+
+from reviewer.annotated import load_annotated
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs
+from reviewer.errors import ReviewerError
+from reviewer.safetext import one_line
+from reviewer.store import AnnotationStore
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATHS", help="policy files or folders")
+    parser.add_argument("--annotations", metavar="SET", help="annotation set folder to check against the documents")
+    parser.add_argument("--json", action="store_true", help="print a JSON report")
+
+
+def run(args: argparse.Namespace) -> int:
+    documents, status = load_inputs(args.paths)
+    store = None
+    if args.annotations:
+        try:
+            store = AnnotationStore.open(args.annotations, create=False)
+        except ReviewerError as exc:
+            error(exc)
+            return EXIT_BAD
+        for w in store.warnings:
+            print(f"reviewer: warning: {one_line(w)}", file=sys.stderr)
+    reports = []
+    orphans = False
+    for doc in documents:
+        entry = {"document": doc.id, "path": str(doc.path), "clauses": len(doc.clauses), "annotations": 0,
+                 "exact": 0, "moved": 0, "fuzzy": 0, "orphaned": 0, "unknown_categories": 0,
+                 "warnings": list(doc.warnings), "resolved": []}
+        if store is not None:
+            ad = load_annotated(store, doc)
+            if ad.error is not None:
+                error(ad.error)
+                entry["warnings"].append(str(ad.error))
+                status = EXIT_BAD
+            counts: Counter[str] = ad.counts()
+            entry["annotations"] = len(ad.resolutions)
+            for key in ("exact", "moved", "fuzzy", "orphaned"):
+                entry[key] = counts.get(key, 0)
+            entry["unknown_categories"] = sum(1 for r in ad.resolutions if store.taxonomy.unknown(r.annotation.categories))
+            entry["warnings"] = ad.warnings
+            entry["resolved"] = [{"id": r.annotation.id, "status": r.status, "start": r.start, "end": r.end,
+                                  "score": r.score} for r in ad.resolutions]
+            orphans = orphans or entry["orphaned"] > 0
+        reports.append(entry)
+    if args.json:
+        print(json.dumps({"documents": reports}, ensure_ascii=False))
+    else:
+        _print_table(reports, store is not None)
+    if status == EXIT_BAD:
+        return EXIT_BAD
+    return EXIT_SOFT if orphans else EXIT_OK
+
+
+def _print_table(reports: list[dict], with_set: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    table = Table(box=None, pad_edge=False)
+    cols = ["document", "clauses"] + (["annotations", "exact", "moved", "fuzzy", "orphaned", "unknown"] if with_set else [])
+    for c in cols:
+        table.add_column(c, justify="left" if c == "document" else "right")
+    for r in reports:
+        row = [Text(one_line(r["document"])), str(r["clauses"])]
+        if with_set:
+            row += [str(r["annotations"]), str(r["exact"]), str(r["moved"]), str(r["fuzzy"]),
+                    Text(str(r["orphaned"]), style="bold red" if r["orphaned"] else ""),
+                    str(r["unknown_categories"])]
+        table.add_row(*row)
+    console.print(table)
+    for r in reports:
+        for w in r["warnings"]:
+            console.print(Text(one_line(w), style="yellow"))

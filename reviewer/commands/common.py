@@ -1,0 +1,36 @@
+"""Helpers the subcommands share: loading inputs and reporting errors as one line each."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from reviewer.documents import Document, load_documents
+from reviewer.errors import ReviewerError
+from reviewer.safetext import one_line
+
+EXIT_OK, EXIT_SOFT, EXIT_BAD = 0, 1, 2
+
+
+def error(message: str | ReviewerError) -> None:
+    """One line on stderr, with terminal controls made inert."""
+    print(f"reviewer: {one_line(str(message))}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"reviewer: warning: {one_line(message)}", file=sys.stderr)
+
+
+def load_inputs(paths: list[str]) -> tuple[list[Document], int]:
+    """Load documents, printing an error line for each that cannot be read.
+    Returns the documents and EXIT_BAD if any failed (else EXIT_OK)."""
+    documents, errors = load_documents([Path(p) for p in paths])
+    for exc in errors:
+        error(exc)
+    for doc in documents:
+        for w in doc.warnings:
+            warn(w)
+    if not documents and not errors:
+        error("no documents found in " + ", ".join(paths))
+        return documents, EXIT_BAD
+    return documents, EXIT_BAD if errors else EXIT_OK

@@ -1,0 +1,179 @@
+"""Documents: reading policy files safely and giving them stable, normalised text.
+
+Offsets everywhere in reviewer are Python code points into ``Document.text``: the file decoded
+(UTF-8, BOM stripped; UTF-16 with a BOM; cp1252 as a fallback) with CRLF and lone CR turned into
+LF. That is the W3C TextPositionSelector convention, and ``sha256`` is of that text as UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+from reviewer.clauses import Clause, segment
+from reviewer.errors import DocumentError
+
+SUFFIXES = (".txt", ".md")
+
+# Bytes cp1252 leaves undefined decode as their latin-1 code points instead of failing.
+_CP1252_HOLES = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+
+
+def _latin1_holes(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start : error.end]
+    return "".join(chr(b) for b in bad), error.end
+
+
+codecs.register_error("reviewer-latin1", _latin1_holes)
+
+
+@dataclass(eq=False)
+class Document:
+    """One policy: its id (the file stem), where it came from, and its normalised text."""
+
+    id: str
+    path: Path
+    text: str
+    warnings: list[str] = field(default_factory=list)
+
+    @cached_property
+    def sha256(self) -> str:
+        return text_sha256(self.text)
+
+    @cached_property
+    def clauses(self) -> tuple[Clause, ...]:
+        return tuple(segment(self.text))
+
+    @cached_property
+    def _clause_starts(self) -> list[int]:
+        return [c.start for c in self.clauses]
+
+    @property
+    def title(self) -> str:
+        """The first non-empty line, for lists and pane titles."""
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()
+        return self.id
+
+    def clause_index_at(self, offset: int) -> int:
+        """Index of the clause containing ``offset``, or the nearest clause before it (0 if none)."""
+        if not self.clauses:
+            return -1
+        return max(0, bisect_right(self._clause_starts, offset) - 1)
+
+    def clauses_overlapping(self, start: int, end: int) -> range:
+        """Indexes of the clauses that overlap ``[start, end)``."""
+        starts = self._clause_starts
+        lo = max(0, bisect_right(starts, start) - 1)
+        if lo < len(self.clauses) and self.clauses[lo].end <= start:
+            lo += 1
+        hi = bisect_right(starts, max(start, end - 1))
+        return range(lo, max(lo, hi))
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes, or mostly control bytes, mean this is not a text document."""
+    if not data:
+        return False
+    if b"\x00" in data:
+        return True
+    sample = data[:8192]
+    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    return controls / len(sample) > 0.30
+
+
+def decode(data: bytes, path: Path | str) -> tuple[str, list[str]]:
+    """Decode bytes to text with the fallbacks a user expects, returning (text, warnings)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            raise DocumentError(path, f"starts with a UTF-16 byte order mark but is not valid UTF-16 (byte {exc.start})") from None
+    if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
+        try:
+            return data.decode("utf-32"), []
+        except UnicodeDecodeError as exc:
+            raise DocumentError(path, f"not valid UTF-32 (byte {exc.start})") from None
+    if looks_binary(data):
+        raise DocumentError(path, "binary file (NUL or control bytes), not a text document")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+        text = data.decode("cp1252", errors="reviewer-latin1")
+        return text, [f"{path}: not valid UTF-8 (first bad byte at offset {offset}); decoded as cp1252"]
+
+
+def load_document(path: Path | str) -> Document:
+    """Read one policy file. Raises DocumentError with a one-line reason when it cannot."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(path, "is a folder, not a file") from None
+    except PermissionError:
+        raise DocumentError(path, "permission denied") from None
+    except OSError as exc:
+        raise DocumentError(path, f"cannot read ({exc.strerror or exc})") from None
+    text, warnings = decode(data, path)
+    return Document(id=path.stem, path=path, text=normalise_newlines(text), warnings=warnings)
+
+
+def document_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[DocumentError]]:
+    """Expand files and folders into document paths (folders: sorted .txt/.md, no hidden files)."""
+    found: list[Path] = []
+    errors: list[DocumentError] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                entries = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES
+                                 and not p.name.startswith(".") and p.is_file())
+            except OSError as exc:
+                errors.append(DocumentError(path, f"cannot list folder ({exc.strerror or exc})"))
+                continue
+            found.extend(entries)
+        elif path.exists():
+            found.append(path)
+        else:
+            errors.append(DocumentError(path, "no such file or folder"))
+    return found, errors
+
+
+def load_documents(paths: Iterable[Path | str]) -> tuple[list[Document], list[DocumentError]]:
+    """Load every document named by ``paths``; unreadable ones come back as errors, not exceptions.
+
+    Two files with the same stem would share an id: the second is refused with a clear error.
+    """
+    files, errors = document_paths(paths)
+    documents: list[Document] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        try:
+            doc = load_document(path)
+        except DocumentError as exc:
+            errors.append(exc)
+            continue
+        if doc.id in seen:
+            if seen[doc.id].resolve() != path.resolve():
+                errors.append(DocumentError(path, f"has the same document id {doc.id!r} as {seen[doc.id]}"))
+            continue
+        seen[doc.id] = path
+        documents.append(doc)
+    return documents, errors

@@ -1,0 +1,398 @@
+"""The annotation store: one TOML file per document in a set folder, read leniently, written atomically.
+
+The file format is a contract other tools rely on (see docs/file-format.md). Loading never
+rewrites a file; a malformed file is reported (naming file, line and column) and left untouched.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import re
+import tomllib
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import tomli_w
+
+from reviewer.atomic import TEMP_PREFIX, atomic_write, clean_temporaries
+from reviewer.errors import StoreError
+from reviewer.taxonomy import Taxonomy, taxonomy_for_set
+
+SCHEMA = 1
+CONTEXT = 32
+SET_FILE = "set.toml"
+TAXONOMY_FILE = "taxonomy.toml"
+RESERVED_IDS = {"set", "taxonomy"}
+KNOWN_FIELDS = ("id", "start", "end", "quote", "prefix", "suffix", "categories", "note",
+                "created", "updated", "attributes")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One highlighted span with its categories. Offsets are code points, end exclusive."""
+
+    id: str
+    start: int
+    end: int
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+    categories: tuple[str, ...] = ()
+    note: str = ""
+    created: datetime | None = None
+    updated: datetime | None = None
+    attributes: dict[str, Any] = field(default_factory=dict, compare=True)
+    extra: dict[str, Any] = field(default_factory=dict, compare=True)  # unknown keys, kept verbatim
+
+    @classmethod
+    def create(cls, text: str, start: int, end: int, categories: Iterable[str] = (), note: str = "",
+               *, id: str | None = None, now: datetime | None = None) -> "Annotation":
+        now = now or utcnow()
+        quote, prefix, suffix = context(text, start, end)
+        return cls(id or new_id(), start, end, quote, prefix, suffix, tuple(categories), note, now, now)
+
+    def moved_to(self, text: str, start: int, end: int) -> "Annotation":
+        """The same annotation anchored at a new place in ``text`` (quote and context refreshed)."""
+        quote, prefix, suffix = context(text, start, end)
+        return replace(self, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
+
+    def edited(self, **changes: Any) -> "Annotation":
+        """A copy with ``changes`` applied and ``updated`` set to now."""
+        return replace(self, updated=utcnow(), **changes)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end or (self.start == self.end == start)
+
+
+def context(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """(quote, prefix, suffix) for a span: the W3C TextQuoteSelector triple, 32 characters each side."""
+    return text[start:end], text[max(0, start - CONTEXT):start], text[end:end + CONTEXT]
+
+
+@dataclass
+class AnnotationFile:
+    """The contents of ``<document-id>.toml``."""
+
+    document: str
+    source: str = ""
+    sha256: str = ""
+    annotations: list[Annotation] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What a file on disk looked like when we read it, to notice another program's change."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+
+    @classmethod
+    def of(cls, path: Path) -> "FileStamp | None":
+        try:
+            data = path.read_bytes()
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        return cls(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
+@dataclass
+class SetMeta:
+    name: str
+    annotator: str
+    created: datetime | None
+    schema: int = SCHEMA
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+def _toml(text: str, path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StoreError(path, f"malformed TOML: {exc}") from None
+    except RecursionError:
+        raise StoreError(path, "malformed TOML: nested too deeply") from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise StoreError(path, "permission denied") from None
+    except OSError as exc:
+        raise StoreError(path, f"cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise StoreError(path, "binary file, not TOML")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StoreError(path, f"not valid UTF-8 (first bad byte at offset {exc.start})") from None
+
+
+def _datetime(value: Any, path: Path, where: str, name: str) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise StoreError(path, f"{where}: {name} is not a date-time ({value!r})") from None
+        return _datetime(parsed, path, where, name)
+    raise StoreError(path, f"{where}: {name} must be a TOML date-time")
+
+
+def parse_annotation(raw: Any, path: Path, where: str) -> Annotation:
+    """Validate one ``[[annotation]]`` table. A violation raises StoreError naming the field."""
+    if not isinstance(raw, dict):
+        raise StoreError(path, f"{where} is not a table")
+    ident = raw.get("id")
+    if not isinstance(ident, str) or not ident.strip():
+        raise StoreError(path, f"{where}: id must be a non-empty string")
+    where = f"{where} (id {ident!r})"
+    start, end = raw.get("start"), raw.get("end")
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise StoreError(path, f"{where}: {name} must be an integer")
+        if value < 0:
+            raise StoreError(path, f"{where}: {name} is negative ({value})")
+    if end < start:
+        raise StoreError(path, f"{where}: end ({end}) is before start ({start})")
+    strings = {}
+    for name in ("quote", "prefix", "suffix", "note"):
+        value = raw.get(name, "")
+        if not isinstance(value, str):
+            raise StoreError(path, f"{where}: {name} must be a string")
+        strings[name] = value
+    if "quote" not in raw:
+        raise StoreError(path, f"{where}: quote is missing")
+    cats = raw.get("categories", [])
+    if isinstance(cats, str):
+        cats = [cats]
+    if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+        raise StoreError(path, f"{where}: categories must be an array of strings")
+    attributes = raw.get("attributes", {})
+    if not isinstance(attributes, dict):
+        raise StoreError(path, f"{where}: attributes must be a table")
+    extra = {k: v for k, v in raw.items() if k not in KNOWN_FIELDS}
+    return Annotation(
+        id=ident, start=start, end=end, quote=strings["quote"], prefix=strings["prefix"],
+        suffix=strings["suffix"], categories=tuple(dict.fromkeys(cats)), note=strings["note"],
+        created=_datetime(raw.get("created"), path, where, "created"),
+        updated=_datetime(raw.get("updated"), path, where, "updated"),
+        attributes=attributes, extra=extra,
+    )
+
+
+def parse_annotation_file(text: str, path: Path) -> AnnotationFile:
+    data = _toml(text, path)
+    schema = data.get("schema", SCHEMA)
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        raise StoreError(path, "schema must be an integer")
+    if schema > SCHEMA:
+        raise StoreError(path, f"schema {schema} is newer than this reviewer understands ({SCHEMA})")
+    warnings: list[str] = []
+    document = data.get("document", path.stem)
+    if not isinstance(document, str) or not document:
+        raise StoreError(path, "document must be a non-empty string")
+    for name in ("source", "sha256"):
+        if name in data and not isinstance(data[name], str):
+            raise StoreError(path, f"{name} must be a string")
+    raw = data.get("annotation", [])
+    if not isinstance(raw, list):
+        raise StoreError(path, "annotation must be an array of tables ([[annotation]])")
+    annotations: list[Annotation] = []
+    seen: dict[str, int] = {}
+    for n, item in enumerate(raw, 1):
+        ann = parse_annotation(item, path, f"annotation #{n}")
+        if ann.id in seen:
+            seen[ann.id] += 1
+            new = f"{ann.id}~{seen[ann.id]}"
+            warnings.append(f"{path}: duplicate annotation id {ann.id!r}; the copy at #{n} is kept as {new!r}")
+            ann = replace(ann, id=new)
+        seen.setdefault(ann.id, 1)
+        annotations.append(ann)
+    extra = {k: v for k, v in data.items() if k not in ("schema", "document", "source", "sha256", "annotation")}
+    return AnnotationFile(document, data.get("source", ""), data.get("sha256", ""), annotations, extra, warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+_UTC_LINE = re.compile(r"^([A-Za-z0-9_-]+ = \d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d(?:\.\d+)?)\+00:00$", re.M)
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def annotation_table(ann: Annotation) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "id": ann.id, "start": ann.start, "end": ann.end, "quote": ann.quote,
+        "prefix": ann.prefix, "suffix": ann.suffix, "categories": list(ann.categories), "note": ann.note,
+    }
+    if ann.created is not None:
+        table["created"] = _utc(ann.created)
+    if ann.updated is not None:
+        table["updated"] = _utc(ann.updated)
+    for key, value in ann.extra.items():
+        table.setdefault(key, value)
+    if ann.attributes:
+        table["attributes"] = dict(ann.attributes)
+    return table
+
+
+def dumps_toml(data: dict[str, Any]) -> str:
+    """tomli_w, with UTC date-times written the way people write them (``...Z``)."""
+    return _UTC_LINE.sub(r"\1T\2Z", tomli_w.dumps(data))
+
+
+def dump_annotation_file(af: AnnotationFile) -> str:
+    """Serialise; annotations sorted by start, then id, so changes diff and merge cleanly."""
+    data: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
+    data.update({k: v for k, v in af.extra.items() if k not in data})
+    data["annotation"] = [annotation_table(a) for a in sorted(af.annotations, key=lambda a: (a.start, a.id))]
+    return dumps_toml(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# The set folder
+
+
+class AnnotationStore:
+    """An annotation set on disk: ``set.toml``, optional ``taxonomy.toml``, ``<document-id>.toml``."""
+
+    def __init__(self, root: Path, meta: SetMeta, taxonomy: Taxonomy, warnings: list[str] | None = None) -> None:
+        self.root = root
+        self.meta = meta
+        self.taxonomy = taxonomy
+        self.warnings = warnings or []
+        self.stamps: dict[str, FileStamp | None] = {}
+
+    # -- opening -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: Path | str, *, create: bool = True, annotator: str | None = None) -> "AnnotationStore":
+        """Open a set folder; when ``create``, make the folder and its set.toml if missing.
+
+        Raises StoreError (or TaxonomyError) when the set cannot be used at all.
+        """
+        root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise StoreError(root, "is a file, not an annotation set folder")
+        if not root.exists():
+            if not create:
+                raise StoreError(root, "no such annotation set")
+            try:
+                root.mkdir(parents=True)
+            except OSError as exc:
+                raise StoreError(root, f"cannot create the set folder ({exc.strerror or exc})") from None
+        warnings = [f"{root / p.name}: removed a temporary file left by an interrupted write"
+                    for p in clean_temporaries(root)]
+        meta_path = root / SET_FILE
+        if meta_path.exists():
+            meta = cls._read_meta(meta_path)
+        else:
+            meta = SetMeta(name=root.name, annotator=annotator or _default_annotator(), created=utcnow())
+            if create:
+                try:
+                    atomic_write(meta_path, dumps_toml(_meta_table(meta)))
+                except OSError as exc:
+                    warnings.append(f"{meta_path}: cannot write ({exc.strerror or exc})")
+        taxonomy = taxonomy_for_set(root)
+        warnings.extend(taxonomy.warnings)
+        return cls(root, meta, taxonomy, warnings)
+
+    @staticmethod
+    def _read_meta(path: Path) -> SetMeta:
+        data = _toml(_read_text(path), path)
+        schema = data.get("schema", SCHEMA)
+        if not isinstance(schema, int) or schema > SCHEMA:
+            raise StoreError(path, f"unsupported schema {schema!r}")
+        name, annotator = data.get("name", path.parent.name), data.get("annotator", "")
+        if not isinstance(name, str) or not isinstance(annotator, str):
+            raise StoreError(path, "name and annotator must be strings")
+        created = _datetime(data.get("created"), path, "set", "created")
+        extra = {k: v for k, v in data.items() if k not in ("schema", "name", "annotator", "created")}
+        return SetMeta(name, annotator, created, schema, extra)
+
+    # -- files ---------------------------------------------------------------------------------
+    def path_for(self, document_id: str) -> Path:
+        if document_id in RESERVED_IDS or document_id.startswith(".") or "/" in document_id or "\\" in document_id:
+            raise StoreError(self.root / f"{document_id}.toml",
+                             f"document id {document_id!r} cannot be stored in a set (reserved or unsafe name); rename the document")
+        return self.root / f"{document_id}.toml"
+
+    def document_ids(self) -> list[str]:
+        """Ids of the documents that have an annotation file in this set."""
+        return sorted(p.stem for p in self.root.glob("*.toml")
+                      if p.stem not in RESERVED_IDS and not p.name.startswith("."))
+
+    def load(self, document_id: str) -> AnnotationFile | None:
+        """The document's annotation file, or None when it has none. Raises StoreError when bad."""
+        path = self.path_for(document_id)
+        if not path.exists():
+            self.stamps[document_id] = None
+            return None
+        text = _read_text(path)
+        af = parse_annotation_file(text, path)
+        self.stamps[document_id] = FileStamp.of(path)
+        if af.document != document_id:
+            af.warnings.append(f"{path}: names document {af.document!r}, expected {document_id!r}")
+        return af
+
+    def changed_on_disk(self, document_id: str) -> bool:
+        """Has another program written this document's file since we last read or wrote it?"""
+        path = self.path_for(document_id)
+        return FileStamp.of(path) != self.stamps.get(document_id)
+
+    def save(self, af: AnnotationFile) -> Path:
+        """Write a document's annotations atomically (a file with no annotations is kept, empty).
+
+        Raises StoreError naming the file when the write fails; the previous file is then intact.
+        """
+        path = self.path_for(af.document)
+        try:
+            atomic_write(path, dump_annotation_file(af))
+        except OSError as exc:
+            raise StoreError(path, f"cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
+        self.stamps[af.document] = FileStamp.of(path)
+        return path
+
+
+def _meta_table(meta: SetMeta) -> dict[str, Any]:
+    table: dict[str, Any] = {"schema": meta.schema, "name": meta.name, "annotator": meta.annotator}
+    if meta.created is not None:
+        table["created"] = _utc(meta.created)
+    table.update({k: v for k, v in meta.extra.items() if k not in table})
+    return table
+
+
+def _default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not an error worth stopping for
+        return "analyst"
+
+
+__all__ = ["Annotation", "AnnotationFile", "AnnotationStore", "FileStamp", "SetMeta", "context",
+           "dump_annotation_file", "parse_annotation_file", "TEMP_PREFIX", "utcnow", "new_id"]
