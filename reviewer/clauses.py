@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 MAX_CLAUSE = 2000  # longer runs (a 1 MB single line) are cut at whitespace to stay navigable
+WRAP_WIDTH = 140  # lines longer than this were not hard-wrapped: each line break is real
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ LIST_MARKER = re.compile(
 )
 MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
 SENTENCE_END = re.compile(r"(?:[.!?]+|\u2026)[\"'\u201d\u2019)\]]*\s+")
+CLOSERS = "\"'\u201d\u2019)]"
 OPENERS = "\"'\u201c\u2018([*\u2022-"
 
 ABBREVIATIONS = frozenset(
@@ -35,6 +37,16 @@ ABBREVIATIONS = frozenset(
     u.s u.k e.u u.s.a ph.d a.m p.m ca op""".split()
 )
 INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")
+# Abbreviations that never end a sentence (the next word always belongs to the same one).
+NEVER_ENDS = frozenset("e.g i.e eg ie mr mrs ms dr prof st vs v cf fig figs art sec para pp p vol nos".split())
+# Words that start a sentence after an abbreviation that may also end one ("in the U.S. We ...").
+STARTERS = frozenset(
+    """A All Also An Any As At By Each For From However If In It Its No Note Our Please See
+    Some Such That The These They This Those To We What When Where Whether Which While Who
+    You Your""".split()
+)
+NEXT_WORD = re.compile(r"[\"'\u201c\u2018(]*([A-Za-z]+)")
+DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -48,28 +60,35 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _is_heading_line(line: str) -> bool:
+    """A short line with no sentence punctuation at its end (a question is a heading too:
+    "What About Cookies?"; a long lead-in ending in ':' is not)."""
     s = line.strip()
     if not s:
         return False
     if MD_HEADING.match(line):
         return True
-    if s[-1] in ".!?;,\"'\u201d\u2019)" or len(s) > 90:
+    if s[-1] in ".!;,\"'\u201d\u2019)" or len(s) > 90:
         return False
-    return len(s.split()) <= 12
+    words = len(s.split())
+    if s[-1] == ":" and words > 5:
+        return False  # "Questions regarding this statement should be directed to:"
+    return words <= 12
 
 
 def _continues(prev: str, nxt: str, width: int) -> bool:
     """Is the break between two non-blank lines just hard wrapping inside one paragraph?"""
     if LIST_MARKER.match(nxt) or MD_HEADING.match(nxt) or MD_HEADING.match(prev):
         return False
-    p = prev.rstrip()
+    p = prev.rstrip().rstrip(CLOSERS) or prev.rstrip()  # '...the words "END."' ends with '.'
+    if width > WRAP_WIDTH or p[-1] in ";?":
+        return False  # unwrapped lines, or one list entry per line ("...;" / "...?")
     first = nxt.lstrip()[:1]
     short_heading = _is_heading_line(prev) and len(p) < 0.6 * width
-    if first.islower():
-        return not short_heading
-    if p[-1] in ".!?:;" or short_heading:
+    if short_heading or len(p) < 0.6 * width:
         return False
-    return len(p) >= max(40, 0.6 * width)
+    if first.islower() or first.isdigit():
+        return True
+    return p[-1] not in ".!:" and len(p) >= 40
 
 
 def paragraphs(text: str) -> list[tuple[int, int, str]]:
@@ -81,13 +100,21 @@ def paragraphs(text: str) -> list[tuple[int, int, str]]:
         if not block:
             return
         width = max(e - s for s, e in block)
+        # A block of title-like lines ("What do we collect-" / "How do we use it-") is a list of
+        # headings, not a wrapped paragraph: prose that wraps ends a line with punctuation somewhere.
+        # Likewise three or more lines that all start with a capital are an unmarked list.
+        titles = len(block) > 1 and all(_is_heading_line(text[s:e]) for s, e in block) or (
+            len(block) > 2 and all(text[s:e].lstrip()[:1].isupper() for s, e in block))
         cur_start, cur_end = block[0]
+        prev_line = text[cur_start:cur_end]
         for s, e in block[1:]:
-            if _continues(text[cur_start:cur_end].split("\n")[-1], text[s:e], width):
+            line = text[s:e]
+            if not titles and _continues(prev_line, line, width):
                 cur_end = e
             else:
                 result.append((cur_start, cur_end, _kind(text[cur_start:cur_end])))
                 cur_start, cur_end = s, e
+            prev_line = line
         result.append((cur_start, cur_end, _kind(text[cur_start:cur_end])))
         block.clear()
 
@@ -109,26 +136,54 @@ def _kind(par: str) -> str:
         titled = sum(w[0].isupper() for w in words) >= max(1, len(words) / 2)
         bullet = par.lstrip()[0] in "-*\u2022\u2023\u25e6\u25aa\u2013\u2014+"
         return "heading" if titled and not bullet else "item"
+    if not marker and "\n" not in par and _is_run_in_heading(par):
+        return "heading"  # a line of its own: "Children."
     return "item" if marker else "text"
+
+
+def _next_word(par: str, pos: int) -> str:
+    m = NEXT_WORD.match(par, pos)
+    return m.group(1) if m else ""
 
 
 def _is_boundary(par: str, m: re.Match[str]) -> bool:
     nxt = par[m.end() : m.end() + 1]
     if not nxt:
         return False
-    if not (nxt.isupper() or nxt.isdigit() or nxt in OPENERS):
-        return False
     punct = m.group(0).rstrip()
-    if punct.startswith(".") and not punct.startswith(".."):
+    plain_period = punct.startswith(".") and not punct.startswith("..")
+    token = ""
+    if plain_period:
         ws = par.rfind(" ", 0, m.start()) + 1
         nl = par.rfind("\n", 0, m.start()) + 1
         token = par[max(ws, nl) : m.start()].lstrip("(\"'\u201c\u2018[")
+    if not (nxt.isupper() or nxt.isdigit() or nxt in OPENERS):
+        # "...seriously. picker.top implements...": a sentence may start with a lower-case domain.
+        return (plain_period and nxt.islower() and len(token) > 1 and token.isalpha()
+                and token.lower() not in ABBREVIATIONS and bool(DOMAIN.match(par, m.end())))
+    if plain_period:
         low = token.lower()
         if low in ABBREVIATIONS or INITIALISM.match(token):
-            return low == "no" and not nxt.isdigit()  # "No. 5" holds together; "No. We" ends
+            if low in NEVER_ENDS:
+                return False  # "e.g. Google", "Mr. Smith", "St. Louis"
+            if low == "no" and nxt.isdigit():
+                return False  # "No. 5"
+            # "the U.S. Department" holds together; "in the U.S. We" and "Acme Inc. The" end.
+            return _next_word(par, m.end()) in STARTERS or low == "no"
         if len(token) == 1 and token.isalpha() and token.isupper():
             return False  # an initial: "J. Smith"
     return True
+
+
+SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with & your our".split())
+
+
+def _is_run_in_heading(piece: str) -> bool:
+    """A paragraph's short, title-like first "sentence" (``Children.``, ``Data Controller.``)."""
+    words = [w for w in piece.split() if w != "."]  # "Log information ." (a stray space)
+    if not words or len(words) > 4 or not piece.rstrip().endswith(".") or not words[0][:1].isupper():
+        return False
+    return len(words) <= 2 or all(w[:1].isupper() or w.lower() in SMALL_WORDS for w in words)
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -139,6 +194,8 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in SENTENCE_END.finditer(par):
         if m.end() > skip and _is_boundary(par, m):
             cuts.append(m.end())
+    if len(cuts) > 1 and _is_run_in_heading(par[skip : cuts[1]]):
+        del cuts[1]  # "Cookies. We use cookies to ..." is one clause, led by its heading
     cuts.append(len(par))
     spans = []
     for a, b in zip(cuts, cuts[1:]):
