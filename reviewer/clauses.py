@@ -183,7 +183,9 @@ def _is_run_in_heading(piece: str) -> bool:
     words = [w for w in piece.split() if w != "."]  # "Log information ." (a stray space)
     if not words or len(words) > 4 or not piece.rstrip().endswith(".") or not words[0][:1].isupper():
         return False
-    return len(words) <= 2 or all(w[:1].isupper() or w.lower() in SMALL_WORDS for w in words)
+    if piece.rstrip().endswith(" ."):
+        return True  # "Log information ." (the stray space marks a run-in heading)
+    return all(w[:1].isupper() or w.lower() in SMALL_WORDS for w in words)
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
