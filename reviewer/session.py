@@ -1,0 +1,562 @@
+"""The editing session under the app: every change written at once, undo/redo, outside changes merged.
+
+A ``Session`` holds the documents being reviewed and, per document, its annotations as they are
+now (placed ones at their current offsets, orphans verbatim). Each mutation
+
+1. refuses when the set is read-only (the lock is held elsewhere) or the document's annotation
+   file is unreadable (that file is never overwritten);
+2. merges first when another program changed the file since we last read or wrote it;
+3. applies the change in memory and records its per-annotation inverse for undo;
+4. writes the document's file atomically (merging again if the file changed meanwhile) before
+   returning. A failed write (disk full, read-only folder) keeps the change in memory, marks the
+   document pending and says why; ``save()`` retries.
+
+Undo and redo are session-wide and stored per annotation as ``(document, id, before, after)``,
+so they stay correct after a merge: an annotation that another program changed since is left
+alone (and the outcome says so) rather than overwritten.
+
+No Textual or Rich here: tests drive it directly, the app calls it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Sequence
+
+from reviewer.anchoring import FUZZY, MOVED, Resolution
+from reviewer.annotated import load_annotated
+from reviewer.documents import Document
+from reviewer.errors import StoreError
+from reviewer.merge import MergeResult, merge3
+from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp, utcnow
+from reviewer.taxonomy import Taxonomy
+
+READ_ONLY = "the set is open in another reviewer: read-only, nothing was changed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a session call did, for the status line."""
+
+    document: str              # document id affected
+    message: str               # short human summary, e.g. "Tagged Data Retention", "Undid: note"
+    annotation: str | None     # id of the annotation created/changed (None when deleted)
+    saved: bool                # the change is on disk
+    error: str | None = None   # one-line write error or refusal: nothing lost, the change (if any) is pending
+    merged: str | None = None  # set when the file had changed on disk and was merged by id (what happened)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One annotation as the session holds it: placed (current offsets) or an orphan (verbatim)."""
+
+    ann: Annotation
+    orphan: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """One annotation's state before and after an action (None: absent)."""
+
+    document: str
+    id: str
+    before: Entry | None
+    after: Entry | None
+
+
+@dataclass(frozen=True)
+class Action:
+    message: str
+    changes: tuple[Change, ...]
+
+
+class _Unmergeable(Exception):
+    """The file on disk changed and cannot be read: it must not be overwritten."""
+
+
+@dataclass
+class _Doc:
+    doc: Document
+    loaded: bool = False
+    error: str | None = None
+    error_stamp: FileStamp | None = None
+    entries: dict[str, Entry] = field(default_factory=dict)   # now, in memory
+    base: dict[str, Entry] = field(default_factory=dict)      # as last read from / written to the file
+    extra: dict[str, Any] = field(default_factory=dict)       # unknown top-level keys of the file
+    base_extra: dict[str, Any] = field(default_factory=dict)
+    status: dict[str, tuple[str, float]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    _placed: list[Annotation] | None = None
+    _orphans: list[Annotation] | None = None
+
+    def invalidate(self) -> None:
+        self._placed = self._orphans = None
+
+    def placed(self) -> list[Annotation]:
+        if self._placed is None:
+            self._placed = sorted((e.ann for e in self.entries.values() if not e.orphan), key=lambda a: (a.start, a.id))
+        return self._placed
+
+    def orphans(self) -> list[Annotation]:
+        if self._orphans is None:
+            self._orphans = sorted((e.ann for e in self.entries.values() if e.orphan), key=lambda a: (a.start, a.id))
+        return self._orphans
+
+    def set(self, ident: str, entry: Entry | None) -> None:
+        if entry is None:
+            self.entries.pop(ident, None)
+            self.status.pop(ident, None)
+        else:
+            self.entries[ident] = entry
+        self.invalidate()
+
+
+def _entries(resolutions: Iterable[Resolution], text: str) -> tuple[dict[str, Entry], dict[str, tuple[str, float]]]:
+    entries: dict[str, Entry] = {}
+    status: dict[str, tuple[str, float]] = {}
+    for r in resolutions:
+        ident = r.annotation.id
+        if r.placed:
+            entries[ident] = Entry(r.anchored(text))
+            if r.status in (MOVED, FUZZY):
+                status[ident] = (r.status, r.score)
+        else:
+            entries[ident] = Entry(r.annotation, orphan=True)
+    return entries, status
+
+
+class Session:
+    """Documents under review and their annotations in one set; see the module docstring."""
+
+    def __init__(self, store: AnnotationStore, documents: Sequence[Document]) -> None:
+        self.store = store
+        self.taxonomy: Taxonomy = store.taxonomy
+        self.documents: list[Document] = []
+        self.read_only: bool = False
+        self._docs: dict[str, _Doc] = {}
+        self._pending: set[str] = set()
+        self._undo: list[Action] = []
+        self._redo: list[Action] = []
+        self._lock = threading.RLock()
+        for doc in documents:
+            self.add_document(doc)
+
+    # -- documents -----------------------------------------------------------------------------
+    def add_document(self, doc: Document) -> None:
+        """Add a document to the session (ignored when its id is already there)."""
+        with self._lock:
+            if doc.id not in self._docs:
+                self._docs[doc.id] = _Doc(doc)
+                self.documents.append(doc)
+
+    def document(self, doc_id: str) -> Document:
+        return self._doc(doc_id).doc
+
+    def _doc(self, doc_id: str) -> _Doc:
+        try:
+            return self._docs[doc_id]
+        except KeyError:
+            raise KeyError(f"no document {doc_id!r} in this session") from None
+
+    def _state(self, doc_id: str) -> _Doc:
+        ds = self._doc(doc_id)
+        if not ds.loaded:
+            with self._lock:
+                if not ds.loaded:
+                    self._load(ds)
+        return ds
+
+    def _load(self, ds: _Doc) -> None:
+        ad = load_annotated(self.store, ds.doc)
+        ds.loaded = True
+        ds.warnings = list(ad.warnings)
+        ds.invalidate()
+        if ad.error is not None:
+            ds.error = f"{ad.error} (this document is read-only until the file is fixed; it is not overwritten)"
+            try:
+                ds.error_stamp = FileStamp.of(self.store.path_for(ds.doc.id))
+            except (OSError, StoreError):
+                ds.error_stamp = None
+            ds.entries, ds.base, ds.status = {}, {}, {}
+            return
+        ds.error = None
+        ds.entries, ds.status = _entries(ad.resolutions, ds.doc.text)
+        ds.base = dict(ds.entries)
+        ds.extra = dict(ad.file.extra) if ad.file else {}
+        ds.base_extra = dict(ds.extra)
+
+    def is_loaded(self, doc_id: str) -> bool:
+        return self._doc(doc_id).loaded
+
+    # -- queries -------------------------------------------------------------------------------
+    def annotations(self, doc_id: str) -> list[Annotation]:
+        """Placed annotations at their current offsets, sorted by (start, id)."""
+        return list(self._state(doc_id).placed())
+
+    def orphans(self, doc_id: str) -> list[Annotation]:
+        """Annotations whose text is no longer in the document; kept verbatim until deleted."""
+        return list(self._state(doc_id).orphans())
+
+    def annotation(self, doc_id: str, ann_id: str) -> Annotation | None:
+        entry = self._state(doc_id).entries.get(ann_id)
+        return entry.ann if entry else None
+
+    def anchor_status(self, doc_id: str) -> dict[str, tuple[str, float]]:
+        """Annotation id -> ("moved" | "fuzzy", score) for the ones re-anchored this session."""
+        return dict(self._state(doc_id).status)
+
+    def load_error(self, doc_id: str) -> str | None:
+        return self._state(doc_id).error
+
+    def warnings(self, doc_id: str) -> list[str]:
+        return list(self._state(doc_id).warnings)
+
+    def annotations_at(self, doc_id: str, start: int, end: int) -> list[Annotation]:
+        """Placed annotations overlapping ``[start, end)``."""
+        return [a for a in self._state(doc_id).placed() if a.overlaps(start, end)]
+
+    def counts(self, doc_id: str) -> Counter[str]:
+        """Category slug -> number of the document's annotations (orphans included) carrying it."""
+        counter: Counter[str] = Counter()
+        for entry in self._state(doc_id).entries.values():
+            counter.update(entry.ann.categories)
+        return counter
+
+    @property
+    def pending(self) -> set[str]:
+        """Documents with changes not yet on disk."""
+        return set(self._pending)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    # -- mutations -----------------------------------------------------------------------------
+    def toggle_category(self, doc_id: str, start: int, end: int, slug: str) -> Outcome:
+        """Toggle ``slug`` on the annotation spanning exactly ``[start, end)``, or create one.
+
+        Removing the last category deletes the annotation.
+        """
+        def change(ds: _Doc) -> tuple[str, list[Change]] | str:
+            bad = self._bad_span(ds, start, end)
+            if bad:
+                return bad
+            name = self.taxonomy.name(slug)
+            target = self._exact(ds, start, end)
+            if target is None:
+                if slug not in self.taxonomy:
+                    return f"unknown category {slug!r}"
+                ann = Annotation.create(ds.doc.text, start, end, [slug])
+                return f"Tagged {name}", [Change(ds.doc.id, ann.id, None, Entry(ann))]
+            cats = list(target.categories)
+            if slug in cats:
+                cats.remove(slug)
+                if not cats:
+                    return (f"Untagged {name} (annotation deleted)",
+                            [Change(ds.doc.id, target.id, Entry(target), None)])
+                return f"Untagged {name}", [Change(ds.doc.id, target.id, Entry(target),
+                                                   Entry(target.edited(categories=tuple(cats))))]
+            if slug not in self.taxonomy:
+                return f"unknown category {slug!r}"
+            return f"Tagged {name}", [Change(ds.doc.id, target.id, Entry(target),
+                                             Entry(target.edited(categories=(*cats, slug))))]
+        return self._mutate(doc_id, change)
+
+    def set_categories(self, doc_id: str, start: int, end: int, slugs: Iterable[str],
+                       attributes: dict[str, Any] | None = None) -> Outcome:
+        """Give the annotation spanning exactly ``[start, end)`` these categories (creating it, or
+        deleting it when ``slugs`` is empty); ``attributes`` replaces its attributes when given."""
+        wanted = tuple(dict.fromkeys(slugs))
+
+        def change(ds: _Doc) -> tuple[str, list[Change]] | str:
+            bad = self._bad_span(ds, start, end)
+            if bad:
+                return bad
+            target = self._exact(ds, start, end)
+            have = target.categories if target else ()
+            unknown = [s for s in wanted if s not in self.taxonomy and s not in have]
+            if unknown:
+                return f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(map(repr, unknown))}"
+            names = ", ".join(self.taxonomy.name(s) for s in wanted)
+            if target is None:
+                if not wanted:
+                    return "Nothing to tag: no categories chosen", []
+                ann = Annotation.create(ds.doc.text, start, end, wanted)
+                if attributes:
+                    ann = replace(ann, attributes=dict(attributes))
+                return f"Tagged {names}", [Change(ds.doc.id, ann.id, None, Entry(ann))]
+            if not wanted:
+                return "Deleted annotation (no categories left)", [Change(ds.doc.id, target.id, Entry(target), None)]
+            new_attrs = target.attributes if attributes is None else dict(attributes)
+            if wanted == target.categories and new_attrs == target.attributes:
+                return "No change", []
+            new = target.edited(categories=wanted, attributes=new_attrs)
+            return f"Tagged {names}", [Change(ds.doc.id, target.id, Entry(target), Entry(new, False))]
+        return self._mutate(doc_id, change)
+
+    def set_note(self, doc_id: str, ann_id: str, note: str) -> Outcome:
+        def change(ds: _Doc) -> tuple[str, list[Change]] | str:
+            entry = ds.entries.get(ann_id)
+            if entry is None:
+                return f"no annotation {ann_id!r} in {doc_id}"
+            if entry.ann.note == note:
+                return "Note unchanged", []
+            new = Entry(entry.ann.edited(note=note), entry.orphan)
+            return ("Note saved" if note else "Note cleared"), [Change(ds.doc.id, ann_id, entry, new)]
+        return self._mutate(doc_id, change)
+
+    def delete(self, doc_id: str, ann_id: str) -> Outcome:
+        def change(ds: _Doc) -> tuple[str, list[Change]] | str:
+            entry = ds.entries.get(ann_id)
+            if entry is None:
+                return f"no annotation {ann_id!r} in {doc_id}"
+            cats = ", ".join(self.taxonomy.name(s) for s in entry.ann.categories) or "no category"
+            what = "orphan" if entry.orphan else "annotation"
+            return f"Deleted {what} ({cats})", [Change(ds.doc.id, ann_id, entry, None)]
+        return self._mutate(doc_id, change)
+
+    def delete_orphan(self, doc_id: str, ann_id: str) -> Outcome:
+        """Delete an orphan (undoable). Refused for a placed annotation, so a stale list cannot
+        delete an annotation the analyst still sees in the text."""
+        entry = self._state(doc_id).entries.get(ann_id) if not self._doc(doc_id).error else None
+        if entry is not None and not entry.orphan:
+            return self._refuse(doc_id, f"annotation {ann_id!r} is not an orphan (it is placed in the text)")
+        return self.delete(doc_id, ann_id)
+
+    def reattach(self, doc_id: str, ann_id: str, start: int, end: int) -> Outcome:
+        """Place an annotation (normally an orphan) at ``[start, end)`` of the current text."""
+        def change(ds: _Doc) -> tuple[str, list[Change]] | str:
+            bad = self._bad_span(ds, start, end)
+            if bad:
+                return bad
+            entry = ds.entries.get(ann_id)
+            if entry is None:
+                return f"no annotation {ann_id!r} in {doc_id}"
+            moved = entry.ann.moved_to(ds.doc.text, start, end)
+            new = Entry(replace(moved, updated=utcnow()))
+            ds.status.pop(ann_id, None)
+            return "Re-attached annotation", [Change(ds.doc.id, ann_id, entry, new)]
+        return self._mutate(doc_id, change)
+
+    # -- undo / redo ---------------------------------------------------------------------------
+    def undo(self) -> Outcome | None:
+        return self._replay(undo=True)
+
+    def redo(self) -> Outcome | None:
+        return self._replay(undo=False)
+
+    def _replay(self, undo: bool) -> Outcome | None:
+        with self._lock:
+            stack, other = (self._undo, self._redo) if undo else (self._redo, self._undo)
+            if not stack:
+                return None
+            verb = "Undid" if undo else "Redid"
+            if self.read_only:
+                top = stack[-1].changes[0].document if stack[-1].changes else ""
+                return Outcome(top, f"Not {'undone' if undo else 'redone'}: read-only", None,
+                               top not in self._pending, READ_ONLY)
+            action = stack.pop()
+            applied: list[Change] = []
+            skipped: list[str] = []
+            doc_ids = list(dict.fromkeys(c.document for c in action.changes))
+            merged_notes: list[str] = []
+            for doc_id in doc_ids:
+                ds = self._state(doc_id)
+                note = self._sync(ds)
+                if note:
+                    merged_notes.append(note)
+                for ch in action.changes:
+                    if ch.document != doc_id:
+                        continue
+                    expect, target = (ch.after, ch.before) if undo else (ch.before, ch.after)
+                    if ds.entries.get(ch.id) == expect:
+                        ds.set(ch.id, target)
+                        applied.append(ch)
+                    else:
+                        skipped.append(ch.id)
+            if applied:
+                other.append(Action(action.message, tuple(applied)))
+            message = f"{verb}: {action.message}"
+            if skipped:
+                message += f" (left {len(skipped)} annotation{'s' if len(skipped) > 1 else ''} alone: changed by another program since)"
+            saved, errors = True, []
+            for doc_id in doc_ids:
+                ds = self._state(doc_id)
+                if any(c.document == doc_id for c in applied) or doc_id in self._pending:
+                    ok, error, note = self._write(ds)
+                    saved = saved and ok
+                    if error:
+                        errors.append(error)
+                    if note:
+                        merged_notes.append(note)
+            first = action.changes[0] if action.changes else None
+            ann_id = None
+            if first is not None:
+                target = first.before if undo else first.after
+                ann_id = first.id if target is not None and first in applied else None
+            return Outcome(first.document if first else "", message, ann_id, saved,
+                           "; ".join(errors) or None, "; ".join(merged_notes) or None)
+
+    # -- saving and outside changes --------------------------------------------------------------
+    def save(self, doc_id: str | None = None) -> list[Outcome]:
+        """Write pending documents (all, or just ``doc_id``): the retry after a failed write."""
+        with self._lock:
+            targets = sorted(self._pending) if doc_id is None else [d for d in (doc_id,) if d in self._pending]
+            outcomes = []
+            for ident in targets:
+                ds = self._state(ident)
+                ok, error, note = self._write(ds)
+                path = self.store.path_for(ident)
+                message = f"Saved {path.name}" if ok else f"Not saved: {path.name}"
+                outcomes.append(Outcome(ident, message, None, ok, error, note))
+            return outcomes
+
+    def check_external(self, doc_id: str) -> Outcome | None:
+        """Has another program changed this document's file? Then reload, merge by id and report.
+
+        Returns None when nothing changed (or the document is not loaded yet: it will be read fresh).
+        """
+        with self._lock:
+            ds = self._doc(doc_id)
+            if not ds.loaded:
+                return None
+            if ds.error is not None:
+                try:
+                    stamp = FileStamp.of(self.store.path_for(doc_id))
+                except (OSError, StoreError):
+                    return None
+                if stamp == ds.error_stamp:
+                    return None
+                self._load(ds)
+                if ds.error is None:
+                    return Outcome(doc_id, f"{self.store.path_for(doc_id).name} is readable again", None, True,
+                                   merged="reloaded: the annotation file was fixed by another program")
+                return Outcome(doc_id, "Annotation file still unreadable", None, False, ds.error)
+            try:
+                note = self._merge_from_disk(ds)
+            except _Unmergeable as exc:
+                return Outcome(doc_id, "Not merged", None, False, str(exc))
+            if note is None:
+                return None
+            saved, error = True, None
+            if doc_id in self._pending:
+                saved, error, again = self._write(ds)
+                if again:
+                    note += "; " + again
+            return Outcome(doc_id, "Merged changes made by another program", None, saved, error, note)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _refuse(self, doc_id: str, error: str, merged: str | None = None) -> Outcome:
+        return Outcome(doc_id, "Not changed", None, doc_id not in self._pending, error, merged)
+
+    @staticmethod
+    def _bad_span(ds: _Doc, start: int, end: int) -> str | None:
+        if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(ds.doc.text):
+            return f"span {start}..{end} is empty or outside the document"
+        return None
+
+    @staticmethod
+    def _exact(ds: _Doc, start: int, end: int) -> Annotation | None:
+        for ann in ds.placed():
+            if ann.start == start and ann.end == end:
+                return ann
+            if ann.start > start:
+                break
+        return None
+
+    def _mutate(self, doc_id: str, change: Callable[[_Doc], tuple[str, list[Change]] | str]) -> Outcome:
+        with self._lock:
+            self._doc(doc_id)
+            if self.read_only:
+                return self._refuse(doc_id, READ_ONLY)
+            ds = self._state(doc_id)
+            if ds.error is not None:
+                return self._refuse(doc_id, ds.error)
+            merged = self._sync(ds)
+            result = change(ds)
+            if isinstance(result, str):
+                return self._refuse(doc_id, result, merged)
+            message, changes = result
+            if not changes:
+                return Outcome(doc_id, message, None, doc_id not in self._pending, None, merged)
+            for ch in changes:
+                ds.set(ch.id, ch.after)
+            self._undo.append(Action(message, tuple(changes)))
+            self._redo.clear()
+            saved, error, again = self._write(ds)
+            notes = "; ".join(n for n in (merged, again) if n) or None
+            last = changes[-1]
+            return Outcome(doc_id, message, last.id if last.after is not None else None, saved, error, notes)
+
+    def _sync(self, ds: _Doc) -> str | None:
+        """Merge in another program's change before acting, so the action sees it. Never raises."""
+        try:
+            return self._merge_from_disk(ds)
+        except _Unmergeable:
+            return None  # reported by the write that follows
+
+    def _merge_from_disk(self, ds: _Doc) -> str | None:
+        ident = ds.doc.id
+        path = self.store.path_for(ident)
+        try:
+            changed = self.store.changed_on_disk(ident)
+        except OSError:
+            changed = True
+        if not changed:
+            return None
+        ad = load_annotated(self.store, ds.doc)
+        if ad.error is not None:
+            raise _Unmergeable(f"{ad.error}; another program changed it and it cannot be read, so it was not "
+                               "overwritten: your change is kept in memory (save again once the file is fixed)")
+        theirs, status = _entries(ad.resolutions, ds.doc.text)
+        their_extra = dict(ad.file.extra) if ad.file else {}
+        result: MergeResult[Entry] = merge3(ds.base, ds.entries, theirs, updated=lambda e: e.ann.updated)
+        ds.entries = result.merged
+        for gone in [i for i in ds.status if i not in ds.entries]:
+            del ds.status[gone]
+        for taken in result.added + result.changed:
+            if taken in status:
+                ds.status[taken] = status[taken]
+        if their_extra != ds.base_extra:
+            ds.extra = their_extra
+        ds.base, ds.base_extra = theirs, their_extra
+        ds.warnings.extend(w for w in ad.warnings if w not in ds.warnings)
+        ds.invalidate()
+        if ds.entries != ds.base or ds.extra != ds.base_extra:
+            self._pending.add(ident)
+        else:
+            self._pending.discard(ident)
+        if ad.file is None:
+            return f"{path.name} was deleted by another program; merged by id: {result.summary()}"
+        return f"{path.name} was changed by another program; merged by id: {result.summary()}"
+
+    def _write(self, ds: _Doc) -> tuple[bool, str | None, str | None]:
+        """Write the document's file now: (saved, error, merge note)."""
+        ident = ds.doc.id
+        try:
+            note = self._merge_from_disk(ds)
+        except _Unmergeable as exc:
+            self._pending.add(ident)
+            return False, str(exc), None
+        af = AnnotationFile(document=ident, source=ds.doc.path.name, sha256=ds.doc.sha256,
+                            annotations=[e.ann for e in ds.entries.values()], extra=dict(ds.extra))
+        try:
+            self.store.save(af)
+        except StoreError as exc:
+            self._pending.add(ident)
+            return False, str(exc), note
+        except OSError as exc:  # the write went through but the file could not be stat'ed back
+            self._pending.add(ident)
+            return False, f"{self.store.path_for(ident)}: {exc.strerror or exc}", note
+        ds.base, ds.base_extra = dict(ds.entries), dict(ds.extra)
+        self._pending.discard(ident)
+        return True, None, note
+
+
+__all__ = ["Outcome", "Session", "Entry", "Change", "Action", "READ_ONLY"]
