@@ -226,11 +226,9 @@ def parse_annotation_file(text: str, path: Path) -> AnnotationFile:
     for n, item in enumerate(raw, 1):
         ann = parse_annotation(item, path, f"annotation #{n}")
         if ann.id in seen:
-            seen[ann.id] += 1
-            new = f"{ann.id}~{seen[ann.id]}"
-            warnings.append(f"{path}: duplicate annotation id {ann.id!r}; the copy at #{n} is kept as {new!r}")
-            ann = replace(ann, id=new)
-        seen.setdefault(ann.id, 1)
+            # Ids are the contract other tools and undo rely on: never invent one on load.
+            raise StoreError(path, f"annotation #{n}: id {ann.id!r} is already used by annotation #{seen[ann.id]}")
+        seen[ann.id] = n
         annotations.append(ann)
     extra = {k: v for k, v in data.items() if k not in ("schema", "document", "source", "sha256", "annotation")}
     return AnnotationFile(document, data.get("source", ""), data.get("sha256", ""), annotations, extra, warnings)
