@@ -514,8 +514,15 @@ class Session:
         if ad.error is not None:
             raise _Unmergeable(f"{ad.error}; another program changed it and it cannot be read, so it was not "
                                "overwritten: your change is kept in memory (save again once the file is fixed)")
+        if ad.file is None:
+            # The whole file vanished (rm, a sync tool, a checkout): far likelier an accident than
+            # "delete every annotation", so nothing is dropped; the file is written back.
+            ds.base, ds.base_extra = {}, {}
+            self._pending.add(ident)
+            return (f"{path.name} was deleted by another program; it is written back with the "
+                    f"{len(ds.entries)} annotation{'' if len(ds.entries) == 1 else 's'} this session holds")
         theirs, status = _entries(ad.resolutions, ds.doc.text)
-        their_extra = dict(ad.file.extra) if ad.file else {}
+        their_extra = dict(ad.file.extra)
         result: MergeResult[Entry] = merge3(ds.base, ds.entries, theirs, updated=lambda e: e.ann.updated)
         ds.entries = result.merged
         for gone in [i for i in ds.status if i not in ds.entries]:
@@ -532,8 +539,6 @@ class Session:
             self._pending.add(ident)
         else:
             self._pending.discard(ident)
-        if ad.file is None:
-            return f"{path.name} was deleted by another program; merged by id: {result.summary()}"
         return f"{path.name} was changed by another program; merged by id: {result.summary()}"
 
     def _write(self, ds: _Doc) -> tuple[bool, str | None, str | None]:
