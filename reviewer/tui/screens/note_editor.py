@@ -1,0 +1,66 @@
+"""Edit an annotation's note in a multi-line editor.
+
+``ctrl+s`` or ``escape`` keep the text (the screen returns it, changed or not); the *Discard*
+button (``tab`` to it, then ``enter``) returns None so the caller leaves the note as it was.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, TextArea
+
+from reviewer.safetext import one_line, visible
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """Returns the edited note (ctrl+s, escape, Keep), or None (Discard)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "keep", "Keep", priority=True, tooltip="Close and keep the note",
+                id="note.keep"),
+        Binding("escape", "keep", "Keep", show=False, tooltip="Close and keep the note",
+                id="note.close"),
+        Binding("ctrl+g", "discard", "Discard", priority=True,
+                tooltip="Close and forget the changes made here", id="note.discard"),
+    ]
+
+    def __init__(self, note: str, title: str = "Note") -> None:
+        super().__init__()
+        self.original = note
+        # Notes are the analyst's own text, but may hold pasted control characters: show them inert.
+        self.note = visible(note)
+        self.dialog_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog") as dialog:
+            dialog.border_title = Content(one_line(self.dialog_title, 60))
+            yield TextArea(self.note, id="note", soft_wrap=True, tab_behavior="focus",
+                           show_line_numbers=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content("Keep"), id="keep", variant="primary", compact=True)
+                yield Button(Content("Discard"), id="discard", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        area = self.query_one("#note", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def text(self) -> str:
+        """The note as edited; the original, byte for byte, when the analyst changed nothing."""
+        text = self.query_one("#note", TextArea).text
+        return self.original if text == self.note else text
+
+    @on(Button.Pressed, "#keep")
+    def action_keep(self) -> None:
+        self.dismiss(self.text)
+
+    @on(Button.Pressed, "#discard")
+    def action_discard(self) -> None:
+        self.dismiss(None)
