@@ -7,4 +7,8 @@ Exit codes are shared: 0 all well, 1 a soft failure the command defines (orphans
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, one-line help)
     "check": ("reviewer.commands.check", "load documents and a set, re-anchor, and report"),
+    "export": ("reviewer.commands.export", "write a set as w3c, csv, jsonl, brat, doccano or labelstudio"),
+    "import": ("reviewer.commands.import_", "read w3c, jsonl, doccano, brat or labelstudio into a set"),
+    "agree": ("reviewer.commands.agree", "agreement of two sets: kappa, alpha, span P/R/F1"),
+    "coverage": ("reviewer.commands.coverage", "policy x category matrix of annotation counts"),
 }

@@ -1,0 +1,69 @@
+"""``reviewer coverage PATHS... --annotations SET [--format table|csv|json]``: the policy x category matrix."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from reviewer.annotated import load_annotated
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, error, load_inputs, warn
+from reviewer.coverage import CoverageMatrix, coverage
+from reviewer.errors import ReviewerError
+from reviewer.store import AnnotationStore
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATHS", help="policy files or folders")
+    parser.add_argument("--annotations", metavar="SET", required=True, help="annotation set folder")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                        help="a table for the terminal (default), CSV or JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    documents, status = load_inputs(args.paths)
+    if status == EXIT_BAD:
+        return EXIT_BAD
+    try:
+        store = AnnotationStore.open(args.annotations, create=False)
+    except ReviewerError as exc:
+        error(exc)
+        return EXIT_BAD
+    for w in store.warnings:
+        warn(w)
+    by_doc = {}
+    for doc in documents:
+        ad = load_annotated(store, doc)
+        if ad.error is not None:
+            error(ad.error)
+            return EXIT_BAD
+        by_doc[doc.id] = ad.annotations
+    matrix = coverage(documents, by_doc, store.taxonomy)
+    if args.format == "json":
+        print(json.dumps(matrix.as_dict(), ensure_ascii=False))
+    elif args.format == "csv":
+        sys.stdout.write(matrix.to_csv())
+    else:
+        _table(matrix)
+    return EXIT_OK
+
+
+def _table(matrix: CoverageMatrix) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from reviewer.safetext import one_line
+
+    console = Console(highlight=False)
+    table = Table(box=None, pad_edge=False, title="annotations per policy and category")
+    table.add_column("document")
+    for c in matrix.columns:
+        table.add_column(Text(one_line(c)), justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for d in matrix.rows:
+        cells = [Text(str(n), style="bold red" if n == 0 else "") for n in matrix.row(d)]
+        table.add_row(Text(one_line(d)), *cells, str(matrix.row_total(d)))
+    table.add_row(Text("total", style="bold"), *(str(matrix.column_total(c)) for c in matrix.columns),
+                  str(matrix.total), style="bold")
+    console.print(table)

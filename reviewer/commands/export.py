@@ -1,0 +1,58 @@
+"""``reviewer export PATHS... --annotations SET --format FMT [-o OUT]``: hand a set to another tool."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reviewer import formats
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, warn
+from reviewer.errors import ReviewerError
+from reviewer.export import export_set, write_output
+from reviewer.store import AnnotationStore
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATHS", help="policy files or folders")
+    parser.add_argument("--annotations", metavar="SET", required=True, help="annotation set folder")
+    parser.add_argument("--format", required=True, choices=formats.EXPORTS, metavar="FMT",
+                        help="one of: " + ", ".join(f"{n} ({m.DESCRIPTION})" for n, m in formats.FORMATS.items()))
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="file to write (a folder for brat); default: standard output")
+
+
+def run(args: argparse.Namespace) -> int:
+    module = formats.get(args.format)
+    if module.FOLDER and not args.output:
+        error(f"the {args.format} format is a folder of files: give -o FOLDER")
+        return EXIT_BAD
+    documents, status = load_inputs(args.paths)
+    if status == EXIT_BAD:
+        return EXIT_BAD
+    try:
+        store = AnnotationStore.open(args.annotations, create=False)
+    except ReviewerError as exc:
+        error(exc)
+        return EXIT_BAD
+    for w in store.warnings:
+        warn(w)
+    result = export_set(documents, store, args.format)
+    if result.errors:
+        for exc in result.errors:
+            error(exc)
+        return EXIT_BAD
+    for w in result.warnings:
+        warn(w)
+    if args.output:
+        try:
+            write_output(result.output, args.output)
+        except ReviewerError as exc:
+            error(exc)
+            return EXIT_BAD
+        print(f"reviewer: wrote {result.count} annotation{'s' if result.count != 1 else ''} from "
+              f"{len(result.bundle.documents)} document{'s' if len(result.bundle.documents) != 1 else ''} "
+              f"to {args.output} ({args.format})", file=sys.stderr)
+    else:
+        sys.stdout.write(result.output)  # type: ignore[arg-type]
+        sys.stdout.flush()
+    return EXIT_SOFT if result.left_out else EXIT_OK

@@ -1,0 +1,55 @@
+"""``reviewer import FILE --annotations SET [--format FMT] [--documents PATHS...]``: bring a set back in."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from reviewer import formats
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, warn
+from reviewer.errors import ReviewerError
+from reviewer.importing import apply_import, open_target_set, plan_import, read_import
+from reviewer.safetext import one_line
+from reviewer.store import AnnotationStore
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the file to import (a folder for brat)")
+    parser.add_argument("--annotations", metavar="SET", required=True,
+                        help="annotation set folder to merge into (created when missing)")
+    parser.add_argument("--format", choices=formats.IMPORTS, metavar="FMT",
+                        help="one of: " + ", ".join(formats.IMPORTS) + " (default: guessed from the content)")
+    parser.add_argument("--documents", nargs="+", metavar="PATHS",
+                        help="re-anchor every annotation against these documents by quote and context")
+    parser.add_argument("--json", action="store_true", help="print a JSON report")
+
+
+def run(args: argparse.Namespace) -> int:
+    documents = None
+    if args.documents:
+        documents, status = load_inputs(args.documents)
+        if status == EXIT_BAD:
+            return EXIT_BAD
+    try:
+        data = read_import(args.file, args.format)
+        store, exists = open_target_set(args.annotations)
+        plan = plan_import(store, data, documents)
+        if not exists:
+            store = AnnotationStore.open(args.annotations, create=True)
+        apply_import(store, plan)
+    except ReviewerError as exc:
+        error(exc)
+        return EXIT_BAD
+    for w in plan.warnings:
+        warn(w)
+    for u in plan.unplaced:
+        warn(f"{args.file}: annotation {u.annotation.id!r} of document {u.document!r} could not be placed "
+             f"({u.reason}); kept as in the file, so the set lists it as orphaned")
+    if args.json:
+        print(json.dumps(plan.summary(), ensure_ascii=False))
+    else:
+        print(one_line(f"imported {args.file} ({data.format}): {data.count} annotations, {plan.added} added, "
+                       f"{plan.updated} updated, {plan.unchanged} unchanged, {len(plan.files)} document file(s) "
+                       f"written to {args.annotations}"
+                       + (f", {len(plan.unplaced)} not placed" if plan.unplaced else "")))
+    return EXIT_SOFT if plan.unplaced else EXIT_OK

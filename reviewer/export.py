@@ -1,0 +1,124 @@
+"""Export an annotation set over some documents to one of the formats in ``reviewer.formats``.
+
+Pure functions over the store, shared by ``reviewer export`` and the app's export dialog:
+``collect()`` re-anchors each document's annotations against its current text (exactly as
+loading does), ``render()`` turns that into the format's text (or a folder of files), and
+``write_output()`` writes it atomically. Orphaned annotations cannot be placed in the current
+text, so they are left out of the export and reported (they stay in the set).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from reviewer import formats
+from reviewer.annotated import load_annotated
+from reviewer.atomic import atomic_write
+from reviewer.documents import Document
+from reviewer.errors import ReviewerError, StoreError
+from reviewer.formats.common import ExportBundle, ExportDocument, Output
+from reviewer.store import Annotation, AnnotationStore
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ExportResult:
+    format: str
+    output: Output
+    bundle: ExportBundle
+    warnings: list[str] = field(default_factory=list)
+    left_out: list[tuple[str, Annotation]] = field(default_factory=list)  # (document id, orphan)
+    errors: list[StoreError] = field(default_factory=list)               # unreadable set files
+
+    @property
+    def count(self) -> int:
+        return self.bundle.count
+
+
+def collect(documents: Iterable[Document], store: AnnotationStore, progress: Progress | None = None
+            ) -> tuple[ExportBundle, list[str], list[tuple[str, Annotation]], list[StoreError]]:
+    docs = list(documents)
+    bundle = ExportBundle(store.meta.name, store.meta.annotator, store.taxonomy)
+    warnings: list[str] = []
+    left_out: list[tuple[str, Annotation]] = []
+    errors: list[StoreError] = []
+    for n, doc in enumerate(docs, 1):
+        ad = load_annotated(store, doc)
+        if ad.error is not None:
+            errors.append(ad.error)
+        for orphan in ad.orphans:
+            left_out.append((doc.id, orphan))
+            warnings.append(f"{store.path_for(doc.id)}: annotation {orphan.id!r} is orphaned (its quote is "
+                            "no longer in the document): left out of the export, kept in the set")
+        bundle.documents.append(ExportDocument(doc.id, doc.path.name, doc.path, doc.text, doc.sha256,
+                                               ad.annotations))
+        if progress is not None:
+            progress(n, len(docs))
+    return bundle, warnings, left_out, errors
+
+
+def render(bundle: ExportBundle, fmt: str) -> tuple[Output, list[str]]:
+    module = formats.get(fmt)
+    if hasattr(module, "export_files"):
+        return module.export_files(bundle)
+    return module.export(bundle), []
+
+
+def export_set(documents: Iterable[Document], store: AnnotationStore, fmt: str,
+               progress: Progress | None = None) -> ExportResult:
+    formats.get(fmt)  # unknown format: ValueError before any work
+    bundle, warnings, left_out, errors = collect(documents, store, progress)
+    output, more = render(bundle, fmt)
+    return ExportResult(fmt, output, bundle, warnings + more, left_out, errors)
+
+
+def write_output(output: Output, out: Path | str) -> list[Path]:
+    """Write one file, or a folder's files, each atomically. Returns what was written.
+
+    Raises ReviewerError naming the path when it cannot be written.
+    """
+    out = Path(out)
+    if isinstance(output, str):
+        if out.is_dir():
+            raise ReviewerError(out, "is a folder; give a file name for this format")
+        _ensure_folder(out.parent)
+        _write(out, output)
+        return [out]
+    if out.exists() and not out.is_dir():
+        raise ReviewerError(out, "exists and is not a folder (this format writes a folder)")
+    _ensure_folder(out)
+    written = []
+    for name, text in output.items():
+        target = out / name
+        _write(target, text)
+        written.append(target)
+    return written
+
+
+def _ensure_folder(folder: Path) -> None:
+    if str(folder) in ("", "."):
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReviewerError(folder, f"cannot create folder ({exc.strerror or exc})") from None
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        raise ReviewerError(path, f"cannot write ({exc.strerror or exc}); nothing was replaced") from None
+
+
+def default_name(set_name: str, fmt: str) -> str:
+    """A file (or folder) name for the export, e.g. ``default.jsonld`` or ``default-brat``."""
+    module = formats.get(fmt)
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in set_name).strip(".-") or "annotations"
+    return f"{safe}-{fmt}" if module.FOLDER else safe + (module.EXTENSION if fmt != "doccano" else ".doccano.jsonl")
+
+
+__all__ = ["ExportResult", "collect", "render", "export_set", "write_output", "default_name"]

@@ -1,0 +1,209 @@
+"""What every format module shares: the exported and imported shapes, date-times, JSON reading.
+
+A format module has ``NAME``, ``DESCRIPTION``, ``EXTENSION``, ``FOLDER`` (it writes a folder of
+files rather than one file), ``export(bundle) -> str | dict[str, str]`` and, when it can be read
+back, ``read(path) -> ImportedData`` and ``sniff(data) -> bool`` (is this parsed JSON / JSONL ours?).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any
+
+from reviewer.errors import ReviewerError
+from reviewer.store import Annotation
+from reviewer.taxonomy import Taxonomy
+
+Output = str | dict[str, str]  # one file's text, or a folder: relative file name -> text
+
+
+class FormatError(ReviewerError):
+    """An import file that is not what its format says it is (wrong format, truncated, bad offsets)."""
+
+
+@dataclass
+class ExportDocument:
+    """One document as an export sees it: its current text and its placed annotations."""
+
+    id: str
+    source: str                  # file name of the document
+    path: Path | None            # where it was read from (for file: IRIs)
+    text: str
+    sha256: str
+    annotations: list[Annotation] = field(default_factory=list)
+
+
+@dataclass
+class ExportBundle:
+    set_name: str
+    annotator: str
+    taxonomy: Taxonomy
+    documents: list[ExportDocument] = field(default_factory=list)
+
+    def categories_used(self) -> list[str]:
+        """Taxonomy slugs first, then any other category an annotation carries, in first-seen order."""
+        seen = dict.fromkeys(self.taxonomy.slugs)
+        for doc in self.documents:
+            for ann in doc.annotations:
+                seen.update(dict.fromkeys(ann.categories))
+        return list(seen)
+
+    @property
+    def count(self) -> int:
+        return sum(len(d.annotations) for d in self.documents)
+
+
+@dataclass
+class ImportedDocument:
+    """What an import file says about one document."""
+
+    id: str
+    source: str = ""
+    sha256: str = ""
+    text: str | None = None          # formats that carry the text (doccano, labelstudio, brat)
+    annotations: list[Annotation] = field(default_factory=list)
+    ids_given: bool = True           # False: the format has no annotation ids (doccano, brat)
+    needs_document: list[str] = field(default_factory=list)  # ids that only --documents can place
+
+
+@dataclass
+class ImportedData:
+    format: str
+    path: Path
+    documents: list[ImportedDocument] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def document(self, doc_id: str, **defaults: Any) -> ImportedDocument:
+        """The entry for ``doc_id``, created on first use (keeps file order)."""
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        doc = ImportedDocument(doc_id, **defaults)
+        self.documents.append(doc)
+        return doc
+
+    @property
+    def count(self) -> int:
+        return sum(len(d.annotations) for d in self.documents)
+
+
+# -- date-times ----------------------------------------------------------------------------------
+
+def iso(dt: datetime | None) -> str | None:
+    """xsd:dateTime in UTC with a ``Z``, e.g. ``2026-11-21T12:00:00Z`` (fractions kept when present)."""
+    if dt is None:
+        return None
+    dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    return dt.isoformat().replace("+00:00", "Z")
+
+
+def parse_iso(value: Any, path: Path, where: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FormatError(path, f"{where}: date-time must be a string (got {type(value).__name__})")
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise FormatError(path, f"{where}: {value!r} is not an ISO 8601 date-time") from None
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def jsonable(value: Any) -> Any:
+    """TOML values as JSON: date-times become ISO strings, non-finite floats strings."""
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def dumps(value: Any, *, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+def read_text(path: Path) -> str:
+    """An import file's text (UTF-8, BOM allowed); a one-line FormatError when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FormatError(path, "no such file") from None
+    except IsADirectoryError:
+        raise FormatError(path, "is a folder (only the brat format is a folder)") from None
+    except OSError as exc:
+        raise FormatError(path, f"cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data[:8192]:
+        raise FormatError(path, "binary file, not an annotation export")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormatError(path, f"not valid UTF-8 (first bad byte at offset {exc.start})") from None
+
+
+def load_json(path: Path, text: str | None = None) -> Any:
+    text = read_text(path) if text is None else text
+    if not text.strip():
+        raise FormatError(path, "empty file")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        truncated = exc.pos >= len(text.rstrip())
+        what = "truncated JSON (it ends too early)" if truncated else "malformed JSON"
+        raise FormatError(path, f"{what}: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise FormatError(path, "malformed JSON: nested too deeply") from None
+
+
+def load_jsonl(path: Path, text: str | None = None) -> list[tuple[int, Any]]:
+    """(line number, parsed value) for every non-blank line."""
+    text = read_text(path) if text is None else text
+    rows: list[tuple[int, Any]] = []
+    lines = text.split("\n")
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((n, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            last = all(not rest.strip() for rest in lines[n:])
+            what = "truncated JSON" if last and exc.pos >= len(line.rstrip()) else "malformed JSON"
+            raise FormatError(path, f"line {n}: {what}: {exc.msg} at column {exc.colno}") from None
+        except RecursionError:
+            raise FormatError(path, f"line {n}: malformed JSON: nested too deeply") from None
+    if not rows:
+        raise FormatError(path, "empty file")
+    return rows
+
+
+def check_span(path: Path, where: str, start: Any, end: Any, length: int | None = None) -> tuple[int, int]:
+    """Integers, 0 <= start <= end (<= length when the text is known)."""
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise FormatError(path, f"{where}: {name} must be an integer (got {value!r})")
+        if value < 0:
+            raise FormatError(path, f"{where}: {name} is negative ({value})")
+    if end < start:
+        raise FormatError(path, f"{where}: end ({end}) is before start ({start})")
+    if length is not None and end > length:
+        raise FormatError(path, f"{where}: offsets {start}-{end} are beyond the end of the document text ({length} characters)")
+    return start, end
+
+
+def document_id_from(name: str) -> str:
+    """A store-safe document id from a file name or IRI path segment."""
+    stem = name.rsplit("/", 1)[-1]
+    if "." in stem[1:]:
+        stem = stem[: stem.rfind(".")] if stem.rfind(".") > 0 else stem
+    return stem or "document"

@@ -1,0 +1,62 @@
+"""JSON Lines: one annotation per line, with its document and every field of the TOML.
+
+``{"document": ..., "source": ..., "sha256": ..., "id": ..., "start": ..., "end": ..., "quote": ...,
+"prefix": ..., "suffix": ..., "categories": [...], "note": ..., "created": "...Z", "updated": "...Z",
+"attributes": {...}, <unknown TOML keys>}``; date-times are ISO 8601 strings in UTC.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reviewer.errors import StoreError
+from reviewer.formats.common import ExportBundle, FormatError, ImportedData, dumps, jsonable, load_jsonl
+from reviewer.store import annotation_table, parse_annotation
+
+NAME = "jsonl"
+DESCRIPTION = "JSON Lines, one annotation per line with every field of the TOML"
+EXTENSION = ".jsonl"
+FOLDER = False
+DOCUMENT_KEYS = ("document", "source", "sha256")
+
+
+def record(doc_id: str, source: str, sha256: str, table: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {"document": doc_id, "source": source, "sha256": sha256}
+    row.update(jsonable(table))
+    return row
+
+
+def export(bundle: ExportBundle) -> str:
+    lines = []
+    for doc in bundle.documents:
+        for ann in doc.annotations:
+            lines.append(dumps(record(doc.id, doc.source, doc.sha256, annotation_table(ann))))
+    return "".join(line + "\n" for line in lines)
+
+
+def sniff_row(row: Any) -> bool:
+    return isinstance(row, dict) and "document" in row and "id" in row and "start" in row and "quote" in row
+
+
+def read(path: Path) -> ImportedData:
+    path = Path(path)
+    result = ImportedData(NAME, path)
+    for n, row in load_jsonl(path):
+        where = f"line {n}"
+        if not isinstance(row, dict):
+            raise FormatError(path, f"{where}: expected a JSON object per line")
+        doc_id = row.get("document")
+        if not isinstance(doc_id, str) or not doc_id:
+            raise FormatError(path, f"{where}: document must be a non-empty string (is this reviewer's jsonl?)")
+        for key in ("source", "sha256"):
+            if key in row and not isinstance(row[key], str):
+                raise FormatError(path, f"{where}: {key} must be a string")
+        raw = {k: v for k, v in row.items() if k not in DOCUMENT_KEYS}
+        try:
+            ann = parse_annotation(raw, path, where)
+        except StoreError as exc:
+            raise FormatError(path, exc.message) from None
+        doc = result.document(doc_id, source=row.get("source", ""), sha256=row.get("sha256", ""))
+        doc.annotations.append(ann)
+    return result

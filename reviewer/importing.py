@@ -1,0 +1,274 @@
+"""Import annotations from another tool's file into a set: guess the format, validate, merge, write.
+
+Everything is read and checked before anything is written: a bad file (wrong format, truncated
+JSON, offsets beyond the document, an id clash) raises a ``ReviewerError`` naming the file and
+the set is left exactly as it was. Merging is by annotation id and never duplicates: an id the set
+already has is updated in place. Formats without ids (doccano, brat) match an annotation the set
+already has on the same span of the same document, else get an id derived from that span, so
+importing the same file twice changes nothing.
+
+With ``documents`` every annotation is re-anchored against the document's current text by quote
+and context (``reviewer.anchoring``, as on load); what cannot be placed is kept as it was in the
+file (so the set shows it as orphaned) and reported in ``ImportPlan.unplaced``, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from reviewer import formats
+from reviewer.anchoring import ORPHANED, resolve
+from reviewer.documents import Document, text_sha256
+from reviewer.errors import ReviewerError, StoreError
+from reviewer.formats.common import FormatError, ImportedData, ImportedDocument, load_json, read_text
+from reviewer.store import Annotation, AnnotationFile, AnnotationStore, utcnow
+
+
+@dataclass
+class Unplaced:
+    document: str
+    annotation: Annotation
+    reason: str
+
+
+@dataclass
+class ImportPlan:
+    data: ImportedData
+    files: list[AnnotationFile] = field(default_factory=list)   # the files to write (changed only)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)     # exact/moved/fuzzy/orphaned with documents
+    unplaced: list[Unplaced] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"file": str(self.data.path), "format": self.data.format, "annotations": self.data.count,
+                "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "documents": len(self.files), "anchoring": dict(self.statuses),
+                "unplaced": [{"document": u.document, "id": u.annotation.id, "reason": u.reason}
+                             for u in self.unplaced]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+def guess_format(path: Path | str) -> str:
+    """Which import format a file (or folder) is in, from its content."""
+    path = Path(path)
+    if path.is_dir():
+        if any(path.glob("*.ann")):
+            return "brat"
+        raise FormatError(path, "is a folder without .ann files; only brat exports are folders")
+    text = read_text(path)
+    stripped = text.lstrip()
+    if not stripped:
+        raise FormatError(path, "empty file")
+    if stripped[0] not in "[{":
+        raise FormatError(path, "not JSON or JSON Lines, so not an importable format (w3c, jsonl, doccano, labelstudio, brat folder)")
+    try:
+        import json
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if data is not None:
+        if formats.w3c.sniff(data):
+            return "w3c"
+        if formats.labelstudio.sniff(data):
+            return "labelstudio"
+        if isinstance(data, dict):
+            if formats.doccano.sniff_row(data):
+                return "doccano"
+            if formats.jsonl.sniff_row(data):
+                return "jsonl"
+        raise FormatError(path, "JSON of no known annotation format (w3c, labelstudio, jsonl, doccano); give --format")
+    first = next(line for line in text.split("\n") if line.strip())
+    try:
+        import json
+        row = json.loads(first)
+    except ValueError:
+        load_json(path, text)  # raises the precise "truncated/malformed JSON at line L column C"
+        raise FormatError(path, "malformed JSON") from None
+    if formats.doccano.sniff_row(row):
+        return "doccano"
+    if formats.jsonl.sniff_row(row):
+        return "jsonl"
+    raise FormatError(path, "JSON Lines of no known annotation format (jsonl, doccano); give --format")
+
+
+def read_import(path: Path | str, fmt: str | None = None) -> ImportedData:
+    path = Path(path)
+    if not path.exists():
+        raise FormatError(path, "no such file or folder")
+    fmt = fmt or guess_format(path)
+    if fmt not in formats.IMPORTS:
+        raise FormatError(path, f"{fmt} cannot be imported (importable: {', '.join(formats.IMPORTS)})")
+    return formats.get(fmt).read(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning
+
+def span_id(doc_id: str, start: int, end: int) -> str:
+    return hashlib.sha1(f"{doc_id}\x00{start}\x00{end}".encode("utf-8")).hexdigest()[:12]
+
+
+def _existing(store: AnnotationStore, wanted: set[str], warnings: list[str]) -> dict[str, AnnotationFile]:
+    files: dict[str, AnnotationFile] = {}
+    for doc_id in store.document_ids() if store.root.is_dir() else []:
+        try:
+            af = store.load(doc_id)
+        except StoreError:
+            if doc_id in wanted:
+                raise  # we would have to rewrite a file we cannot read: refuse, touch nothing
+            warnings.append(f"{store.path_for(doc_id)}: unreadable, so ids in it were not checked for clashes")
+            continue
+        if af is not None:
+            files[doc_id] = af
+    return files
+
+
+def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[Document] | None = None,
+                now: datetime | None = None) -> ImportPlan:
+    """Validate and merge in memory. Raises ReviewerError (naming the file) and writes nothing."""
+    now = now or utcnow()
+    plan = ImportPlan(data, warnings=list(data.warnings))
+    by_doc = {d.id: d for d in documents} if documents is not None else None
+    for doc in data.documents:
+        try:
+            store.path_for(doc.id)
+        except StoreError as exc:
+            raise FormatError(data.path, f"document id {doc.id!r} cannot be stored in a set ({exc.message})") from None
+    seen: dict[str, str] = {}
+    for doc in data.documents:
+        if not doc.ids_given:
+            continue
+        for ann in doc.annotations:
+            if ann.id in seen:
+                raise FormatError(data.path, f"annotation id {ann.id!r} appears twice (documents "
+                                             f"{seen[ann.id]!r} and {doc.id!r})")
+            seen[ann.id] = doc.id
+    existing = _existing(store, {d.id for d in data.documents}, plan.warnings)
+    owner = {a.id: doc_id for doc_id, af in existing.items() for a in af.annotations}
+
+    for doc in data.documents:
+        current = by_doc.get(doc.id) if by_doc is not None else None
+        if by_doc is not None and current is None:
+            for ann in doc.annotations:
+                plan.unplaced.append(Unplaced(doc.id, ann, "document not among --documents"))
+        if current is None and doc.needs_document:
+            raise FormatError(data.path, f"annotation {doc.needs_document[0]!r} has no text position or no quote; "
+                                         "give --documents to place it")
+        incoming = _anchor(doc, current, data.path, plan)
+        af = existing.get(doc.id)
+        changed = af is None
+        if af is None:
+            af = AnnotationFile(doc.id, doc.source or (current.path.name if current else ""), "")
+        af.sha256 = (current.sha256 if current is not None else
+                     af.sha256 or doc.sha256 or (text_sha256(doc.text) if doc.text is not None else ""))
+        if current is not None:
+            af.source = af.source or current.path.name
+        elif not af.source:
+            af.source = doc.source
+        by_id = {a.id: i for i, a in enumerate(af.annotations)}
+        by_span = {(a.start, a.end): a for a in af.annotations}
+        for ann in incoming:
+            if not doc.ids_given:
+                old = by_span.get((ann.start, ann.end))
+                if old is not None:
+                    same = old.categories == ann.categories and old.note == ann.note
+                    ann = replace(old, categories=ann.categories, note=ann.note, quote=ann.quote,
+                                  prefix=ann.prefix, suffix=ann.suffix,
+                                  updated=old.updated if same else now)
+                else:
+                    ann = replace(ann, id=span_id(doc.id, ann.start, ann.end), created=ann.created or now,
+                                  updated=ann.updated or now)
+            elsewhere = owner.get(ann.id)
+            if elsewhere is not None and elsewhere != doc.id:
+                raise FormatError(data.path, f"annotation id {ann.id!r} belongs to document {elsewhere!r} in the set "
+                                             f"but to {doc.id!r} here")
+            if ann.id in by_id:
+                old = af.annotations[by_id[ann.id]]
+                if old == ann:
+                    plan.unchanged += 1
+                    continue
+                af.annotations[by_id[ann.id]] = ann
+                plan.updated += 1
+            else:
+                by_id[ann.id] = len(af.annotations)
+                af.annotations.append(ann)
+                plan.added += 1
+            changed = True
+        if changed:
+            plan.files.append(af)
+    return plan
+
+
+def _anchor(doc: ImportedDocument, current: Document | None, path: Path, plan: ImportPlan) -> list[Annotation]:
+    """The imported annotations, re-anchored against ``current`` when given."""
+    if current is None:
+        return list(doc.annotations)
+    text = current.text
+    same_text = bool(doc.sha256) and doc.sha256 == current.sha256 or (doc.text is not None and doc.text == text)
+    out = []
+    for ann in doc.annotations:
+        if same_text and ann.end > len(text):
+            raise FormatError(path, f"annotation {ann.id or (ann.start, ann.end)!r} of document {doc.id!r}: offsets "
+                                    f"{ann.start}-{ann.end} are beyond the end of the document ({len(text)} characters)")
+        if ann.id in doc.needs_document and not ann.quote:  # a position without a quote
+            if ann.end <= len(text):
+                plan.statuses["exact"] += 1
+                out.append(ann.moved_to(text, ann.start, ann.end))
+            else:
+                plan.statuses[ORPHANED] += 1
+                plan.unplaced.append(Unplaced(doc.id, ann, "position beyond the end of the document"))
+                out.append(ann)
+            continue
+        r = resolve(ann, text)
+        plan.statuses[r.status] += 1
+        if r.status == ORPHANED:
+            plan.unplaced.append(Unplaced(doc.id, ann, "quote not found in the document"))
+            out.append(ann)
+        else:
+            out.append(r.anchored(text))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+def apply_import(store: AnnotationStore, plan: ImportPlan) -> list[Path]:
+    written = []
+    for af in plan.files:
+        written.append(store.save(af))
+    return written
+
+
+def open_target_set(root: Path | str) -> tuple[AnnotationStore, bool]:
+    """The set to import into, without creating anything yet: (store, exists)."""
+    root = Path(root)
+    if root.exists():
+        return AnnotationStore.open(root, create=False), True
+    from reviewer.store import SetMeta
+    from reviewer.taxonomy import DEFAULT_TAXONOMY
+    return AnnotationStore(root, SetMeta(root.name, "", None), DEFAULT_TAXONOMY), False
+
+
+def import_file(set_root: Path | str, path: Path | str, fmt: str | None = None,
+                documents: Iterable[Document] | None = None) -> tuple[ImportPlan, list[Path]]:
+    """Read, validate, merge and write. Raises ReviewerError with the set untouched."""
+    data = read_import(path, fmt)
+    store, exists = open_target_set(set_root)
+    plan = plan_import(store, data, documents)
+    if not exists:
+        store = AnnotationStore.open(set_root, create=True)
+    return plan, apply_import(store, plan)
+
+
+__all__ = ["ImportPlan", "Unplaced", "guess_format", "read_import", "plan_import", "apply_import",
+           "import_file", "open_target_set", "span_id", "ReviewerError"]
