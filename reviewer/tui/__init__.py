@@ -1,0 +1,1 @@
+"""The Textual app (imported lazily by reviewer.cli): the workspace and its dialogs."""

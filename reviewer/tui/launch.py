@@ -1,0 +1,62 @@
+"""Start the app from the command line: documents, set, lock, session, settings -> ReviewerApp."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from reviewer.config import load_settings
+from reviewer.documents import load_documents
+from reviewer.errors import ReviewerError
+from reviewer.lock import LockHeld, acquire
+from reviewer.session import Session
+from reviewer.store import AnnotationStore
+
+
+def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None = None, *,
+            lock: bool = True):
+    """Everything but running: returns (Workspace, lock or None), or raises ReviewerError."""
+    from reviewer.tui.app import Workspace, all_binding_ids
+
+    settings, warnings = load_settings()
+    documents, errors = load_documents(paths)
+    warnings.extend(str(e) for e in errors)
+    if not documents:
+        raise ReviewerError(None, "no policy could be opened" + (f" ({errors[0]})" if errors else ""))
+    for doc in documents:
+        warnings.extend(doc.warnings)
+    store = AnnotationStore.open(set_path)
+    warnings.extend(store.warnings)
+    held = None
+    reason = None
+    if lock:
+        try:
+            held = acquire(store.root)
+        except LockHeld as exc:
+            reason = f"{exc}. Opened read-only: nothing will be written."
+    session = Session(store, documents)
+    session.read_only = reason is not None
+    keymap, key_warnings = settings.keymap(all_binding_ids()) if settings.keys else ({}, [])
+    warnings.extend(key_warnings)
+    workspace = Workspace(session=session, open_ids=[d.id for d in documents[:2]],
+                          theme=theme or settings.theme, keys=keymap, warnings=warnings,
+                          read_only_reason=reason)
+    return workspace, held
+
+
+def launch(paths: Sequence[str | Path], set_path: str | Path, theme: str | None = None) -> int:
+    """Open the app on ``paths`` with the annotation set ``set_path``; returns the exit status."""
+    from reviewer.tui.app import ReviewerApp
+
+    try:
+        workspace, held = prepare(paths, set_path, theme)
+    except ReviewerError as exc:
+        print(f"reviewer: {exc}", file=sys.stderr)
+        return 2
+    try:
+        ReviewerApp(workspace).run()
+    finally:
+        if held is not None:
+            held.release()
+    return 0

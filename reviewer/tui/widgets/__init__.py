@@ -1,0 +1,1 @@
+"""Widgets of the workspace: one public widget per module."""

@@ -1,0 +1,96 @@
+"""PaneFrame: a PolicyPane with its title, search field and status line."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Label
+
+from reviewer.documents import Document
+from reviewer.safetext import one_line
+from reviewer.taxonomy import Taxonomy
+from reviewer.tui.widgets.policy_pane import PolicyPane
+from reviewer.tui.widgets.search_bar import SearchBar
+from reviewer.tui.widgets.status_line import StatusLine
+
+
+class PaneFrame(Vertical):
+    """Lays out one pane; keeps its status line and search field in step with it."""
+
+    def __init__(self, document: Document, taxonomy: Taxonomy, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="pane-frame")
+        self.pane = PolicyPane(document, taxonomy)
+        self.title_label = Label(classes="pane-title")
+        self.search_bar = SearchBar(placeholder="Find (literal, any case): enter next, shift+enter previous",
+                                    classes="pane-search", compact=True)
+        self.status = StatusLine(classes="pane-status")
+        self.info: dict[str, object] = {}
+
+    def compose(self) -> ComposeResult:
+        yield self.title_label
+        yield self.pane
+        yield self.search_bar
+        yield self.status
+
+    def on_mount(self) -> None:
+        self.search_bar.display = False
+        self.update_title()
+        self.update_status()
+
+    @property
+    def document(self) -> Document:
+        return self.pane.document
+
+    def update_title(self) -> None:
+        doc = self.pane.document
+        self.title_label.update(Content(one_line(doc.title, 200)))
+        self.title_label.tooltip = Content(f"{one_line(doc.id)} \u2014 {one_line(str(doc.path))}")
+
+    def update_status(self, **info: object) -> None:
+        """Redraw the status line; ``info`` (counts from the session) is kept for later redraws."""
+        self.info.update(info)
+        pane = self.pane
+        span = pane.selection_span
+        self.status.show(clause=max(0, pane.cursor), clauses=len(pane.clauses),
+                         annotations=len(pane.annotations),
+                         moved=sum(1 for s in pane.anchor_status.values() if s[0] == "moved"),
+                         fuzzy=sum(1 for s in pane.anchor_status.values() if s[0] == "fuzzy"),
+                         orphans=int(self.info.get("orphans", 0) or 0),
+                         selected=(span[1] - span[0]) if span else 0,
+                         matches=len(pane.matches) if pane.query else None, match=pane.match_index,
+                         query=pane.query, pending=bool(self.info.get("pending")),
+                         error=self.info.get("error") or None,  # type: ignore[arg-type]
+                         read_only=bool(self.info.get("read_only")))
+
+    @on(PolicyPane.ClauseFocused)
+    def _focused(self, event: PolicyPane.ClauseFocused) -> None:
+        self.update_status()
+
+    @on(PolicyPane.SearchRequested)
+    def _open_search(self, event: PolicyPane.SearchRequested) -> None:
+        event.stop()
+        self.search_bar.display = True
+        self.search_bar.value = self.pane.query
+        self.search_bar.focus()
+
+    @on(Input.Changed, ".pane-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.pane.search(event.value)
+        self.update_status()
+
+    @on(SearchBar.Step)
+    def _search_step(self, event: SearchBar.Step) -> None:
+        event.stop()
+        if self.pane.query != self.search_bar.value:
+            self.pane.search(self.search_bar.value)
+        self.pane.action_match(event.delta)
+        self.update_status()
+
+    @on(SearchBar.Closed)
+    def _search_closed(self, event: SearchBar.Closed) -> None:
+        event.stop()
+        self.search_bar.display = False
+        self.pane.focus()
