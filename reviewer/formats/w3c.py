@@ -69,11 +69,9 @@ def annotation_json(ann: Annotation, doc: ExportDocument, bundle: ExportBundle) 
     if ann.note:
         body.append({"type": "TextualBody", "purpose": "commenting", "value": ann.note,
                      "format": "text/plain"})
-    quote_selector: dict[str, Any] = {"type": "TextQuoteSelector", "exact": ann.quote}
-    if ann.prefix:
-        quote_selector["prefix"] = ann.prefix
-    if ann.suffix:
-        quote_selector["suffix"] = ann.suffix
+    # prefix and suffix always present (empty at the very start or end of the text): a reader
+    # can tell "no context" from "context not given".
+    quote_selector = {"type": "TextQuoteSelector", "exact": ann.quote, "prefix": ann.prefix, "suffix": ann.suffix}
     out: dict[str, Any] = {
         "@context": CONTEXT,
         "id": annotation_iri(ann.id),
