@@ -11,4 +11,5 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("reviewer.commands.import_", "read w3c, jsonl, doccano, brat or labelstudio into a set"),
     "agree": ("reviewer.commands.agree", "agreement of two sets: kappa, alpha, span P/R/F1"),
     "coverage": ("reviewer.commands.coverage", "policy x category matrix of annotation counts"),
+    "lookup": ("reviewer.commands.lookup", "find a half-remembered clause, and every one like it, across policies"),
 }
