@@ -29,6 +29,9 @@ from reviewer.formats.common import FormatError, ImportedData, ImportedDocument,
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, utcnow
 
 
+LOSSLESS = ("w3c", "jsonl")  # formats that carry every field of an annotation
+
+
 @dataclass
 class Unplaced:
     document: str
@@ -68,7 +71,7 @@ def guess_format(path: Path | str) -> str:
     text = read_text(path)
     stripped = text.lstrip()
     if not stripped:
-        raise FormatError(path, "empty file")
+        raise FormatError(path, "empty file: nothing tells its format (give --format to import it as empty)")
     if stripped[0] not in "[{":
         raise FormatError(path, "not JSON or JSON Lines, so not an importable format (w3c, jsonl, doccano, labelstudio, brat folder)")
     try:
@@ -154,6 +157,7 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
                                              f"{seen[ann.id]!r} and {doc.id!r})")
             seen[ann.id] = doc.id
     existing = _existing(store, {d.id for d in data.documents}, plan.warnings)
+    lossless = data.format in LOSSLESS
     owner = {a.id: doc_id for doc_id, af in existing.items() for a in af.annotations}
 
     for doc in data.documents:
@@ -166,7 +170,7 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
                                          "give --documents to place it")
         incoming = _anchor(doc, current, data.path, plan)
         af = existing.get(doc.id)
-        changed = af is None
+        changed = af is None and bool(incoming)
         if af is None:
             af = AnnotationFile(doc.id, doc.source or (current.path.name if current else ""), "")
         af.sha256 = (current.sha256 if current is not None else
@@ -178,16 +182,22 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
         by_id = {a.id: i for i, a in enumerate(af.annotations)}
         by_span = {(a.start, a.end): a for a in af.annotations}
         for ann in incoming:
+            old = None
             if not doc.ids_given:
                 old = by_span.get((ann.start, ann.end))
-                if old is not None:
-                    same = old.categories == ann.categories and old.note == ann.note
-                    ann = replace(old, categories=ann.categories, note=ann.note, quote=ann.quote,
-                                  prefix=ann.prefix, suffix=ann.suffix,
-                                  updated=old.updated if same else now)
-                else:
+                if old is None:
                     ann = replace(ann, id=span_id(doc.id, ann.start, ann.end), created=ann.created or now,
                                   updated=ann.updated or now)
+            if old is None and ann.id in by_id:
+                old = af.annotations[by_id[ann.id]]
+            if old is not None and not lossless:
+                # The format cannot carry everything (attributes, unknown keys, exact date-times):
+                # keep what the set has, take the span, categories and note from the file.
+                same = (old.start, old.end, old.quote, old.categories, old.note) == \
+                       (ann.start, ann.end, ann.quote, ann.categories, ann.note)
+                ann = replace(old, start=ann.start, end=ann.end, quote=ann.quote, prefix=ann.prefix,
+                              suffix=ann.suffix, categories=ann.categories, note=ann.note,
+                              updated=old.updated if same else (ann.updated or now))
             elsewhere = owner.get(ann.id)
             if elsewhere is not None and elsewhere != doc.id:
                 raise FormatError(data.path, f"annotation id {ann.id!r} belongs to document {elsewhere!r} in the set "

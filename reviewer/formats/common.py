@@ -159,6 +159,9 @@ def load_json(path: Path, text: str | None = None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and exc.lineno > 1:
+            raise FormatError(path, "is JSON Lines (one JSON value per line), not a single JSON document: "
+                                    "is it jsonl or doccano?") from None
         truncated = exc.pos >= len(text.rstrip())
         what = "truncated JSON (it ends too early)" if truncated else "malformed JSON"
         raise FormatError(path, f"{what}: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
@@ -182,9 +185,7 @@ def load_jsonl(path: Path, text: str | None = None) -> list[tuple[int, Any]]:
             raise FormatError(path, f"line {n}: {what}: {exc.msg} at column {exc.colno}") from None
         except RecursionError:
             raise FormatError(path, f"line {n}: malformed JSON: nested too deeply") from None
-    if not rows:
-        raise FormatError(path, "empty file")
-    return rows
+    return rows  # an empty JSON Lines file is zero records (guess_format refuses to guess it)
 
 
 def check_span(path: Path, where: str, start: Any, end: Any, length: int | None = None) -> tuple[int, int]:

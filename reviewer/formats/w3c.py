@@ -154,6 +154,8 @@ def sniff(data: Any) -> bool:
 
 def _annotations(data: Any, path: Path) -> list[Any]:
     if isinstance(data, list):
+        if data and not any("Annotation" in _types(x) for x in data):
+            raise FormatError(path, "not a W3C Web Annotation document (a JSON array with no Annotation in it)")
         return data
     if not isinstance(data, dict):
         raise FormatError(path, "not a W3C Web Annotation document (expected a JSON object)")

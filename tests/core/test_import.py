@@ -1,0 +1,157 @@
+"""Import: format guessing, merging by id, re-anchoring with documents, and bad input that leaves
+the set untouched."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reviewer.documents import load_document
+from reviewer.errors import ReviewerError
+from reviewer.export import write_output
+from reviewer.importing import guess_format, import_file, plan_import, read_import, open_target_set
+from reviewer.store import AnnotationStore
+from tests.core.golden_helpers import EXPECTED, INPUT, exported
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.iterdir())} if root.exists() else {}
+
+
+@pytest.fixture
+def golden_set(tmp_path: Path) -> Path:
+    dest = tmp_path / "set"
+    shutil.copytree(INPUT / "set", dest)
+    return dest
+
+
+@pytest.mark.parametrize("name,fmt", [("w3c.jsonld", "w3c"), ("annotations.jsonl", "jsonl"),
+                                      ("doccano.jsonl", "doccano"), ("labelstudio.json", "labelstudio"),
+                                      ("brat", "brat")])
+def test_guess_format_from_content(tmp_path: Path, name: str, fmt: str) -> None:
+    src = EXPECTED / name
+    dest = tmp_path / ("renamed" if src.is_dir() else "renamed.data")
+    (shutil.copytree if src.is_dir() else shutil.copy)(src, dest)
+    assert guess_format(dest) == fmt
+
+
+@pytest.mark.parametrize("name", ["w3c.jsonld", "annotations.jsonl", "doccano.jsonl", "labelstudio.json", "brat"])
+def test_reimporting_an_export_into_its_own_set_changes_nothing(golden_set: Path, name: str) -> None:
+    before = _snapshot(golden_set)
+    docs = [load_document(p) for p in sorted((INPUT / "docs").glob("*.txt"))]
+    plan, written = import_file(golden_set, EXPECTED / name, None, docs)
+    assert (plan.added, plan.updated, written) == (0, 0, [])
+    assert plan.unchanged == 8
+    assert _snapshot(golden_set) == before
+
+
+def test_w3c_import_into_empty_set_gives_the_same_files(tmp_path: Path) -> None:
+    target = tmp_path / "new-set"
+    plan, _ = import_file(target, EXPECTED / "w3c.jsonld")
+    assert plan.added == 8
+    for doc_id in ("alpha", "beta"):
+        assert (target / f"{doc_id}.toml").read_bytes() == (INPUT / "set" / f"{doc_id}.toml").read_bytes()
+    assert not (target / "gamma.toml").exists()
+
+
+def test_merge_updates_by_id_and_never_duplicates(golden_set: Path, tmp_path: Path) -> None:
+    rows = [json.loads(x) for x in (EXPECTED / "annotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows[0]["note"] = "changed elsewhere"
+    rows.append({**rows[1], "id": "new-one", "categories": ["other"]})
+    f = tmp_path / "edit.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    plan, _ = import_file(golden_set, f)
+    assert (plan.added, plan.updated, plan.unchanged) == (1, 1, 7)
+    af = AnnotationStore.open(golden_set).load("alpha")
+    ids = [a.id for a in af.annotations]
+    assert len(ids) == len(set(ids)) == 7
+    assert next(a for a in af.annotations if a.id == "a1collect").note == "changed elsewhere"
+
+
+def test_reanchoring_with_documents_moves_and_reports_unplaced(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = (INPUT / "docs" / "alpha.txt").read_text(encoding="utf-8")
+    (docs / "alpha.txt").write_text("A new first line.\n" + text.replace("Retention\nWe keep logs for 30 days", "Logs vanish"),
+                                    encoding="utf-8")
+    doc = load_document(docs / "alpha.txt")
+    data = read_import(EXPECTED / "annotations.jsonl")
+    store, _ = open_target_set(tmp_path / "set")
+    plan = plan_import(store, data, [doc])
+    assert plan.statuses["moved"] >= 5
+    unplaced = {(u.document, u.annotation.id) for u in plan.unplaced}
+    assert ("alpha", "a6retain") in unplaced           # its text is gone: reported, not dropped
+    assert ("beta", "b1keep") in unplaced               # beta is not among the documents
+    kept = {a.id: a for af in plan.files for a in af.annotations}
+    assert "a6retain" in kept and kept["a1collect"].start == 22 + len("A new first line.\n")
+    assert doc.text[kept["a1collect"].start:kept["a1collect"].end] == kept["a1collect"].quote
+
+
+# -- bad input: one error naming the file, set untouched ---------------------------------------
+
+BAD = {
+    "truncated.json": lambda: exported("w3c")[:500],
+    "truncated.jsonl": lambda: exported("jsonl")[:300],
+    "notes.txt": lambda: "These are my notes, not an export.\n",
+    "other.json": lambda: json.dumps({"hello": "world"}),
+    "beyond.jsonl": lambda: json.dumps({"text": "short", "label": [[0, 99, "other"]]}) + "\n",
+    "beyond.json": lambda: json.dumps([{"data": {"text": "short"}, "annotations": [{"result": [
+        {"id": "r1", "type": "labels", "from_name": "label", "to_name": "text",
+         "value": {"start": 2, "end": 50, "labels": ["other"]}}]}]}]),
+    "quote-mismatch.jsonld": lambda: exported("w3c").replace('"end": 92', '"end": 95'),
+    "empty.json": lambda: "",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_is_one_error_naming_the_file_and_touches_nothing(golden_set: Path, tmp_path: Path, name: str) -> None:
+    f = tmp_path / name
+    f.write_text(BAD[name](), encoding="utf-8")
+    before = _snapshot(golden_set)
+    with pytest.raises(ReviewerError) as info:
+        import_file(golden_set, f)
+    message = str(info.value)
+    assert str(f) in message and "\n" not in message
+    assert _snapshot(golden_set) == before
+
+
+def test_wrong_explicit_format_is_refused(golden_set: Path) -> None:
+    before = _snapshot(golden_set)
+    with pytest.raises(ReviewerError, match="doccano sequence-labelling"):
+        import_file(golden_set, EXPECTED / "annotations.jsonl", "doccano")
+    with pytest.raises(ReviewerError, match="is JSON Lines"):
+        import_file(golden_set, EXPECTED / "doccano.jsonl", "w3c")
+    with pytest.raises(ReviewerError, match="not a W3C"):
+        import_file(golden_set, EXPECTED / "labelstudio.json", "w3c")
+    assert _snapshot(golden_set) == before
+
+
+def test_offsets_beyond_a_document_with_the_same_hash_are_refused(tmp_path: Path) -> None:
+    rows = [json.loads(x) for x in (EXPECTED / "annotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows[0].update(start=5000, end=5000 + len(rows[0]["quote"]))
+    f = tmp_path / "far.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    doc = load_document(INPUT / "docs" / "alpha.txt")
+    with pytest.raises(ReviewerError, match="beyond the end of the document"):
+        import_file(tmp_path / "set", f, None, [doc])
+    assert not (tmp_path / "set").exists()  # a new set is not even created
+
+
+def test_brat_text_mismatch_and_offsets_beyond(tmp_path: Path, golden_set: Path) -> None:
+    folder = tmp_path / "brat"
+    shutil.copytree(EXPECTED / "brat", folder)
+    ann = folder / "beta.ann"
+    ann.write_text(ann.read_text(encoding="utf-8").replace("13 77", "13 700"), encoding="utf-8")
+    with pytest.raises(ReviewerError, match="beyond the end"):
+        import_file(golden_set, folder)
+    ann.write_text(ann.read_text(encoding="utf-8").replace("13 700", "14 78"), encoding="utf-8")
+    with pytest.raises(ReviewerError, match="does not match"):
+        import_file(golden_set, folder)
+
+
+def test_folder_export_writes_every_file(tmp_path: Path) -> None:
+    written = write_output(exported("brat"), tmp_path / "out")
+    assert {p.name for p in written} == {p.name for p in (EXPECTED / "brat").iterdir()}
