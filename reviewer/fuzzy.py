@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from reviewer.clauses import Clause
 from reviewer.safetext import one_line
@@ -140,7 +140,7 @@ def match_spans(query: str, text: str) -> list[tuple[int, int]]:
             spans.append(m.span())
         elif len(w) >= 5 and w not in STOPWORDS:
             for q in long_words:
-                if abs(len(q) - len(w)) <= 1 and Levenshtein.distance(q, w, score_cutoff=1) <= 1:
+                if abs(len(q) - len(w)) <= 1 and OSA.distance(q, w, score_cutoff=1) <= 1:
                     spans.append(m.span())
                     break
     return spans

@@ -103,7 +103,7 @@ def _read(path: Path) -> tuple[dict, IndexArrays]:
         with np.load(path, allow_pickle=False) as npz:
             meta = json.loads(bytes(npz["meta"]).decode("utf-8"))
             data = {name: npz[name] for name in _ARRAY_DTYPES}
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise CacheError("no cache file") from None
     except Exception as exc:  # zipfile, numpy, json, unicode: all mean "do not trust it"
         raise CacheError(f"unreadable cache file ({type(exc).__name__}: {exc})") from None

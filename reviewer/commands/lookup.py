@@ -129,7 +129,7 @@ def _print_table(query: str, matches: list[Match], index: FuzzyIndex) -> None:
     table = Table(box=None, pad_edge=False, expand=True, show_header=True)
     table.add_column("score", justify="right", no_wrap=True, width=5)
     widest = max(len(m.document) for m in matches)
-    table.add_column("document", overflow="fold", min_width=min(widest, 12), max_width=min(widest, 28))
+    table.add_column("document", overflow="fold", min_width=8, max_width=max(8, min(widest, 28)))
     table.add_column("clause", overflow="fold", ratio=1)
     for m in matches:
         clause = Text(one_line(m.text))  # same length as m.text: spans line up
