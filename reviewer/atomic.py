@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 TEMP_PREFIX = ".reviewer-tmp-"
@@ -14,7 +15,8 @@ def atomic_write(path: Path | str, data: str | bytes) -> None:
     then fsync the folder. On any failure the previous file is intact and the error propagates."""
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
+    # The writer's pid is in the name, so clean_temporaries never removes a live writer's file.
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -52,6 +54,8 @@ def clean_temporaries(folder: Path | str) -> list[Path]:
     removed = []
     try:
         for entry in Path(folder).glob(TEMP_PREFIX + "*"):
+            if _writer_alive(entry):
+                continue  # another process (a second reviewer, a command) is writing it right now
             try:
                 entry.unlink()
                 removed.append(entry)
@@ -60,3 +64,19 @@ def clean_temporaries(folder: Path | str) -> list[Path]:
     except OSError:
         pass
     return removed
+
+
+def _writer_alive(entry: Path) -> bool:
+    """Is the temporary file's writer (pid in its name) still running, and the file recent?"""
+    pid = entry.name[len(TEMP_PREFIX):].split("-", 1)[0]
+    if not pid.isdigit() or int(pid) <= 0:
+        return False
+    try:
+        if time.time() - entry.stat().st_mtime > 3600:
+            return False  # an hour-old temporary is left over even if the pid was reused
+        os.kill(int(pid), 0)
+    except PermissionError:
+        return True
+    except (OSError, OverflowError):
+        return False
+    return True
