@@ -15,6 +15,7 @@ stale automatically (we cannot see its processes): ``acquire(..., force=True)`` 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import getpass
 import os
 import secrets
@@ -26,6 +27,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from reviewer.errors import ReviewerError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".reviewer.lock"
 GUARD_SUFFIX = ".takeover"
@@ -287,4 +293,29 @@ def _take_over(root: Path, path: Path, judged: LockInfo | None, info: LockInfo) 
             pass
 
 
-__all__ = ["Lock", "LockHeld", "LockInfo", "LOCK_NAME", "acquire", "read_lock", "is_stale", "pid_alive"]
+@contextlib.contextmanager
+def write_guard(root: Path | str):
+    """Serialise check-then-write among cooperating writers (sessions, commands) on one set.
+
+    An exclusive ``flock`` on the set folder itself (no extra file), held while a writer compares
+    the file on disk with what it last saw, merges and replaces it, so two writers cannot both
+    pass the check and the second overwrite the first. Best effort: where it cannot be taken
+    (no fcntl, folder unreadable) the write goes ahead unguarded.
+    """
+    fd = None
+    if fcntl is not None:
+        try:
+            fd = os.open(root, os.O_RDONLY)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            if fd is not None:
+                os.close(fd)
+            fd = None
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)  # closing drops the flock
+
+
+__all__ = ["Lock", "write_guard", "LockHeld", "LockInfo", "LOCK_NAME", "acquire", "read_lock", "is_stale", "pid_alive"]

@@ -29,6 +29,7 @@ from reviewer.anchoring import FUZZY, MOVED, Resolution
 from reviewer.annotated import load_annotated
 from reviewer.documents import Document
 from reviewer.errors import StoreError
+from reviewer.lock import write_guard
 from reviewer.merge import MergeResult, merge3
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp, utcnow
 from reviewer.taxonomy import Taxonomy
@@ -543,6 +544,10 @@ class Session:
 
     def _write(self, ds: _Doc) -> tuple[bool, str | None, str | None]:
         """Write the document's file now: (saved, error, merge note)."""
+        with write_guard(self.store.root):
+            return self._write_guarded(ds)
+
+    def _write_guarded(self, ds: _Doc) -> tuple[bool, str | None, str | None]:
         ident = ds.doc.id
         try:
             note = self._merge_from_disk(ds)
