@@ -42,13 +42,16 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(matrix.as_dict(), ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(matrix.to_csv())
+        sys.stdout.buffer.write(matrix.to_csv().encode("utf-8"))
+        sys.stdout.flush()
     else:
-        _table(matrix)
+        _table(matrix, {c.slug: c.key for c in store.taxonomy if c.key})
     return EXIT_OK
 
 
-def _table(matrix: CoverageMatrix) -> None:
+def _table(matrix: CoverageMatrix, keys: dict[str, str]) -> None:
+    """Rows are documents; zero cells in bold red, so a silent policy stands out. When the slugs do
+    not fit the terminal, columns are headed by the category keys and a legend follows."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -56,10 +59,13 @@ def _table(matrix: CoverageMatrix) -> None:
     from reviewer.safetext import one_line
 
     console = Console(highlight=False)
+    doc_width = max([len("document")] + [len(d) for d in matrix.rows])
+    wide = doc_width + sum(len(c) + 2 for c in matrix.columns) + 8 <= console.width
+    heads = {c: c if wide else (keys.get(c) or str(n + 1)) for n, c in enumerate(matrix.columns)}
     table = Table(box=None, pad_edge=False, title="annotations per policy and category")
-    table.add_column("document")
+    table.add_column("document", no_wrap=True, overflow="ellipsis", max_width=max(12, console.width // 3))
     for c in matrix.columns:
-        table.add_column(Text(one_line(c)), justify="right")
+        table.add_column(Text(one_line(heads[c])), justify="right", no_wrap=True)
     table.add_column("total", justify="right", style="bold")
     for d in matrix.rows:
         cells = [Text(str(n), style="bold red" if n == 0 else "") for n in matrix.row(d)]
@@ -67,3 +73,5 @@ def _table(matrix: CoverageMatrix) -> None:
     table.add_row(Text("total", style="bold"), *(str(matrix.column_total(c)) for c in matrix.columns),
                   str(matrix.total), style="bold")
     console.print(table)
+    if not wide:
+        console.print(Text("  ".join(one_line(f"{heads[c]} {c}") for c in matrix.columns), style="dim"))

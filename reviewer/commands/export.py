@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
               f"{len(result.bundle.documents)} document{'s' if len(result.bundle.documents) != 1 else ''} "
               f"to {args.output} ({args.format})", file=sys.stderr)
     else:
-        sys.stdout.write(result.output)  # type: ignore[arg-type]
         sys.stdout.flush()
+        sys.stdout.buffer.write(result.output.encode("utf-8"))  # type: ignore[union-attr]  # bytes: no newline or encoding translation
+        sys.stdout.buffer.flush()
     return EXIT_SOFT if result.left_out else EXIT_OK
