@@ -12,6 +12,7 @@ from textual.binding import Binding
 
 from reviewer.session import Session
 from reviewer.tui.commands import ActionCommands, help_rows
+from reviewer.tui.screens.export_dialog import IOCommands
 from reviewer.tui.screens.workspace import WorkspaceScreen
 
 STYLES = Path(__file__).parent / "styles"
@@ -40,7 +41,8 @@ def all_binding_ids() -> list[str]:
 
     classes: list[type] = [ReviewerApp, WorkspaceScreen, PolicyPane, SearchBar, DocumentList]
     for module, name in (("tag_picker", "TagPicker"), ("note_editor", "NoteEditor"), ("help", "HelpScreen"),
-                         ("orphans", "OrphansScreen"), ("document_picker", "DocumentPicker")):
+                         ("orphans", "OrphansScreen"), ("document_picker", "DocumentPicker"),
+                         ("export_dialog", "ExportDialog"), ("agreement", "SetPathDialog"), ("agreement", "AgreementScreen")):
         try:
             mod = __import__(f"reviewer.tui.screens.{module}", fromlist=[name])
             classes.append(getattr(mod, name))
@@ -49,12 +51,41 @@ def all_binding_ids() -> list[str]:
     return [b.id for cls in classes for b in getattr(cls, "BINDINGS", ()) if isinstance(b, Binding) and b.id]
 
 
+MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+
+
+def key_problem(value: str) -> str | None:
+    """Why a ``[keys]`` value is not a usable Textual key list, or None when it is."""
+    import unicodedata
+
+    from textual.keys import Keys
+
+    names = {k.value for k in Keys}
+    for part in value.split(","):
+        part = part.strip()
+        *mods, key = part.split("+") if part != "+" else ["+"]
+        if not key:
+            return f"{part!r} has no key after the modifier"
+        bad = [m for m in mods if m not in MODIFIERS]
+        if bad:
+            return f"unknown modifier {bad[0]!r} in {part!r}"
+        if len(key) == 1 or key in names or f"ctrl+{key}" in names:
+            continue
+        if key.startswith("f") and key[1:].isdigit():
+            continue
+        try:
+            unicodedata.lookup(key.replace("_", " "))  # "question_mark", "vertical_line"
+        except KeyError:
+            return f"unknown key {key!r}"
+    return None
+
+
 class ReviewerApp(App[None]):
     """Receives a Workspace, registers themes, applies the keymap and pushes WorkspaceScreen."""
 
-    CSS_PATH = [str(STYLES / name) for name in ("base.tcss", "workspace.tcss", "pane.tcss", "dialogs.tcss")
+    CSS_PATH = [str(STYLES / name) for name in ("base.tcss", "workspace.tcss", "pane.tcss", "dialogs.tcss", "io.tcss")
                 if (STYLES / name).exists()]
-    COMMANDS = App.COMMANDS | {ActionCommands}
+    COMMANDS = App.COMMANDS | {ActionCommands, IOCommands}  # IOCommands: export, agreement
     TITLE = "reviewer"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (every change is already on disk)"),
@@ -97,10 +128,16 @@ class ReviewerApp(App[None]):
         self.theme = name or default
 
     def _apply_keymap(self, keys: dict[str, str], warnings: list[str]) -> None:
+        good: dict[str, str] = {}
+        for binding_id, value in keys.items():
+            problem = key_problem(value)
+            if problem:
+                warnings.append(f"bad key in the [keys] settings: {binding_id} = {value!r} ({problem}); "
+                                "using its default")
+            else:
+                good[binding_id] = value
         try:
-            self.set_keymap(keys)
-            for binding_id, value in keys.items():
-                Binding(value, "noop").parse_key()
+            self.set_keymap(good)
         except Exception as exc:  # noqa: BLE001 - a bad key must not stop the app
             warnings.append(f"bad key in the [keys] settings ({exc}); using the default keys")
             self.set_keymap({})

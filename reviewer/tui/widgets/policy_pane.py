@@ -549,7 +549,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._moved(scroll=False)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._drag_anchor is None or not event.button:
+        if self._drag_anchor is None:
             return
         offset = self._offset_at(event)
         if offset is not None and offset != self._drag_anchor:
