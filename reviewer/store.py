@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import os
 import re
 import tomllib
 import uuid
@@ -104,8 +105,9 @@ class FileStamp:
     @classmethod
     def of(cls, path: Path) -> "FileStamp | None":
         try:
-            data = path.read_bytes()
-            st = path.stat()
+            with open(path, "rb") as handle:  # one open file: size, time and digest of the same version
+                st = os.fstat(handle.fileno())
+                data = handle.read()
         except FileNotFoundError:
             return None
         return cls(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
@@ -351,9 +353,15 @@ class AnnotationStore:
         if not path.exists():
             self.stamps[document_id] = None
             return None
+        # Stamp before reading: a write landing in between then shows as a change on the next
+        # check (and is merged), instead of being taken as already seen and overwritten.
+        try:
+            stamp = FileStamp.of(path)
+        except OSError:
+            stamp = None
         text = _read_text(path)
         af = parse_annotation_file(text, path)
-        self.stamps[document_id] = FileStamp.of(path)
+        self.stamps[document_id] = stamp
         if af.document != document_id:
             af.warnings.append(f"{path}: names document {af.document!r}, expected {document_id!r}")
         return af
