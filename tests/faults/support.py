@@ -71,3 +71,44 @@ def reopened(set_dir: Path, docs: list[Document], doc_id: str) -> tuple[dict[str
     """A fresh session's view of a document: (all annotations by id, orphan ids)."""
     s = new_session(set_dir, docs)
     return memory(s, doc_id), {a.id for a in s.orphans(doc_id)}
+
+
+def drive_session(set_dir, docs_dir, parity: int, steps: int, seed: int) -> dict[str, dict[str, list]]:
+    """Random edits on clauses of one parity; returns {doc: {id: [categories, note]}} it owns."""
+    import random
+
+    from reviewer.documents import load_documents
+
+    rng = random.Random(seed)
+    docs, _ = load_documents([Path(docs_dir)])
+    s = new_session(Path(set_dir), docs)
+    owned: dict[str, dict[str, list]] = {d.id: {} for d in docs}
+    slugs = ["first-party-collection", "data-retention", "other"]
+    for step in range(steps):
+        doc = rng.choice(docs)
+        mine = owned[doc.id]
+        roll = rng.random()
+        if mine and roll < 0.2:
+            ident = rng.choice(sorted(mine))
+            out = s.delete(doc.id, ident)
+            assert out.error is None, out
+            del mine[ident]
+        elif mine and roll < 0.5:
+            ident = rng.choice(sorted(mine))
+            note = f"note {seed}-{step}"
+            out = s.set_note(doc.id, ident, note)
+            assert out.error is None, out
+            mine[ident][1] = note
+        else:
+            candidates = [c for i, c in enumerate(doc.clauses) if i % 2 == parity]
+            c = rng.choice(candidates)
+            out = s.toggle_category(doc.id, c.start, c.end, rng.choice(slugs))
+            assert out.error is None, out
+            ann = s.annotation(doc.id, out.annotation) if out.annotation else None
+            existing = [i for i, a in mine.items()]
+            for ident in existing:
+                if s.annotation(doc.id, ident) is None:
+                    del mine[ident]
+            if ann is not None:
+                mine[ann.id] = [list(ann.categories), ann.note]
+    return owned
