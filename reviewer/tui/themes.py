@@ -131,7 +131,7 @@ def load_theme(path: Path) -> tuple[Theme, list[str]]:
     for key, value in raw_variables.items():
         if not _NAME.match(key):
             raise ThemeFileError(f"{path}: variable name {key!r} must be lowercase letters, digits, '-' or '_'")
-        if not isinstance(value, str) or not value.strip() or "\n" in value or ";" in value:
+        if not isinstance(value, str) or not value.strip() or any(c in value for c in "\n;{}"):
             raise ThemeFileError(f"{path}: variable {key!r} must be a one-line string value")
         if _COLOUR_VARIABLE.match(key):
             _parse_colour(path, f"variable {key!r}", value)

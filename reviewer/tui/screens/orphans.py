@@ -76,7 +76,11 @@ class OrphansScreen(ModalScreen[OrphanAction | None]):
 
     def on_mount(self) -> None:
         options = self.query_one("#orphans", OptionList)
-        options.set_options(self._option(n, a) for n, a in enumerate(self.orphans))
+        rows: list[Option | None] = []
+        for n, annotation in enumerate(self.orphans):
+            rows += [None] if n else []  # a separator line between orphans
+            rows.append(self._option(n, annotation))
+        options.set_options(rows)
         options.display = bool(self.orphans)
         if self.orphans:
             options.highlighted = 0
@@ -88,7 +92,8 @@ class OrphansScreen(ModalScreen[OrphanAction | None]):
 
     def _prompt(self, annotation: Annotation) -> Content:
         parts: list[Content | str | tuple[str, str]] = [
-            ("\u201c" + one_line(annotation.quote, QUOTE_LIMIT) + "\u201d", "italic"), "\n  "]
+            ("\u201c" + one_line(annotation.quote, QUOTE_LIMIT) + "\u201d", "italic"), "\n  ",
+            (f"was at {annotation.start}\u2013{annotation.end}", "$foreground-muted"), "  "]
         for slug in annotation.categories or ():
             colour = category_colour(self, self.taxonomy, slug)
             on_colour = Color.parse(colour).get_contrast_text(1.0).hex6
@@ -96,8 +101,7 @@ class OrphansScreen(ModalScreen[OrphanAction | None]):
         if not annotation.categories:
             parts.append(("no category", "$foreground-muted"))
         if annotation.note:
-            parts += ["  ", ("note: " + one_line(annotation.note, NOTE_LIMIT), "$foreground-muted")]
-        parts.append(("  (was at " + f"{annotation.start}\u2013{annotation.end})", "$foreground-muted"))
+            parts += [" ", ("note: " + one_line(annotation.note, NOTE_LIMIT), "$foreground-muted")]
         return Content.assemble(*parts)
 
     def _refresh_prompts(self) -> None:

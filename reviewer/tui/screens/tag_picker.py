@@ -81,6 +81,7 @@ class TagPicker(ModalScreen[TagChoice | None]):
         self._values: dict[str, str] = {k: str(v) for k, v in (attributes or {}).items()}
         self._order = list(range(len(taxonomy.categories)))
         self._rows = [(c.name, c.slug.replace("-", " "), c.description) for c in taxonomy.categories]
+        self._shown_attributes: list[Attribute] = []
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -98,6 +99,7 @@ class TagPicker(ModalScreen[TagChoice | None]):
 
     def on_mount(self) -> None:
         self.query_one("#categories", OptionList).can_focus = False
+        self.query_one("#attributes", VerticalScroll).can_focus = False  # tab goes to its fields
         self._refilter("")
         self._sync_attributes()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -183,14 +185,14 @@ class TagPicker(ModalScreen[TagChoice | None]):
 
     def _sync_attributes(self) -> None:
         box = self.query_one("#attributes", VerticalScroll)
-        wanted = [a.name for a in self._active_attributes()]
-        shown = [row.name for row in box.query_children(".attribute-row")]
+        wanted = self._active_attributes()
         box.display = bool(wanted)
-        if wanted == shown:
+        if wanted == self._shown_attributes:
             return
+        self._shown_attributes = wanted
         box.remove_children(".attribute-row")
         rows = []
-        for attribute in self._active_attributes():
+        for attribute in wanted:
             label = Label(Content(one_line(attribute.name)), classes="attribute-name")
             if attribute.description:
                 label.tooltip = Content(one_line(attribute.description))
