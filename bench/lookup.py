@@ -94,7 +94,7 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
 
 
-def perturb(kind: str, sentence: str, company: str | re.Pattern, rng: random.Random) -> str | None:
+def perturb(kind: str, sentence: str, company: str | re.Pattern | None, rng: random.Random) -> str | None:
     words = WORD.findall(sentence)
     n = len(words)
     if kind == "drop":
@@ -110,7 +110,7 @@ def perturb(kind: str, sentence: str, company: str | re.Pattern, rng: random.Ran
             words[i] = _typo(words[i], rng)
         return " ".join(words)
     if kind == "rename":
-        pattern = company if isinstance(company, re.Pattern) else _company_pattern([company])
+        pattern = _company_pattern([company]) if isinstance(company, str) else company
         if pattern is None or not pattern.search(sentence):
             return None
         return pattern.sub(rng.choice(RENAMES), sentence)
@@ -171,14 +171,16 @@ def is_right(match_places, q: Query) -> bool:
 def evaluate(search, queries: list[Query]) -> dict:
     """``search(text) -> list of place-lists, best first``; recall@1/@5 per kind, median ms."""
     per_kind: dict[str, list[tuple[bool, bool]]] = {k: [] for k in KINDS}
-    times = []
+    times, cpu = [], []
     for q in queries:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         results = search(q.text)
+        cpu.append(time.process_time() - c)
         times.append(time.perf_counter() - t)
         right = [is_right(places, q) for places in results[:5]]
         per_kind[q.kind].append((bool(right[:1] and right[0]), any(right)))
-    out = {"median_ms": statistics.median(times) * 1000, "p90_ms": _pct(times, 0.9) * 1000, "kinds": {}}
+    out = {"median_ms": statistics.median(times) * 1000, "p90_ms": _pct(times, 0.9) * 1000,
+           "cpu_ms": statistics.median(cpu) * 1000, "kinds": {}}
     both = []
     for kind, rows in per_kind.items():
         if rows:
@@ -227,8 +229,10 @@ class _Place:
 def print_eval(title: str, runs: list[dict]) -> None:
     first = runs[0]
     med = statistics.median(r["median_ms"] for r in runs)
-    print(f"\n{title}  (median query {med:.2f} ms, p90 {statistics.median(r['p90_ms'] for r in runs):.2f} ms;"
-          f" per-run medians {', '.join(format(r['median_ms'], '.2f') for r in runs)})")
+    cpu = statistics.median(r["cpu_ms"] for r in runs)
+    print(f"\n{title}\n  median query {med:.2f} ms wall, {cpu:.2f} ms CPU;"
+          f" p90 {statistics.median(r['p90_ms'] for r in runs):.2f} ms;"
+          f" per-run medians {', '.join(format(r['median_ms'], '.2f') for r in runs)} ms")
     print(f"  {'kind':<10} {'n':>4} {'recall@1':>9} {'recall@5':>9}")
     for kind, (r1, r5, n) in first["kinds"].items():
         print(f"  {kind:<10} {n:>4} {r1:>9.3f} {r5:>9.3f}")
@@ -271,15 +275,16 @@ def bench_scale(args) -> None:
     corpus = _corpus_module()
     dest = Path(args.scale_dir)
     paths = corpus.generate(args.scale, dest)
-    builds = []
+    builds, build_cpu = [], []
     index = None
     for _ in range(args.runs):
         index = None
         gc.collect()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         docs = [load_document(p) for p in paths]
         index = FuzzyIndex.build(docs)
         builds.append(time.perf_counter() - t)
+        build_cpu.append(time.process_time() - c)
     assert index is not None
     from reviewer import index_cache
 
@@ -302,8 +307,8 @@ def bench_scale(args) -> None:
     queries = make_queries(list(index.documents.values()), args.scale_per_kind, seed=11)
     runs = [evaluate(index_search(index), queries) for _ in range(args.runs)]
     print(f"{len(paths)} policies: {index.clause_count} clauses ({index.entry_count} distinct)")
-    print(f"  build (read + segment + index): median {statistics.median(builds):.2f} s"
-          f" (runs {', '.join(f'{b:.2f}' for b in builds)})")
+    print(f"  build (read + segment + index): median {statistics.median(builds):.2f} s wall,"
+          f" {statistics.median(build_cpu):.2f} s CPU (runs {', '.join(f'{b:.2f}' for b in builds)})")
     print(f"  cache save {save:.2f} s; cache load median {statistics.median(loads):.2f} s"
           f" (read + hash documents + load: {statistics.median(totals):.2f} s)")
     print_eval(f"FuzzyIndex.lookup, {len(paths)} policies", runs)
@@ -330,7 +335,7 @@ def bench_batch(args, queries: list[Query]) -> None:
             out = proc.stdout.splitlines()
             assert len(out) == len(lines), (len(out), len(lines))
             json.loads(out[0])
-    print(f"\nreviewer lookup --batch, {len(lines)} queries over 115 policies (start-up included):")
+    print(f"\nreviewer lookup --batch, {len(lines)} queries over 115 policies (start-up included; {' '.join(cmd)}):")
     print(f"  cold cache {times[0]:.2f} s; warm cache median {statistics.median(times[1:]):.2f} s"
           f" (runs {', '.join(f'{t:.2f}' for t in times[1:])})")
 
@@ -357,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale_child:
         bench_scale(args)
         return 0
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs (shared with other work: figures are noisy)")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+          " (shared with other work: wall-clock figures are noisy; CPU time is the steadier measure)")
     queries = bench_115(args)
     if not args.skip_scale:
         print()

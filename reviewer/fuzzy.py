@@ -429,17 +429,21 @@ class FuzzyIndex:
         if not counts:
             return empty, empty.astype(np.float32), empty.astype(np.float32)
         E = len(a.entry_clause)
-        acc = np.zeros(E, np.float32)
-        cover = np.zeros(E, np.float32)
         ptr, entries, weights = a.post_ptr, a.post_entry, a.post_weight
-        total = 0.0
-        for t, qtf in counts.items():
-            lo, hi = ptr[t], ptr[t + 1]
-            e = entries[lo:hi]
-            acc[e] += weights[lo:hi] * qtf if qtf > 1 else weights[lo:hi]
-            idf = math.log1p((E - (hi - lo) + 0.5) / (hi - lo + 0.5))
-            cover[e] += idf
-            total += idf
+        terms = [(t, qtf, int(ptr[t]), int(ptr[t + 1])) for t, qtf in counts.items()]
+        # Words in more than a tenth of all clauses ("the", "information") barely rank anything
+        # and cost the most: leave them out when the query has three or more rarer words.
+        rare = [x for x in terms if x[3] - x[2] <= max(64, E // 10)]
+        if len(rare) >= 3:
+            terms = rare
+        postings = np.concatenate([entries[lo:hi] for _, _, lo, hi in terms])
+        acc = np.bincount(postings, minlength=E,
+                          weights=np.concatenate([weights[lo:hi] * qtf if qtf > 1 else weights[lo:hi]
+                                                  for _, qtf, lo, hi in terms]))
+        idfs = [math.log1p((E - (hi - lo) + 0.5) / (hi - lo + 0.5)) for _, _, lo, hi in terms]
+        total = sum(idfs)
+        cover = np.bincount(postings, minlength=E,
+                            weights=np.repeat(idfs, [hi - lo for _, _, lo, hi in terms]))
         nz = np.flatnonzero(acc)
         if len(nz) > pool:
             nz = nz[np.argpartition(acc[nz], len(nz) - pool)[len(nz) - pool:]]
