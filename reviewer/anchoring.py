@@ -99,14 +99,30 @@ def _similarity(a: str, b: str) -> float:
     return fuzz.ratio(a, b)
 
 
+def _adjacent(context: str, text: str, start: int, end: int, before: bool) -> float:
+    """How much of ``context`` sits right next to the span, 0-100: half similarity of the
+    neighbouring characters, half the share that agrees exactly outwards from the span (so a
+    look-alike a few characters off, whose neighbourhood is merely similar, scores low)."""
+    n = len(context)
+    near = text[max(0, start - n):start] if before else text[end:end + n]
+    exact = 0
+    if before:
+        while exact < min(n, len(near)) and near[-1 - exact] == context[-1 - exact]:
+            exact += 1
+    else:
+        while exact < min(n, len(near)) and near[exact] == context[exact]:
+            exact += 1
+    return 0.5 * _similarity(context, near) + 50.0 * exact / n
+
+
 def _score(ann: Annotation, text: str, start: int, end: int) -> tuple[float, float]:
     q = _similarity(ann.quote, text[start:end])
     parts, weights = [q], [0.7]
     if ann.prefix:
-        parts.append(_similarity(ann.prefix, text[max(0, start - len(ann.prefix)):start]))
+        parts.append(_adjacent(ann.prefix, text, start, end, True))
         weights.append(0.15)
     if ann.suffix:
-        parts.append(_similarity(ann.suffix, text[end:end + len(ann.suffix)]))
+        parts.append(_adjacent(ann.suffix, text, start, end, False))
         weights.append(0.15)
     combined = sum(p * w for p, w in zip(parts, weights)) / sum(weights)
     distance = abs(start - ann.start) / max(1, len(text))
