@@ -27,7 +27,7 @@ LIST_MARKER = re.compile(
     r"(?:[ivxlcdm]{1,6}|[IVXLCDM]{1,6})[.)]|\(\w{1,4}\))[ \t]+\S"
 )
 MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
-SENTENCE_END = re.compile(r"(?:[.!?]+|\u2026)[\"'\u201d\u2019)\]]*\s+")
+SENTENCE_END = re.compile(r"([.!?\u2026]+[\"'\u201d\u2019)\]]*)\s+")
 CLOSERS = "\"'\u201d\u2019)]"
 OPENERS = "\"'\u201c\u2018([*\u2022-"
 
@@ -47,16 +47,6 @@ STARTERS = frozenset(
 )
 NEXT_WORD = re.compile(r"[\"'\u201c\u2018(]*([A-Za-z]+)")
 DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line, end excluding the newline."""
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
 
 
 def _is_heading_line(line: str) -> bool:
@@ -94,21 +84,22 @@ def _continues(prev: str, nxt: str, width: int) -> bool:
 def paragraphs(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each paragraph, kind "item", "heading" or "text"."""
     result: list[tuple[int, int, str]] = []
-    block: list[tuple[int, int]] = []
+    block: list[tuple[int, int, str]] = []  # (start, end, line) of consecutive non-blank lines
 
     def flush() -> None:
-        if not block:
+        if len(block) == 1:
+            s, e, line = block[0]
+            result.append((s, e, _kind(line)))
+            block.clear()
             return
-        width = max(e - s for s, e in block)
+        width = max(len(line) for _, _, line in block)
         # A block of title-like lines ("What do we collect-" / "How do we use it-") is a list of
         # headings, not a wrapped paragraph: prose that wraps ends a line with punctuation somewhere.
         # Likewise three or more lines that all start with a capital are an unmarked list.
-        titles = len(block) > 1 and all(_is_heading_line(text[s:e]) for s, e in block) or (
-            len(block) > 2 and all(text[s:e].lstrip()[:1].isupper() for s, e in block))
-        cur_start, cur_end = block[0]
-        prev_line = text[cur_start:cur_end]
-        for s, e in block[1:]:
-            line = text[s:e]
+        titles = all(_is_heading_line(line) for _, _, line in block) or (
+            len(block) > 2 and all(line.lstrip()[:1].isupper() for _, _, line in block))
+        cur_start, cur_end, prev_line = block[0]
+        for s, e, line in block[1:]:
             if not titles and _continues(prev_line, line, width):
                 cur_end = e
             else:
@@ -118,12 +109,16 @@ def paragraphs(text: str) -> list[tuple[int, int, str]]:
         result.append((cur_start, cur_end, _kind(text[cur_start:cur_end])))
         block.clear()
 
-    for s, e in _lines(text):
-        if text[s:e].strip():
-            block.append((s, e))
-        else:
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line and not line.isspace():
+            block.append((pos, end, line))
+        elif block:
             flush()
-    flush()
+        pos = end + 1
+    if block:
+        flush()
     return result
 
 
@@ -180,6 +175,8 @@ SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with & yo
 
 def _is_run_in_heading(piece: str) -> bool:
     """A paragraph's short, title-like first "sentence" (``Children.``, ``Data Controller.``)."""
+    if len(piece) > 80:
+        return False
     words = [w for w in piece.split() if w != "."]  # "Log information ." (a stray space)
     if not words or len(words) > 4 or not piece.rstrip().endswith(".") or not words[0][:1].isupper():
         return False
@@ -190,25 +187,33 @@ def _is_run_in_heading(piece: str) -> bool:
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     par = text[start:end]
-    cuts = [0]
+    n = len(par)
     marker = LIST_MARKER.match(par)
     skip = marker.end() - 1 if marker else 0  # "1. Information" is one clause, not "1." + rest
-    for m in SENTENCE_END.finditer(par):
-        if m.end() > skip and _is_boundary(par, m):
-            cuts.append(m.end())
-    if len(cuts) > 1 and _is_run_in_heading(par[skip : cuts[1]]):
-        del cuts[1]  # "Cookies. We use cookies to ..." is one clause, led by its heading
-    cuts.append(len(par))
-    spans = []
-    for a, b in zip(cuts, cuts[1:]):
-        spans.extend(_limit(par, a, b))
+    # Each boundary: (end of this sentence's punctuation, start of the next sentence).
+    bounds = [(m.end(1), m.end()) for m in SENTENCE_END.finditer(par)
+              if skip < m.end() < n and _is_boundary(par, m)]
+    if bounds and _is_run_in_heading(par[skip : bounds[0][0]]):
+        del bounds[0]  # "Cookies. We use cookies to ..." is one clause, led by its heading
+    # Sentence ends sit on punctuation and starts follow the whitespace the match consumed, so
+    # only the paragraph's own ends (and cuts of over-long runs) need trimming.
+    lead = n - len(par.lstrip())
+    if lead == n:
+        return []
+    bounds.append((n - (n - len(par.rstrip())), n))
     out = []
-    for a, b in spans:
-        piece = par[a:b]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece) - len(piece.rstrip())
-        if b - a - lead - trail > 0:
-            out.append((start + a + lead, start + b - trail))
+    a = lead
+    for b, nxt in bounds:
+        if b - a > MAX_CLAUSE:
+            for x, y in _limit(par, a, b):
+                piece = par[x:y]
+                x2 = x + len(piece) - len(piece.lstrip())
+                y2 = y - (len(piece) - len(piece.rstrip()))
+                if y2 > x2:
+                    out.append((start + x2, start + y2))
+        elif b > a:
+            out.append((start + a, start + b))
+        a = nxt
     return out
 
 
@@ -227,8 +232,12 @@ def _limit(par: str, a: int, b: int) -> list[tuple[int, int]]:
 def segment(text: str) -> list[Clause]:
     """Cut ``text`` into clauses (see the module docstring for the guarantees)."""
     clauses: list[Clause] = []
+    append = clauses.append
     for index, (start, end, kind) in enumerate(paragraphs(text)):
-        clause_kind = {"text": "sentence"}.get(kind, kind)
+        clause_kind = _CLAUSE_KIND[kind]
         for s, e in _sentences(text, start, end):
-            clauses.append(Clause(s, e, index, clause_kind))
+            append(Clause(s, e, index, clause_kind))
     return clauses
+
+
+_CLAUSE_KIND = {"text": "sentence", "item": "item", "heading": "heading"}
