@@ -538,3 +538,28 @@ def test_dialogs_never_touch_the_store_and_have_no_inline_css(name: str) -> None
     for forbidden in ("AnnotationStore", "Session", ".save(", "atomic_write", "DEFAULT_CSS", "CSS =",
                       "from_markup", "markup=True"):
         assert forbidden not in source, (name, forbidden)
+
+
+# --- over the real app --------------------------------------------------------------------------
+
+def test_real_app_tag_picker_survives_20x6_and_tags(make_app, demo_set: Path) -> None:
+    """The workspace pushes the picker, the terminal shrinks to 20x6 and back, the choice lands."""
+    import tomllib
+
+    app = make_app()
+    doc_id = app.session.documents[0].id
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("j", "j", "t")
+            await pilot.pause()
+            assert isinstance(app.screen, TagPicker)
+            await squeeze(pilot)
+            await pilot.press("d", "n", "t", "space", "enter")
+            await pilot.pause()
+            assert not isinstance(app.screen, TagPicker)
+
+    asyncio.run(run())
+    saved = tomllib.loads((demo_set / f"{doc_id}.toml").read_text(encoding="utf-8"))["annotation"]
+    assert any(a["categories"] == ["do-not-track"] for a in saved)
