@@ -28,6 +28,7 @@ from reviewer.tui.widgets.document_list import DocumentList
 from reviewer.tui.widgets.legend import Legend
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
+from reviewer.tui.screens.lookup import LookupHost  # issue 4: ctrl+f lookup, s similar panel, palette
 
 MAX_PANES = 4
 CHECK_EVERY = 2.0  # seconds between checks for another program's changes
@@ -39,7 +40,7 @@ def _tag_bindings() -> list[Binding]:
             for key in "1234567890"]
 
 
-class WorkspaceScreen(Screen[None]):
+class WorkspaceScreen(LookupHost, Screen[None]):
     """The analyst's workspace. Owns the session and every key that writes."""
 
     BINDINGS = [
@@ -133,6 +134,24 @@ class WorkspaceScreen(Screen[None]):
     def focus_active_pane(self) -> None:
         if self.pane is not None:
             self.pane.focus()
+
+    def _binding_state(self) -> tuple:
+        """What the greying of keys depends on; bindings are refreshed only when it changes
+        (a refresh rebuilds the footer, far too slow to do on every cursor move)."""
+        pane = self.pane
+        s = self.session
+        common = (id(self.focused), id(getattr(self.app, "_keymap", None)), s.can_undo, s.can_redo)
+        if pane is None:
+            return common
+        return common + (id(pane), pane.target_annotation() is not None, pane.target_span() is not None,
+                pane.selection is not None, bool(pane.query), bool(pane.matches), bool(pane.annotations),
+                len(self.frames), s.read_only)
+
+    def refresh_bindings(self) -> None:
+        state = self._binding_state()
+        if state != getattr(self, "_last_binding_state", None):
+            self._last_binding_state = state
+            super().refresh_bindings()
 
     @on(PolicyPane.ClauseFocused)
     def _pane_moved(self, event: PolicyPane.ClauseFocused) -> None:

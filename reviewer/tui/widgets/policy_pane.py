@@ -157,7 +157,9 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._cat_colours: dict[str, tuple[Color, Color]] = {}
         self._comp_cache: dict[str, tuple[Color | None, Color | None, Style]] | None = None
         self._style_cache: dict[tuple, Style] = {}
+        self._base_style: Style | None = None
         self._drag_anchor: int | None = None
+        self._lit: tuple[int, int] | None = None
 
     # -- document and annotations -----------------------------------------------------------
     def set_document(self, document: Document) -> None:
@@ -202,6 +204,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cat_colours = {}
+        self._base_style = None
         self._comp_cache = None
         self._style_cache = {}
         self._invalidate()
@@ -286,9 +289,31 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_cursor_visible()
         self.post_message(self.ClauseFocused(self))
 
+    def _lit_lines(self) -> tuple[int, int] | None:
+        """Visual lines whose look depends on the cursor: the current clause, selection, caret."""
+        if self._layout is None:
+            return None
+        spans = []
+        clause = self.current_clause
+        if clause is not None:
+            spans.append((clause.start, clause.end))
+        if self.selection is not None:
+            spans.append((min(self.selection), max(self.selection)))
+        if 0 <= self.match_index < len(self.matches):
+            spans.append(self.matches[self.match_index])
+        if not spans:
+            return None
+        lo = min(s for s, _ in spans)
+        hi = max(e for _, e in spans)
+        return self._layout.line_of(lo), self._layout.line_of(hi)
+
     def _refresh_lines(self) -> None:
-        # Cached strips are keyed by their look, so a plain refresh redraws only what changed.
-        self.refresh()
+        """Repaint only the lines that were or are now lit (a whole-pane refresh costs a frame)."""
+        lit = self._lit_lines()
+        for span in (self._lit, lit):
+            if span is not None:
+                self.refresh_lines(span[0], span[1] - span[0] + 1)
+        self._lit = lit
 
     def go_to_clause(self, index: int, *, keep_selection: bool = False) -> None:
         if not self.clauses:
@@ -321,10 +346,13 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             y1 = self.layout.line_of(max(clause.start, clause.end - 1))
         height = self.scrollable_content_region.height
         top = round(self.scroll_y)
+        # Jump scrolling (vim's 'scrolljump'): when the cursor leaves the view, bring it to a
+        # third of the way in, so the next moves repaint a few lines instead of the whole pane.
+        jump = height // 3
         if y0 < top:
-            new = y0
+            new = min(y0, y1 - height + 1 + jump)
         elif y1 >= top + height:
-            new = min(y0, y1 - height + 1)
+            new = y0 - jump if y1 - (y0 - jump) < height else min(y0, y1 - height + 1)
         else:
             return
         self.scroll_to(y=max(0, new), animate=False, immediate=True)
@@ -565,7 +593,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         """(background, foreground) for text highlighted with this category, in this theme."""
         colours = self._cat_colours.get(slug)
         if colours is None:
-            base = self.rich_style
+            base = self.base_style
             base_bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
             colour = Color.parse(category_colour(self.app, self.taxonomy, slug))
             dark = base_bg.brightness < 0.5
@@ -590,11 +618,18 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             return (max(s, ls), min(e, le))
         return None
 
+    @property
+    def base_style(self) -> Style:
+        """The pane's own style (cached: ``rich_style`` walks the ancestors on every call)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = round(self.scroll_y) + y
         layout = self.layout
-        base = self.rich_style
+        base = self.base_style
         if line >= len(layout):
             return Strip.blank(width, base)
         ls, le = layout.starts[line], layout.ends[line]

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 
-class StatusLine(Static):
-    """One line under a pane. Built from numbers and fixed words; never from document text."""
+class StatusLine(Widget):
+    """One line under a pane. Built from numbers and fixed words; never from document text.
+
+    A plain Widget whose ``render`` returns the line: updating it repaints one row without a
+    layout pass (a ``Static.update`` would re-layout the screen on every cursor move).
+    """
+
+    _content: Content = Content("")
+
+    def render(self) -> Content:
+        return self._content
 
     _message: tuple[str, bool] | None = None
     _last: dict = {}
@@ -49,4 +58,7 @@ class StatusLine(Static):
         if self._message is not None:
             message, saved = self._message
             parts.append(Content(message).stylize("dim") if saved else Content.styled(message, "$error"))
-        self.update(Content(" \u00b7 ").join(Content(p) if isinstance(p, str) else p for p in parts))
+        content = Content(" \u00b7 ").join(Content(p) if isinstance(p, str) else p for p in parts)
+        if content != self._content:
+            self._content = content
+            self.refresh()
