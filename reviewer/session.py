@@ -405,10 +405,19 @@ class Session:
                            "; ".join(errors) or None, "; ".join(merged_notes) or None)
 
     # -- saving and outside changes --------------------------------------------------------------
-    def save(self, doc_id: str | None = None) -> list[Outcome]:
-        """Write pending documents (all, or just ``doc_id``): the retry after a failed write."""
+    def save(self, doc_id: str | None = None, *, force: bool = False) -> list[Outcome]:
+        """Write pending documents (all, or just ``doc_id``): the retry after a failed write.
+
+        With ``force``, also rewrite loaded documents that have nothing pending (their files then
+        carry the current offsets of re-anchored annotations); unreadable ones are never written.
+        """
         with self._lock:
-            targets = sorted(self._pending) if doc_id is None else [d for d in (doc_id,) if d in self._pending]
+            if force:
+                loaded = {i for i, d in self._docs.items() if d.loaded and d.error is None}
+                pool = loaded | self._pending
+            else:
+                pool = set(self._pending)
+            targets = sorted(pool) if doc_id is None else [d for d in (doc_id,) if d in pool]
             outcomes = []
             for ident in targets:
                 ds = self._state(ident)

@@ -470,3 +470,18 @@ def _written(set_dir: Path, doc) -> bool:
     """Has the session written this document's file (it then carries the document's sha256)?"""
     path = set_dir / f"{doc.id}.toml"
     return path.exists() and parse_annotation_file(path.read_text(), path).sha256 == doc.sha256
+
+
+def test_forced_save_rewrites_loaded_documents_with_current_offsets(tmp_path: Path) -> None:
+    docs = write_docs(tmp_path / "docs", {"alpha": POLICY_A, "beta": POLICY_B})
+    doc = docs[0]
+    set_dir = tmp_path / "set"
+    s0, e0 = span_of(doc, "We share data with payment processors.")
+    moved = Annotation.create(doc.text, s0, e0, ["other"], id="m")
+    _write_file(set_dir, doc, [Annotation(**{**moved.__dict__, "start": s0 + 2, "end": e0 + 2})])
+    s = new_session(set_dir, docs)
+    assert s.save() == [] and s.save(force=True) == []          # nothing loaded yet
+    s.annotations("alpha")
+    (out,) = s.save(force=True)
+    assert out.saved and raw_file(set_dir, "alpha")["m"].start == s0
+    assert not (set_dir / "beta.toml").exists()
