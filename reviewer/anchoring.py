@@ -76,13 +76,22 @@ def _context_match(ann: Annotation, text: str, start: int, end: int) -> int:
 
 def _moved(ann: Annotation, text: str) -> int | None:
     quote = ann.quote
-    hits = []
-    pos = text.find(quote)
-    while pos != -1 and len(hits) < MAX_OCCURRENCES:
-        hits.append(pos)
-        pos = text.find(quote, pos + 1)
-    if not hits:
-        return None
+    if len(quote) >= 4:
+        # The nearest occurrence on each side of the old start: two searches that stop early.
+        old = min(ann.start, len(text))
+        after = text.find(quote, old)
+        before = text.rfind(quote, 0, old - 1 + len(quote)) if old > 0 else -1
+        hits = [h for h in (before, after) if h != -1]
+        if not hits:
+            return None
+    else:
+        hits = []
+        pos = text.find(quote)
+        while pos != -1 and len(hits) < MAX_OCCURRENCES:
+            hits.append(pos)
+            pos = text.find(quote, pos + 1)
+        if not hits:
+            return None
     if len(quote) < 4 and len(hits) > 1:
         # A tiny quote found in several places: only context can place it.
         scored = [(_context_match(ann, text, h, h + len(quote)), -abs(h - ann.start), h) for h in hits]
@@ -90,7 +99,11 @@ def _moved(ann: Annotation, text: str) -> int | None:
         if best[0] < min(8, len(ann.prefix) + len(ann.suffix)):
             return None
         return best[2]
-    return min(hits, key=lambda h: (abs(h - ann.start), -_context_match(ann, text, h, h + len(quote))))
+    nearest = min(abs(h - ann.start) for h in hits)
+    ties = [h for h in hits if abs(h - ann.start) == nearest]  # at most two: before and after
+    if len(ties) == 1:
+        return ties[0]
+    return max(ties, key=lambda h: (_context_match(ann, text, h, h + len(quote)), -h))
 
 
 def _similarity(a: str, b: str) -> float:
@@ -105,6 +118,8 @@ def _adjacent(context: str, text: str, start: int, end: int, before: bool) -> fl
     look-alike a few characters off, whose neighbourhood is merely similar, scores low)."""
     n = len(context)
     near = text[max(0, start - n):start] if before else text[end:end + n]
+    if near == context:
+        return 100.0
     exact = 0
     if before:
         while exact < min(n, len(near)) and near[-1 - exact] == context[-1 - exact]:
@@ -130,32 +145,102 @@ def _score(ann: Annotation, text: str, start: int, end: int) -> tuple[float, flo
 
 
 def _candidates(ann: Annotation, text: str) -> list[tuple[int, int]]:
+    """Spans worth scoring: near the old place first, then where pieces of the quote survive.
+    In each place: the text between the unchanged prefix and suffix, and the best alignment."""
     spans: list[tuple[int, int]] = []
     q = ann.quote
-    # 1. Context on both sides still there: the span is whatever lies between.
-    if len(ann.prefix) >= 8 and len(ann.suffix) >= 8:
-        pre = text.find(ann.prefix)
-        while pre != -1 and len(spans) < 50:
-            s = pre + len(ann.prefix)
-            suf = text.find(ann.suffix, s)
-            if suf != -1 and suf - s <= 2 * len(q) + 40:
-                spans.append((s, suf))
-            pre = text.find(ann.prefix, pre + 1)
-    # 2. Approximate alignment of the quote near its old place, then anywhere.
-    margin = 2 * len(q) + 200
+    margin = len(q) + 100
     lo, hi = max(0, ann.start - margin), min(len(text), ann.end + margin)
-    for a, b in ((lo, hi), (0, len(text))):
-        window = text[a:b]
-        if not window:
-            continue
-        al = fuzz.partial_ratio_alignment(q, window)
-        if al is not None and al.score >= QUOTE_ACCEPT - 10:
-            s, e = a + al.dest_start, a + al.dest_end
-            spans.append(_snap(text, s, e))
-            spans.append((s, e))
-            if al.score >= 95:
-                break
+    _between(ann, text, lo, hi, spans)
+    near = _align(q, text, lo, hi, spans)
+    if near < LOCAL_GOOD:
+        for a, b in _seed_windows(q, text, ann.start):
+            if a < lo or b > hi:
+                _between(ann, text, a, b, spans)
+                if _align(q, text, a, b, spans) >= 95:
+                    break
     return spans
+
+
+def _between(ann: Annotation, text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
+    """Context on both sides still there (around ``text[a:b]``): the span is whatever lies between."""
+    prefix, suffix = ann.prefix, ann.suffix
+    if len(prefix) < 8 or len(suffix) < 8:
+        return
+    longest = 2 * len(ann.quote) + 40
+    pre = text.find(prefix, max(0, a - len(prefix)), b)
+    found = 0
+    while pre != -1 and found < 10:
+        s = pre + len(prefix)
+        suf = text.find(suffix, s, s + longest + len(suffix))
+        if suf != -1:
+            spans.append((s, suf))
+            found += 1
+        pre = text.find(prefix, pre + 1, b)
+
+
+LOCAL_GOOD = 90.0  # a quote this similar near its old place is not looked for further away
+
+
+def _align(q: str, text: str, a: int, b: int, spans: list[tuple[int, int]]) -> float:
+    """Best approximate place of ``q`` in ``text[a:b]``, added to ``spans``; returns its score."""
+    if b <= a:
+        return 0.0
+    al = fuzz.partial_ratio_alignment(q, text[a:b])
+    if al is None or al.score < QUOTE_ACCEPT - 10:
+        return 0.0
+    s, e = a + al.dest_start, a + al.dest_end
+    spans.append(_snap(text, s, e))
+    spans.append((s, e))
+    return al.score
+
+
+SEED = 12          # length of the verbatim pieces of a quote looked for elsewhere in the text
+SEED_HITS = 20     # a piece found more often than this says nothing about where the quote is
+SEED_WINDOWS = 3   # at most this many far-away places are aligned against the quote
+SEED_PIECES = 8    # at most this many pieces of a long quote are looked for
+
+
+def _seed_windows(q: str, text: str, old_start: int) -> list[tuple[int, int]]:
+    """Places far from the old position where the quote may now be: cut the quote into pieces,
+    find each verbatim (a quote similar enough to accept keeps some pieces intact), let each hit
+    vote for the start it implies, and return a window around the best-voted starts. This keeps
+    re-anchoring from aligning the quote against the whole document (slow for long policies)."""
+    n = len(q)
+    size = SEED if n >= 4 * SEED else max(4, n // 4)
+    votes: dict[int, int] = {}
+    pieces = 0
+    offsets = range(0, n - size + 1, size)
+    if len(offsets) > SEED_PIECES:  # spread a few pieces over a long quote
+        step = (n - size) / (SEED_PIECES - 1)
+        offsets = sorted({round(i * step) for i in range(SEED_PIECES)})
+    for off in offsets:
+        piece = q[off:off + size]
+        if piece.isspace():
+            continue
+        pieces += 1
+        hits = []
+        pos = text.find(piece)
+        while pos != -1 and len(hits) <= SEED_HITS:
+            hits.append(pos)
+            pos = text.find(piece, pos + 1)
+        if len(hits) > SEED_HITS:
+            continue
+        for h in hits:
+            bucket = (h - off) // 16
+            votes[bucket] = votes.get(bucket, 0) + 1
+    need = 2 if pieces >= 4 else 1
+    ranked = sorted((b for b, v in votes.items() if v >= need),
+                    key=lambda b: (-votes[b], abs(b * 16 - old_start)))
+    windows: list[tuple[int, int]] = []
+    for b in ranked:
+        implied = b * 16
+        if any(a <= implied <= e - n for a, e in windows):
+            continue  # a neighbouring bucket of a window already chosen
+        windows.append((max(0, implied - n // 2 - 32), min(len(text), implied + n + n // 2 + 32)))
+        if len(windows) == SEED_WINDOWS:
+            break
+    return windows
 
 
 def _snap(text: str, start: int, end: int) -> tuple[int, int]:

@@ -160,12 +160,12 @@ def expected_after_inner_edit(s: int, e: int, at: int, cut: int, insert: str) ->
 
 def close(r_start: int, r_end: int, exp_start: int, exp_end: int, length: int) -> bool:
     """The match is where the edited passage now is: inside it (give or take a few characters)
-    and covering at least half of it. A small edit must give an (almost) exact span: see
+    and covering at least half of it (or half the original length, when junk was inserted). A small edit must give an (almost) exact span: see
     ``test_small_inner_edits_mostly_reanchor``."""
     slack = max(3, length // 10)
     overlap = min(r_end, exp_end) - max(r_start, exp_start)
     return (r_start >= exp_start - slack and r_end <= exp_end + slack
-            and overlap >= 0.5 * (exp_end - exp_start))
+            and overlap >= 0.5 * min(exp_end - exp_start, length))
 
 
 def tight(r_start: int, r_end: int, exp_start: int, exp_end: int) -> bool:
