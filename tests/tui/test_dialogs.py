@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from reviewer.store import Annotation
 from reviewer.taxonomy import DEFAULT_TAXONOMY, Attribute, Category, Taxonomy
-from reviewer.tui.screens.document_picker import DocumentPicker, rank
+from reviewer.tui.screens.document_picker import DocumentPicker, FuzzyRows, rank
 from reviewer.tui.screens.help import HelpScreen
 from reviewer.tui.screens.note_editor import NoteEditor
 from reviewer.tui.screens.orphans import OrphanAction, OrphansScreen
@@ -130,6 +132,24 @@ def test_rank_empty_query_keeps_order_and_nonsense_matches_nothing() -> None:
     assert rank("", ROWS) == list(range(len(ROWS)))
     assert rank("   ", ROWS) == list(range(len(ROWS)))
     assert rank("zzqx", ROWS) == []
+
+
+words = st.text(alphabet="abcdefghij XYZ-/\u00e9", max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(words, words), max_size=12), query=words)
+def test_rank_is_an_ordered_subset_and_finds_exact_names(rows: list[tuple[str, str]], query: str) -> None:
+    matcher = FuzzyRows(rows)
+    order = matcher.rank(query)
+    assert len(set(order)) == len(order) and set(order) <= set(range(len(rows)))
+    scores = matcher.scores(query)
+    assert all(scores[a] >= scores[b] for a, b in zip(order, order[1:]))
+    for i, (name, _) in enumerate(rows):
+        if query.strip() and name.strip().lower() == query.strip().lower():
+            assert i in order  # a row named exactly like the query is always offered
+    if not query.strip():
+        assert order == list(range(len(rows)))
 
 
 # --- tag picker ---------------------------------------------------------------------------------

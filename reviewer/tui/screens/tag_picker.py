@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from reviewer.safetext import one_line
 from reviewer.taxonomy import Attribute, Category, Taxonomy
-from reviewer.tui.screens.document_picker import rank
+from reviewer.tui.screens.document_picker import FuzzyRows
 from reviewer.tui.themes import category_colour
 
 DIGITS = "1234567890"
@@ -80,7 +80,8 @@ class TagPicker(ModalScreen[TagChoice | None]):
         self._chosen: set[str] = set(self._initial)
         self._values: dict[str, str] = {k: str(v) for k, v in (attributes or {}).items()}
         self._order = list(range(len(taxonomy.categories)))
-        self._rows = [(c.name, c.slug.replace("-", " "), c.description) for c in taxonomy.categories]
+        self._rows = FuzzyRows([(c.name, c.slug.replace("-", " "), c.description)
+                                for c in taxonomy.categories], (1.0, 1.0, 0.85))
         self._shown_attributes: list[Attribute] = []
 
     # --- layout ---------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ class TagPicker(ModalScreen[TagChoice | None]):
 
     def _refilter(self, query: str) -> None:
         options = self.query_one("#categories", OptionList)
-        self._order = rank(query, self._rows, weights=(1.0, 1.0, 0.85))
+        self._order = self._rows.rank(query)
         cats = self.taxonomy.categories
         options.set_options(Option(self._prompt(cats[i]), id=cats[i].slug) for i in self._order)
         if self._order:
