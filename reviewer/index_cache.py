@@ -20,10 +20,11 @@ import hashlib
 import io
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -284,4 +285,41 @@ def _reusable(documents: Sequence[Document], folder: Path, exclude: Path) -> tup
     return {}, Vocabulary(), 0
 
 
-__all__ = ["CacheError", "Loaded", "cache_key", "default_folder", "load", "path_for", "save"]
+class SharedIndex:
+    """The index of a changing list of documents, built (or loaded from the cache) on first use by
+    whichever thread asks, and again when the documents change. ``get`` is thread-safe; callers
+    wanting results at once check ``ready`` and run ``get`` in a worker otherwise."""
+
+    def __init__(self, documents: Callable[[], Sequence[Document]], folder: Path | None = None, *,
+                 use_cache: bool = True) -> None:
+        self._documents = documents
+        self._folder = folder
+        self._use_cache = use_cache
+        self._lock = threading.Lock()
+        self._key: tuple[tuple[str, str], ...] | None = None
+        self._index: FuzzyIndex | None = None
+        self.last: Loaded | None = None
+
+    def _current_key(self) -> tuple[list[Document], tuple[tuple[str, str], ...]]:
+        docs = list(self._documents())
+        return docs, tuple((d.id, d.sha256) for d in docs)
+
+    @property
+    def ready(self) -> bool:
+        index, key = self._index, self._key
+        return index is not None and key == self._current_key()[1]
+
+    def get(self) -> FuzzyIndex:
+        with self._lock:
+            docs, key = self._current_key()
+            if self._index is None or key != self._key:
+                if self._use_cache:
+                    self.last = load(docs, self._folder)
+                    self._index = self.last.index
+                else:
+                    self._index = FuzzyIndex.build(docs)
+                self._key = key
+            return self._index
+
+
+__all__ = ["CacheError", "Loaded", "SharedIndex", "cache_key", "default_folder", "load", "path_for", "save"]

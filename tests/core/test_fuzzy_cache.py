@@ -211,3 +211,22 @@ def test_key_depends_on_order_ids_and_text() -> None:
     assert index_cache.cache_key(a) != index_cache.cache_key(list(reversed(a)))
     assert index_cache.cache_key(a) != index_cache.cache_key([doc("x", ACME)] + a[1:])
     assert index_cache.cache_key(a) != index_cache.cache_key([doc("acme", ACME + " ")] + a[1:])
+
+
+def test_shared_index_builds_once_and_follows_the_documents(tmp_path: Path) -> None:
+    import threading
+
+    docs = corpus()
+    shared = index_cache.SharedIndex(lambda: docs, tmp_path)
+    assert not shared.ready
+    got: list[FuzzyIndex] = []
+    threads = [threading.Thread(target=lambda: got.append(shared.get())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(i) for i in got}) == 1 and shared.ready
+    docs.append(doc("hooli", "Hooli shares nothing with anyone at all, ever.\n"))
+    assert not shared.ready
+    assert shared.get().lookup("hooli shares nothing", 1)[0].document == "hooli"
+    assert shared.last is not None and shared.last.status == "incremental"
