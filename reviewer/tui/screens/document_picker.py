@@ -99,10 +99,14 @@ class DocumentPicker(ModalScreen[str | None]):
                 id="documents.cancel"),
         Binding("enter", "open", "Open", priority=True,
                 tooltip="Open the highlighted document", id="documents.open"),
-        Binding("down", "cursor(1)", "Next", show=False, priority=True, id="documents.next"),
-        Binding("up", "cursor(-1)", "Previous", show=False, priority=True, id="documents.previous"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="documents.page-down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="documents.page-up"),
+        Binding("down", "cursor(1)", "Next", show=False, priority=True,
+                tooltip="Highlight the next document", id="documents.next"),
+        Binding("up", "cursor(-1)", "Previous", show=False, priority=True,
+                tooltip="Highlight the previous document", id="documents.previous"),
+        Binding("pagedown", "page(1)", "Page down", show=False,
+                tooltip="Highlight a page further down", id="documents.page-down"),
+        Binding("pageup", "page(-1)", "Page up", show=False,
+                tooltip="Highlight a page further up", id="documents.page-up"),
     ]
 
     def __init__(self, documents: Sequence[tuple[str, str]], title: str = "Open document") -> None:

@@ -27,10 +27,14 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "Close", tooltip="Close the help", id="help.close"),
-        Binding("down", "scroll(1)", "Scroll down", show=False, id="help.down"),
-        Binding("up", "scroll(-1)", "Scroll up", show=False, id="help.up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="help.page-down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="help.page-up"),
+        Binding("down", "scroll(1)", "Scroll down", show=False, tooltip="Scroll one line down",
+                id="help.down"),
+        Binding("up", "scroll(-1)", "Scroll up", show=False, tooltip="Scroll one line up",
+                id="help.up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, tooltip="Scroll a page down",
+                id="help.page-down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, tooltip="Scroll a page up",
+                id="help.page-up"),
     ]
 
     def __init__(self, bindings: Sequence[tuple[str, str, str]]) -> None:

@@ -45,8 +45,10 @@ class OrphansScreen(ModalScreen[OrphanAction | None]):
                 id="orphans.reattach"),
         Binding("x,delete", "delete", "Delete", tooltip="Delete the highlighted orphan (undoable)",
                 id="orphans.delete"),
-        Binding("j", "cursor(1)", "Next", show=False, id="orphans.next"),
-        Binding("k", "cursor(-1)", "Previous", show=False, id="orphans.previous"),
+        Binding("j", "cursor(1)", "Next", show=False, tooltip="Highlight the next orphan",
+                id="orphans.next"),
+        Binding("k", "cursor(-1)", "Previous", show=False, tooltip="Highlight the previous orphan",
+                id="orphans.previous"),
     ]
 
     def __init__(self, document_title: str, orphans: Sequence[Annotation], taxonomy: Taxonomy,
