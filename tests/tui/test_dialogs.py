@@ -269,6 +269,20 @@ async def test_tag_picker_drops_attributes_of_unticked_categories() -> None:
 
 
 @async_test
+async def test_tag_picker_attribute_text_is_shown_inert_and_kept_unless_edited() -> None:
+    given = {"basis": "law \x1b[31m[b]x[/b]", "purpose": "\x1b]0;title\x07"}
+    app = Host(TagPicker(ATTR_TAXONOMY, ["collection"], given))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one(".attribute-input", Input)
+        assert "\x1b" not in field.value
+        text = screen_text(app)
+        assert "\x1b" not in text and "\x07" not in text and "[b]x[/b]" in text
+        await pilot.press("enter")
+    assert app.result == TagChoice(("collection",), given)
+
+
+@async_test
 async def test_tag_picker_shows_every_key_hint() -> None:
     app = Host(TagPicker(DEFAULT_TAXONOMY))
     async with app.run_test(size=SIZE) as pilot:

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from reviewer.safetext import one_line
+from reviewer.safetext import one_line, visible
 from reviewer.taxonomy import Attribute, Category, Taxonomy
 from reviewer.tui.screens.document_picker import FuzzyRows
 from reviewer.tui.themes import category_colour
@@ -83,7 +83,8 @@ class TagPicker(ModalScreen[TagChoice | None]):
         self._initial = tuple(selected)
         # Unknown slugs (not in this taxonomy) stay ticked so that confirming does not drop them.
         self._chosen: set[str] = set(self._initial)
-        self._values: dict[str, str] = {k: str(v) for k, v in (attributes or {}).items()}
+        self._given: dict[str, str] = {k: str(v) for k, v in (attributes or {}).items()}
+        self._values: dict[str, str] = dict(self._given)
         self._order = list(range(len(taxonomy.categories)))
         self._rows = FuzzyRows([(c.name, c.slug.replace("-", " "), c.description)
                                 for c in taxonomy.categories], (1.0, 1.0, 0.85))
@@ -186,8 +187,8 @@ class TagPicker(ModalScreen[TagChoice | None]):
                 classes="attribute-select",
                 value=current if current else Select.NULL,
             )
-        return Input(current, placeholder="(not set)", compact=True, name=attribute.name,
-                     classes="attribute-input")
+        return Input(visible(current, keep_newlines=False), placeholder="(not set)", compact=True,
+                     name=attribute.name, classes="attribute-input")
 
     def _sync_attributes(self) -> None:
         box = self.query_one("#attributes", VerticalScroll)
@@ -217,11 +218,15 @@ class TagPicker(ModalScreen[TagChoice | None]):
 
     @on(Input.Changed, ".attribute-input")
     def _attribute_typed(self, event: Input.Changed) -> None:
-        if event.input.name:
-            if event.value.strip():
-                self._values[event.input.name] = event.value.strip()
+        name = event.input.name
+        if name:
+            original = self._given.get(name, "")
+            if original and event.value == visible(original, keep_newlines=False):
+                self._values[name] = original  # shown inert, kept byte for byte when not edited
+            elif event.value.strip():
+                self._values[name] = event.value.strip()
             else:
-                self._values.pop(event.input.name, None)
+                self._values.pop(name, None)
 
     # --- state ----------------------------------------------------------------------------------
 
