@@ -374,14 +374,16 @@ class AnnotationStore:
         path = self.path_for(document_id)
         return FileStamp.of(path) != self.stamps.get(document_id)
 
-    def save(self, af: AnnotationFile) -> Path:
+    def save(self, af: AnnotationFile, *, text: str | None = None) -> Path:
         """Write a document's annotations atomically (a file with no annotations is kept, empty).
 
-        Raises StoreError naming the file when the write fails; the previous file is then intact.
+        ``text``: the file already serialised (equal to ``dump_annotation_file(af)``), for callers
+        that cache per-annotation output. Raises StoreError naming the file when the write fails;
+        the previous file is then intact.
         """
         path = self.path_for(af.document)
         try:
-            atomic_write(path, dump_annotation_file(af))
+            atomic_write(path, dump_annotation_file(af) if text is None else text)
         except OSError as exc:
             raise StoreError(path, f"cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
         self.stamps[af.document] = FileStamp.of(path)
