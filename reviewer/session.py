@@ -29,9 +29,11 @@ from reviewer.anchoring import FUZZY, MOVED, Resolution
 from reviewer.annotated import load_annotated
 from reviewer.documents import Document
 from reviewer.errors import StoreError
+from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.merge import MergeResult, merge3
-from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp, utcnow
+from reviewer.store import (SCHEMA, Annotation, AnnotationFile, AnnotationStore, FileStamp, annotation_table,
+                            dump_annotation_file, dumps_toml, utcnow)
 from reviewer.taxonomy import Taxonomy
 
 READ_ONLY = "the set is open in another reviewer: read-only, nothing was changed"
@@ -128,11 +130,50 @@ def _entries(resolutions: Iterable[Resolution], text: str) -> tuple[dict[str, En
     return entries, status
 
 
+class _Dumper:
+    """``dump_annotation_file`` with each annotation's TOML block cached, so writing a file after
+    one change formats one annotation, not all of them (one save stays fast in a big file).
+
+    The output is checked against ``dump_annotation_file`` on first use; on any difference the
+    cache is switched off and the store's own serialiser is used from then on.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: dict[str, tuple[Annotation, str]] = {}
+        self.checked = False
+        self.enabled = True
+
+    def block(self, ann: Annotation) -> str:
+        cached = self.blocks.get(ann.id)
+        if cached is not None and cached[0] is ann:
+            return cached[1]
+        text = dumps_toml({"annotation": [annotation_table(ann)]})
+        self.blocks[ann.id] = (ann, text)
+        return text
+
+    def dump(self, af: AnnotationFile) -> str | None:
+        if not self.enabled or not af.annotations:
+            return None
+        head: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
+        head.update({k: v for k, v in af.extra.items() if k not in head})
+        ordered = sorted(af.annotations, key=lambda a: (a.start, a.id))
+        text = dumps_toml(head) + "\n" + "\n".join(self.block(a) for a in ordered)
+        if not self.checked:
+            self.checked = True
+            if text != dump_annotation_file(af):
+                self.enabled = False
+                self.blocks.clear()
+                return None
+        return text
+
+
 class Session:
     """Documents under review and their annotations in one set; see the module docstring."""
 
-    def __init__(self, store: AnnotationStore, documents: Sequence[Document]) -> None:
+    def __init__(self, store: AnnotationStore, documents: Sequence[Document], *, cache: bool = True) -> None:
+        """``cache``: reuse parsed annotation files from the user's cache folder (see loadcache)."""
         self.store = store
+        self._loader: Any = CachedStore(store, LoadCache(store.root, enabled=None if cache else False))
         self.taxonomy: Taxonomy = store.taxonomy
         self.documents: list[Document] = []
         self.read_only: bool = False
@@ -141,6 +182,7 @@ class Session:
         self._undo: list[Action] = []
         self._redo: list[Action] = []
         self._lock = threading.RLock()
+        self._dumper = _Dumper()
         for doc in documents:
             self.add_document(doc)
 
@@ -170,7 +212,7 @@ class Session:
         return ds
 
     def _load(self, ds: _Doc) -> None:
-        ad = load_annotated(self.store, ds.doc)
+        ad = load_annotated(self._loader, ds.doc)
         ds.loaded = True
         ds.warnings = list(ad.warnings)
         ds.invalidate()
@@ -520,7 +562,7 @@ class Session:
             changed = True
         if not changed:
             return None
-        ad = load_annotated(self.store, ds.doc)
+        ad = load_annotated(self._loader, ds.doc)
         if ad.error is not None:
             raise _Unmergeable(f"{ad.error}; another program changed it and it cannot be read, so it was not "
                                "overwritten: your change is kept in memory (save again once the file is fixed)")
@@ -566,7 +608,7 @@ class Session:
         af = AnnotationFile(document=ident, source=ds.doc.path.name, sha256=ds.doc.sha256,
                             annotations=[e.ann for e in ds.entries.values()], extra=dict(ds.extra))
         try:
-            self.store.save(af)
+            self.store.save(af, text=self._dumper.dump(af))
         except StoreError as exc:
             self._pending.add(ident)
             return False, str(exc), note

@@ -485,3 +485,25 @@ def test_forced_save_rewrites_loaded_documents_with_current_offsets(tmp_path: Pa
     (out,) = s.save(force=True)
     assert out.saved and raw_file(set_dir, "alpha")["m"].start == s0
     assert not (set_dir / "beta.toml").exists()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 40), st.text(max_size=6),
+                          st.dictionaries(st.sampled_from(["a", "b"]), st.text(max_size=3) | st.integers(), max_size=2),
+                          st.dictionaries(st.sampled_from(["x", "y"]), st.integers() | st.lists(st.integers(), max_size=2)
+                                          | st.dictionaries(st.just("k"), st.integers(), max_size=1), max_size=2)),
+                max_size=8),
+       st.dictionaries(st.sampled_from(["reviewed", "meta"]), st.text(max_size=3) | st.dictionaries(st.just("a"), st.integers(), max_size=1), max_size=2))
+def test_cached_blocks_write_exactly_what_the_store_writes(items, extra) -> None:
+    from reviewer.session import _Dumper
+    text = POLICY_A
+    anns = [Annotation.create(text, s, min(len(text), s + n), ["other"], note, id=f"a{i}").__class__(
+        **{**Annotation.create(text, s, min(len(text), s + n), ["other"], note, id=f"a{i}").__dict__,
+           "attributes": attrs, "extra": ext}) for i, (s, n, note, attrs, ext) in enumerate(items)]
+    af = AnnotationFile("alpha", "alpha.txt", "0" * 64, anns, extra)
+    dumper = _Dumper()
+    dumper.checked = True           # no safety net here: the cached output itself must be exact
+    fast = dumper.dump(af)
+    assert fast is None if not anns else fast == dump_annotation_file(af)
+    if anns:                        # again, from the cache
+        assert dumper.dump(af) == dump_annotation_file(af)
