@@ -52,8 +52,8 @@ class WorkspaceScreen(LookupHost, Screen[None]):
         Binding("x", "delete", "Delete", id="workspace.delete",
                 tooltip="Delete the annotation under the cursor"),
         Binding("u,ctrl+z", "undo", "Undo", id="workspace.undo", tooltip="Undo the last change (any document)"),
-        Binding("ctrl+r,ctrl+y", "redo", "Redo", id="workspace.redo", tooltip="Redo the last undone change"),
-        Binding("ctrl+s", "save", "Save", id="workspace.save",
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="workspace.redo", tooltip="Redo the last undone change"),
+        Binding("ctrl+s", "save", "Save", show=False, id="workspace.save",
                 tooltip="Write anything not yet on disk (changes are written as you make them)"),
         Binding("tab,l", "focus_pane(1)", "Next pane", show=False, id="workspace.next_pane",
                 tooltip="Focus the pane to the right"),
@@ -62,8 +62,8 @@ class WorkspaceScreen(LookupHost, Screen[None]):
         Binding("o", "open", "Open", id="workspace.open", tooltip="Show another document in this pane"),
         Binding("vertical_line,ctrl+backslash", "split", "Split", id="workspace.split",
                 tooltip="Open another document in a new pane beside this one"),
-        Binding("Q", "close_pane", "Close pane", id="workspace.close_pane", tooltip="Close this pane"),
-        Binding("D", "toggle_documents", "Documents", id="workspace.documents",
+        Binding("Q", "close_pane", "Close pane", show=False, id="workspace.close_pane", tooltip="Close this pane"),
+        Binding("D", "toggle_documents", "Documents", show=False, id="workspace.documents",
                 tooltip="Show or hide the document list with annotation counts"),
         Binding("L", "toggle_legend", "Legend", show=False, id="workspace.legend",
                 tooltip="Show or hide the taxonomy legend"),
@@ -148,6 +148,15 @@ class WorkspaceScreen(LookupHost, Screen[None]):
                 len(self.frames), s.read_only)
 
     def refresh_bindings(self) -> None:
+        """Debounced: the footer is rebuilt (~a frame or more) once things settle, after the
+        keypress has been drawn; key dispatch itself always asks check_action live."""
+        if getattr(self, "_bindings_timer", None) is None and self.is_mounted:
+            self._bindings_timer = self.set_timer(0.08, self._flush_bindings, name="bindings")
+        elif not self.is_mounted:
+            super().refresh_bindings()
+
+    def _flush_bindings(self) -> None:
+        self._bindings_timer = None
         state = self._binding_state()
         if state != getattr(self, "_last_binding_state", None):
             self._last_binding_state = state

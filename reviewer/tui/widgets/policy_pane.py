@@ -160,6 +160,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._base_style: Style | None = None
         self._drag_anchor: int | None = None
         self._lit: tuple[int, int] | None = None
+        self._line_versions: dict[int, int] = {}
 
     # -- document and annotations -----------------------------------------------------------
     def set_document(self, document: Document) -> None:
@@ -178,7 +179,21 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             self.search(self.query)
         self._moved()
 
-    def watch_annotations(self, annotations: tuple[Annotation, ...]) -> None:
+    def watch_annotations(self, old: tuple[Annotation, ...], annotations: tuple[Annotation, ...]) -> None:
+        changed = {(a.id, a.start, a.end, a.categories) for a in old} ^ {
+            (a.id, a.start, a.end, a.categories) for a in annotations}
+        self._set_cover(annotations)
+        if self._layout is None or len(changed) > 20:
+            self._invalidate()
+            return
+        # Repaint only the lines of the annotations that changed (a tag redraws a clause).
+        for _, start, end, _ in changed:
+            y0, y1 = self._layout.line_of(start), self._layout.line_of(max(start, end - 1))
+            for y in range(y0, y1 + 1):
+                self._line_versions[y] = self._line_versions.get(y, 0) + 1
+            self.refresh_lines(y0, y1 - y0 + 1)
+
+    def _set_cover(self, annotations: tuple[Annotation, ...]) -> None:
         points = sorted({p for a in annotations for p in (a.start, a.end)})
         by_start = sorted(range(len(annotations)), key=lambda i: annotations[i].start)
         cover: list[tuple[int, ...]] = []
@@ -191,13 +206,14 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             active = [i for i in active if annotations[i].end > a0]
             cover.append(tuple(active))
         self._cover_points, self._cover = points, cover
-        self._invalidate()
 
-    def watch_anchor_status(self, status: dict[str, tuple[str, float]]) -> None:
-        self._invalidate()
+    def watch_anchor_status(self, old: dict[str, tuple[str, float]], status: dict[str, tuple[str, float]]) -> None:
+        if old != status:
+            self._invalidate()
 
     def _invalidate(self) -> None:
         self._version += 1
+        self._line_versions = {}
         self._cache.clear()
         self.refresh()
 
@@ -234,6 +250,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._layout = tl.wrap(self.text, width)
         self._cache.clear()
+        self._line_versions = {}
         self.virtual_size = Size(width + GUTTER, len(self._layout))
         self.refresh()
 
@@ -643,7 +660,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         if self.selection is not None and ls <= self.selection[1] <= le:
             caret = self.selection[1]
         current_match = self.matches[self.match_index] if 0 <= self.match_index < len(self.matches) else None
-        key = (line, width, self._version, cur, in_clause, sel, in_sel, caret,
+        key = (line, width, self._version, self._line_versions.get(line, 0), cur, in_clause, sel, in_sel, caret,
                self._clip(current_match, ls, le), self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
