@@ -152,6 +152,8 @@ def _candidates(ann: Annotation, text: str) -> list[tuple[int, int]]:
     margin = len(q) + 100
     lo, hi = max(0, ann.start - margin), min(len(text), ann.end + margin)
     _between(ann, text, lo, hi, spans)
+    if any(_similarity(q, text[s:e]) >= LOCAL_GOOD for s, e in spans):
+        return spans  # unchanged context on both sides around a close copy: nothing will beat it
     near = _align(q, text, lo, hi, spans)
     if near < LOCAL_GOOD:
         for a, b in _seed_windows(q, text, ann.start):
