@@ -236,35 +236,42 @@ class Session:
     # -- queries -------------------------------------------------------------------------------
     def annotations(self, doc_id: str) -> list[Annotation]:
         """Placed annotations at their current offsets, sorted by (start, id)."""
-        return list(self._state(doc_id).placed())
+        with self._lock:
+            return list(self._state(doc_id).placed())
 
     def orphans(self, doc_id: str) -> list[Annotation]:
         """Annotations whose text is no longer in the document; kept verbatim until deleted."""
-        return list(self._state(doc_id).orphans())
+        with self._lock:
+            return list(self._state(doc_id).orphans())
 
     def annotation(self, doc_id: str, ann_id: str) -> Annotation | None:
-        entry = self._state(doc_id).entries.get(ann_id)
-        return entry.ann if entry else None
+        with self._lock:
+            entry = self._state(doc_id).entries.get(ann_id)
+            return entry.ann if entry else None
 
     def anchor_status(self, doc_id: str) -> dict[str, tuple[str, float]]:
         """Annotation id -> ("moved" | "fuzzy", score) for the ones re-anchored this session."""
-        return dict(self._state(doc_id).status)
+        with self._lock:
+            return dict(self._state(doc_id).status)
 
     def load_error(self, doc_id: str) -> str | None:
         return self._state(doc_id).error
 
     def warnings(self, doc_id: str) -> list[str]:
-        return list(self._state(doc_id).warnings)
+        with self._lock:
+            return list(self._state(doc_id).warnings)
 
     def annotations_at(self, doc_id: str, start: int, end: int) -> list[Annotation]:
         """Placed annotations overlapping ``[start, end)``."""
-        return [a for a in self._state(doc_id).placed() if a.overlaps(start, end)]
+        with self._lock:
+            return [a for a in self._state(doc_id).placed() if a.overlaps(start, end)]
 
     def counts(self, doc_id: str) -> Counter[str]:
         """Category slug -> number of the document's annotations (orphans included) carrying it."""
         counter: Counter[str] = Counter()
-        for entry in self._state(doc_id).entries.values():
-            counter.update(entry.ann.categories)
+        with self._lock:   # the app counts in a worker thread while the UI thread edits
+            for entry in self._state(doc_id).entries.values():
+                counter.update(entry.ann.categories)
         return counter
 
     @property

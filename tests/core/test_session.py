@@ -507,3 +507,33 @@ def test_cached_blocks_write_exactly_what_the_store_writes(items, extra) -> None
     assert fast is None if not anns else fast == dump_annotation_file(af)
     if anns:                        # again, from the cache
         assert dumper.dump(af) == dump_annotation_file(af)
+
+
+def test_counting_in_a_worker_thread_while_editing(setup) -> None:
+    import threading
+
+    set_dir, _, s = setup
+    doc = s.document("alpha")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def count() -> None:
+        try:
+            while not stop.is_set():
+                for d in s.documents:
+                    s.counts(d.id)
+                    s.annotations_at(d.id, 0, len(d.text))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    worker = threading.Thread(target=count)
+    worker.start()
+    try:
+        for i in range(60):
+            c = doc.clauses[i % len(doc.clauses)]
+            s.toggle_category("alpha", c.start, c.end, SLUGS[i % 3])
+    finally:
+        stop.set()
+        worker.join()
+    assert errors == []
+    assert_disk_is_memory(s, set_dir, "alpha")
