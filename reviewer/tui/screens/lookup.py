@@ -190,9 +190,9 @@ class LookupHost(Screen):
 
     COMMANDS = {ClauseSearch}
     BINDINGS = [
-        Binding("ctrl+f", "lookup", "Lookup", id="workspace.lookup",
+        Binding("ctrl+f", "lookup", "Lookup", show=False, id="workspace.lookup",
                 tooltip="Find a clause in every policy (fuzzy: typos and missing words are fine)"),
-        Binding("s", "similar", "Similar", id="workspace.similar",
+        Binding("s", "similar", "Similar", show=False, id="workspace.similar",
                 tooltip="List the clauses of the other policies most like the current clause or selection"),
     ]
 
