@@ -419,9 +419,11 @@ class FuzzyIndex:
             self._processed[entry] = s
         return s
 
-    def _candidates(self, words: list[str], pool: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _candidates(self, words: list[str], pool: int, excluded: set[int] = frozenset()
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The ``pool`` entries with the best BM25 score; their BM25 scores; and the share (0-100)
-        of the query's known words, weighted by idf, that each holds."""
+        of the query's known words, weighted by idf, that each holds. Entries found only in
+        ``excluded`` documents never take a place in the pool."""
         a = self.arrays
         ids = self._term_ids
         counts = Counter(ids[w] for w in words if w in ids)
@@ -444,6 +446,10 @@ class FuzzyIndex:
         total = sum(idfs)
         cover = np.bincount(postings, minlength=E,
                             weights=np.repeat(idfs, [hi - lo for _, _, lo, hi in terms]))
+        for d in excluded:
+            own = a.clause_entry[a.doc_clause_ptr[d]:a.doc_clause_ptr[d + 1]]
+            inside = np.bincount(own, minlength=E)
+            acc[inside == np.diff(a.member_ptr)] = 0
         nz = np.flatnonzero(acc)
         if len(nz) > pool:
             nz = nz[np.argpartition(acc[nz], len(nz) - pool)[len(nz) - pool:]]
@@ -452,7 +458,7 @@ class FuzzyIndex:
     def _rank(self, words: list[str], k: int, should_stop: ShouldStop, excluded: set[int],
               skip_clause: int | None) -> list[_Scored] | None:
         pool = max(POOL, 4 * k)
-        entries, bm25, cover = self._candidates(words, pool)
+        entries, bm25, cover = self._candidates(words, pool, excluded)
         if should_stop is not None and should_stop():
             return None
         if not len(entries):

@@ -173,6 +173,13 @@ class TestSimilar:
         hits = index.similar_clause("globex", clause, 5, group=False)
         assert {h.document for h in hits[:2]} == {"acme", "initech"}
 
+    def test_its_own_near_copies_never_crowd_out_the_other_policies(self) -> None:
+        own = "\n".join(f"Cookies are used on this site for purpose number {n}." for n in range(400))
+        index = FuzzyIndex.build([doc("self", own), doc("other", "Cookies are used on this website for purposes.\n")])
+        first = index.documents["self"].clauses[0]
+        hits = index.similar_clause("self", first, 3)
+        assert hits and hits[0].document == "other"
+
     def test_unknown_document(self, index: FuzzyIndex) -> None:
         with pytest.raises(KeyError):
             index.similar("nope", 0, 10)
