@@ -155,3 +155,37 @@ def test_brat_text_mismatch_and_offsets_beyond(tmp_path: Path, golden_set: Path)
 def test_folder_export_writes_every_file(tmp_path: Path) -> None:
     written = write_output(exported("brat"), tmp_path / "out")
     assert {p.name for p in written} == {p.name for p in (EXPECTED / "brat").iterdir()}
+
+
+def test_foreign_w3c_annotation_is_placed_by_quote_with_documents(tmp_path: Path) -> None:
+    doc = load_document(INPUT / "docs" / "beta.txt")
+    foreign = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "http://example.org/anno/17",
+        "type": "Annotation",
+        "bodyValue": "A reader's comment",
+        "target": {"source": "http://example.org/policies/beta.html",
+                   "selector": {"type": "TextQuoteSelector", "exact": "all traffic is encrypted"}},
+    }
+    f = tmp_path / "one.json"
+    f.write_text(json.dumps(foreign), encoding="utf-8")
+    with pytest.raises(ReviewerError, match="give --documents"):
+        import_file(tmp_path / "set", f)
+    plan, _ = import_file(tmp_path / "set", f, None, [doc])
+    assert plan.added == 1 and plan.statuses["moved"] == 1
+    ann = AnnotationStore.open(tmp_path / "set").load("beta").annotations[0]
+    assert ann.id == "http://example.org/anno/17" and ann.note == "A reader's comment"
+    assert doc.text[ann.start:ann.end] == "all traffic is encrypted" and ann.prefix.endswith("Security: ")
+
+
+def test_utf16_offsets_map_back_and_forth() -> None:
+    from reviewer.formats.doccano import Utf16Map
+
+    text = "a🤝b😀😀c\U0001F600"
+    m = Utf16Map(text)
+    assert m.units == len(text.encode("utf-16-le")) // 2
+    for i in range(len(text) + 1):
+        units = m.to_units(i)
+        assert text.encode("utf-16-le")[: 2 * units].decode("utf-16-le") == text[:i]
+        assert m.to_points(units) == i
+    assert m.to_points(2) is None  # inside the first surrogate pair
