@@ -166,8 +166,9 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
             for ann in doc.annotations:
                 plan.unplaced.append(Unplaced(doc.id, ann, "document not among --documents"))
         if current is None and doc.needs_document:
-            raise FormatError(data.path, f"annotation {doc.needs_document[0]!r} has no text position or no quote; "
-                                         "give --documents to place it")
+            hint = (f"its document {doc.id!r} is not among --documents" if by_doc is not None
+                    else "give --documents to place it")
+            raise FormatError(data.path, f"annotation {doc.needs_document[0]!r} has no text position or no quote; {hint}")
         incoming = _anchor(doc, current, data.path, plan)
         af = existing.get(doc.id)
         changed = af is None and bool(incoming)
