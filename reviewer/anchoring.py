@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from reviewer.store import Annotation
 
 EXACT, MOVED, FUZZY, ORPHANED = "exact", "moved", "fuzzy", "orphaned"
-ACCEPT = 75.0          # combined score a fuzzy match needs
+ACCEPT = 80.0          # combined score a fuzzy match needs (75 let look-alike passages through)
 QUOTE_ACCEPT = 70.0    # and the quote itself must be at least this similar
 MAX_OCCURRENCES = 2000
 
@@ -262,13 +262,66 @@ def _fuzzy(ann: Annotation, text: str) -> tuple[int, int, float] | None:
         if e <= s:
             continue
         combined, q = _score(ann, text, s, e)
-        if q < QUOTE_ACCEPT:
+        if q < QUOTE_ACCEPT - 10:
             continue
         if best is None or combined > best[0]:
             best = (combined, s, e)
-    if best is None or best[0] < ACCEPT:
+    if best is None:
         return None
-    return best[1], best[2], best[0]
+    # An alignment is as long as the quote; words inserted or deleted inside it move its ends:
+    # try ends at nearby word boundaries, and where the old context starts or stops again.
+    s, e = _refine(ann.quote, text, best[1], best[2])
+    starts, ends = {best[1], s}, {best[2], e}
+    reach = max(24, len(ann.quote) // 2)
+    if len(ann.prefix) >= 4:
+        tail = ann.prefix[-12:]
+        p = text.rfind(tail, max(0, s - reach - len(tail)), s + reach)
+        if p != -1:
+            starts.add(p + len(tail))
+    if len(ann.suffix) >= 4:
+        head = ann.suffix[:12]
+        p = text.find(head, max(0, e - reach), e + reach + len(head))
+        if p != -1:
+            ends.add(p)
+    quote = ann.quote
+    for s in starts:
+        for e in ends:
+            if not quote[:1].isspace():
+                while s < e and text[s].isspace():
+                    s += 1
+            if not quote[-1:].isspace():
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+            if e > s and (s, e) != (best[1], best[2]):
+                combined, q = _score(ann, text, s, e)
+                if combined > best[0] and q >= QUOTE_ACCEPT:
+                    best = (combined, s, e)
+    combined, s, e = best
+    if combined < ACCEPT or _similarity(ann.quote, text[s:e]) < QUOTE_ACCEPT:
+        return None
+    return s, e, combined
+
+
+def _refine(quote: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """Move a span's ends to nearby word boundaries while that makes it more like the quote."""
+    reach = max(12, len(quote) // 4)
+    n = len(text)
+    best = fuzz.ratio(quote, text[start:end])
+    for _ in range(2):
+        moved = False
+        for p in range(max(0, start - reach), min(end, start + reach + 1)):
+            if (p == 0 or text[p - 1].isspace()) and not text[p].isspace() and p != start:
+                r = fuzz.ratio(quote, text[p:end], score_cutoff=best + 0.001)
+                if r > best:
+                    best, start, moved = r, p, True
+        for p in range(max(start + 1, end - reach), min(n, end + reach) + 1):
+            if (p == n or text[p].isspace()) and not text[p - 1].isspace() and p != end:
+                r = fuzz.ratio(quote, text[start:p], score_cutoff=best + 0.001)
+                if r > best:
+                    best, end, moved = r, p, True
+        if not moved:
+            break
+    return start, end
 
 
 __all__ = ["Resolution", "resolve", "resolve_all", "EXACT", "MOVED", "FUZZY", "ORPHANED"]

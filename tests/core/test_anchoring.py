@@ -288,3 +288,28 @@ def test_short_quotes_in_repetitive_text_do_not_jump(quote_len: int) -> None:
         assert abs(r.start - s) <= 2
     else:
         assert r.status in (MOVED, ORPHANED)  # moved: an intact copy elsewhere has the exact quote
+
+
+def test_deleted_passage_does_not_jump_to_a_look_alike() -> None:
+    """A deleted list entry must not be re-anchored on a sibling entry that merely looks alike."""
+    text = ("We use these categories:\n- Affinity Categories (behavior by affinity categories)\n"
+            "- In-Market Categories (behavior by in-market categories)\n- Demographics (age and gender)\n")
+    a = ann_for(text, "- Affinity Categories (behavior by affinity categories)")
+    new = text.replace("- Affinity Categories (behavior by affinity categories)\n", "")
+    assert resolve(a, new).status == ORPHANED
+
+
+def test_word_inserted_at_document_start_without_prefix() -> None:
+    text = "We collect your name. We keep it for one year. We never sell it."
+    a = Annotation.create(text, 0, 21, ["other"], id="a")
+    new = "New intro sentence here. We collect your full name. We keep it for one year. We never sell it."
+    r = resolve(a, new)
+    assert r.status == FUZZY and new[r.start:r.end] == "We collect your full name."
+
+
+def test_fuzzy_span_takes_in_inserted_words() -> None:
+    text = "Intro. Your privacy is important to us. We collect little."
+    a = ann_for(text, "Your privacy is important to us.")
+    new = text.replace("important to us", "important certainly to us")
+    r = resolve(a, new)
+    assert r.status == FUZZY and new[r.start:r.end] == "Your privacy is important certainly to us."
