@@ -469,7 +469,7 @@ def test_document_list_shows_counts_and_opens(make_app) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         prompt = str(doclist.get_option(DOC_A).prompt)
-        assert "7:1" in prompt  # one policy-change annotation in the demo set
+        assert "7:1" in prompt and "\u25a0" in prompt  # one policy-change annotation in the demo set
         await pilot.press("end", "enter")
         assert app.screen.active.document.id == "team-picpros"
         await pilot.press("escape")

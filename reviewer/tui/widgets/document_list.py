@@ -47,10 +47,10 @@ class DocumentList(OptionList):
         return self._colours[slug]
 
     def _prompt(self, doc: Document) -> Text:
-        text = Text(one_line(doc.title, 60), no_wrap=True, overflow="ellipsis")
+        text = Text(one_line(doc.title, 30), no_wrap=True, overflow="ellipsis")
         counts = self._counts.get(doc.id)
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(one_line(doc.id, 40), Style(dim=True))
+        line.append(one_line(doc.id, 24), Style(dim=True))
         if counts is None:
             line.append("  \u2026", Style(dim=True))
         else:
@@ -59,8 +59,10 @@ class DocumentList(OptionList):
                 line.append(" ")
             for cat in self.taxonomy:
                 if counts.get(cat.slug):
+                    # The colour on a square only: digits stay readable on the highlighted row.
                     line.append(" ")
-                    line.append(f"{cat.key or BULLET}:{counts[cat.slug]}", Style(color=self._colour(cat.slug), bold=True))
+                    line.append(BULLET, Style(color=self._colour(cat.slug)))
+                    line.append(f"{cat.key}:{counts[cat.slug]}" if cat.key else str(counts[cat.slug]))
             unknown = sum(v for k, v in counts.items() if k not in self.taxonomy)
             if unknown:
                 line.append(f" ?:{unknown}", Style(dim=True))
