@@ -98,16 +98,17 @@ def looks_binary(data: bytes) -> bool:
 
 def decode(data: bytes, path: Path | str) -> tuple[str, list[str]]:
     """Decode bytes to text with the fallbacks a user expects, returning (text, warnings)."""
+    # UTF-32 first: its little-endian mark (FF FE 00 00) starts with UTF-16's (FF FE).
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        try:
+            return data.decode("utf-32"), []
+        except UnicodeDecodeError as exc:
+            raise DocumentError(path, f"starts with a UTF-32 byte order mark but is not valid UTF-32 (byte {exc.start})") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), []
         except UnicodeDecodeError as exc:
             raise DocumentError(path, f"starts with a UTF-16 byte order mark but is not valid UTF-16 (byte {exc.start})") from None
-    if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
-        try:
-            return data.decode("utf-32"), []
-        except UnicodeDecodeError as exc:
-            raise DocumentError(path, f"not valid UTF-32 (byte {exc.start})") from None
     if looks_binary(data):
         raise DocumentError(path, "binary file (NUL or control bytes), not a text document")
     try:
@@ -121,6 +122,8 @@ def decode(data: bytes, path: Path | str) -> tuple[str, list[str]]:
 def load_document(path: Path | str) -> Document:
     """Read one policy file. Raises DocumentError with a one-line reason when it cannot."""
     path = Path(path)
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise DocumentError(path, "not a regular file (a device or pipe), not a text document")
     try:
         data = path.read_bytes()
     except FileNotFoundError:

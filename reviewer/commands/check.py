@@ -41,14 +41,13 @@ def run(args: argparse.Namespace) -> int:
             ad = load_annotated(store, doc)
             if ad.error is not None:
                 error(ad.error)
-                entry["warnings"].append(str(ad.error))
                 status = EXIT_BAD
             counts: Counter[str] = ad.counts()
             entry["annotations"] = len(ad.resolutions)
             for key in ("exact", "moved", "fuzzy", "orphaned"):
                 entry[key] = counts.get(key, 0)
             entry["unknown_categories"] = sum(1 for r in ad.resolutions if store.taxonomy.unknown(r.annotation.categories))
-            entry["warnings"] = ad.warnings
+            entry["warnings"] = ad.warnings + ([str(ad.error)] if ad.error is not None else [])
             entry["resolved"] = [{"id": r.annotation.id, "status": r.status, "start": r.start, "end": r.end,
                                   "score": r.score} for r in ad.resolutions]
             orphans = orphans or entry["orphaned"] > 0

@@ -244,3 +244,12 @@ def test_subprocess_no_traceback_and_exit_codes(tmp_path: Path) -> None:
     assert_one_line_errors(proc.stderr, "bin.txt", "missing.md", "ok.toml")
     assert len([line for line in proc.stderr.splitlines() if line]) == 3
     json.loads(proc.stdout)
+
+
+def test_bad_annotation_file_is_in_the_json_warnings(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    docs, set_dir = make_set(tmp_path)
+    (set_dir / "policy.toml").write_text("schema = 1\nannotation = 3\n", encoding="utf-8")
+    code, report, err = check_json(capsys, docs, "--annotations", set_dir)
+    assert code == 2
+    warnings = report["documents"][0]["warnings"]
+    assert any("policy.toml" in w and "array of tables" in w for w in warnings)

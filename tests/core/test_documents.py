@@ -244,3 +244,16 @@ def test_clause_index_and_overlap() -> None:
 def test_title_is_first_nonblank_line() -> None:
     assert Document("d", Path("d.txt"), "\n\n  Privacy Notice \nbody").title == "Privacy Notice"
     assert Document("d", Path("d.txt"), "   ").title == "d"
+
+
+@pytest.mark.parametrize("codec, bom", [("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE)])
+def test_utf32_with_bom(tmp_path: Path, codec: str, bom: bytes) -> None:
+    """UTF-32-LE's mark starts with UTF-16-LE's: it must not be decoded as UTF-16."""
+    doc = load_document(write(tmp_path / "u32.txt", bom + "Policy \u00e9\U0001f600".encode(codec)))
+    assert doc.text == "Policy \u00e9\U0001f600"
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_device_is_not_a_document() -> None:
+    with pytest.raises(DocumentError, match="not a regular file"):
+        load_document("/dev/null")
