@@ -30,7 +30,7 @@ SCHEMA = 1
 CONTEXT = 32
 SET_FILE = "set.toml"
 TAXONOMY_FILE = "taxonomy.toml"
-RESERVED_IDS = {"set", "taxonomy"}
+RESERVED_IDS = {"set", "taxonomy", "suggestions"}  # suggestions.toml: rejected suggestions (reviewer.suggestions)
 KNOWN_FIELDS = ("id", "start", "end", "quote", "prefix", "suffix", "categories", "note",
                 "created", "updated", "attributes")
 

@@ -1,0 +1,100 @@
+"""Suggestions for the clauses no annotation covers: the glue between documents, a set and the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from reviewer.documents import Document
+from reviewer.errors import StoreError
+from reviewer.store import Annotation, AnnotationStore
+from reviewer.suggestions.model import DEFAULT_MIN_CONFIDENCE, Example, SuggestionModel, examples_from_annotations
+from reviewer.suggestions.rejections import Rejections
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Categories suggested for one clause, most confident first, with their probabilities."""
+
+    document: str
+    start: int
+    end: int
+    categories: tuple[str, ...]
+    confidence: dict[str, float] = field(compare=False)
+
+    @property
+    def best(self) -> float:
+        return self.confidence[self.categories[0]]
+
+    def to_json(self) -> dict:
+        return {"document": self.document, "start": self.start, "end": self.end,
+                "categories": list(self.categories),
+                "confidence": {c: round(self.confidence[c], 4) for c in self.categories}}
+
+
+def training_examples(store: AnnotationStore, *, annotations: dict[str, Sequence[Annotation]] | None = None
+                      ) -> tuple[list[Example], list[StoreError]]:
+    """Examples from every annotation file in the set (their quotes and categories, limited to the
+    set's taxonomy). ``annotations`` (document id -> annotations) overrides what is on disk for
+    those documents (the app passes its in-memory state). Unreadable files come back as errors."""
+    given = annotations or {}
+    slugs = store.taxonomy.slugs
+    examples: list[Example] = []
+    errors: list[StoreError] = []
+    for doc_id in sorted(set(store.document_ids()) | set(given)):
+        if doc_id in given:
+            anns: Sequence[Annotation] = given[doc_id]
+        else:
+            try:
+                af = store.load(doc_id)
+            except StoreError as exc:
+                errors.append(exc)
+                continue
+            anns = af.annotations if af is not None else []
+        examples.extend(examples_from_annotations(anns, slugs))
+    return examples, errors
+
+
+def uncovered_clauses(document: Document, annotations: Iterable[Annotation]) -> list[int]:
+    """Indexes of the document's clauses that no annotation overlaps."""
+    covered: set[int] = set()
+    for ann in annotations:
+        covered.update(document.clauses_overlapping(ann.start, ann.end))
+    return [i for i in range(len(document.clauses)) if i not in covered]
+
+
+def suggest(model: SuggestionModel, items: Iterable[tuple[Document, Sequence[Annotation]]], *,
+            min_confidence: float = DEFAULT_MIN_CONFIDENCE, rejections: Rejections | None = None) -> list[Suggestion]:
+    """Suggestions for every uncovered clause of every (document, its placed annotations), in
+    document order then by offset. Categories below ``min_confidence`` or rejected for the clause
+    are left out; a clause left with none gives no suggestion. One batched prediction for all."""
+    spans: list[tuple[Document, int, int]] = []
+    for document, anns in items:
+        for i in uncovered_clauses(document, anns):
+            c = document.clauses[i]
+            spans.append((document, c.start, c.end))
+    texts = [d.text[s:e] for d, s, e in spans]
+    probs, known = model.scores(texts)
+    cats = model.categories
+    passed = (probs >= min_confidence) & known[:, None]
+    out: list[Suggestion] = []
+    check = rejections is not None and len(rejections) > 0
+    for k in passed.any(axis=1).nonzero()[0].tolist():
+        document, start, end = spans[k]
+        row = probs[k]
+        conf = {cats[j]: float(row[j]) for j in passed[k].nonzero()[0].tolist()}
+        if check:
+            for c in rejections.rejected_categories(document.id, start, end, texts[k]):  # type: ignore[union-attr]
+                conf.pop(c, None)
+            if not conf:
+                continue
+        order = tuple(sorted(conf, key=lambda c: (-conf[c], c)))
+        out.append(Suggestion(document.id, start, end, order, conf))
+    return out
+
+
+def suggest_document(model: SuggestionModel, document: Document, annotations: Sequence[Annotation], *,
+                     min_confidence: float = DEFAULT_MIN_CONFIDENCE, rejections: Rejections | None = None
+                     ) -> list[Suggestion]:
+    """``suggest`` for one document (a pane)."""
+    return suggest(model, [(document, annotations)], min_confidence=min_confidence, rejections=rejections)
