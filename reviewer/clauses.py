@@ -34,7 +34,7 @@ OPENERS = "\"'\u201c\u2018([*\u2022-"
 ABBREVIATIONS = frozenset(
     """e.g i.e eg ie inc ltd co corp llc plc mr mrs ms dr prof sr jr st vs v no nos fig figs approx
     dept est cf al jan feb apr jun jul aug sep sept oct nov dec art sec para pp p vol ed rev gov
-    u.s u.k e.u u.s.a ph.d a.m p.m ca op""".split()
+    u.s u.k e.u u.s.a ph.d a.m p.m ca op bros""".split()
 )
 INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")
 # Abbreviations that never end a sentence (the next word always belongs to the same one).
@@ -156,9 +156,13 @@ def _is_boundary(par: str, m: re.Match[str]) -> bool:
         # "...seriously. picker.top implements...": a sentence may start with a lower-case domain.
         return (plain_period and nxt.islower() and len(token) > 1 and token.isalpha()
                 and token.lower() not in ABBREVIATIONS and bool(DOMAIN.match(par, m.end())))
+    if nxt in "([" and _next_word(par, m.end())[:1].islower():
+        return False  # "..., etc. (collectively ...)": a parenthesis that goes on with the sentence
     if plain_period:
         low = token.lower()
         if low in ABBREVIATIONS or INITIALISM.match(token):
+            if nxt in OPENERS:
+                return False  # 'Acme, Inc. ("Acme")': a defined name follows the company's
             if low in NEVER_ENDS:
                 return False  # "e.g. Google", "Mr. Smith", "St. Louis"
             if low == "no" and nxt.isdigit():

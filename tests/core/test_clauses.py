@@ -151,6 +151,9 @@ def test_heading_directly_above_text() -> None:
     "Write to privacy@example.co.uk. or call.",
     "Contact J. R. Smith for details.",
     "The file is at www.example.org/policy.txt today.",
+    "At the Atlantic Monthly Group, Inc. (\"The Atlantic\"), we want you to enjoy our sites.",
+    "We use web bugs, clear GIFs, etc. (collectively \"Web Beacons\") to collect data.",
+    "This is an agreement between JibJab Bros. Studios and you.",
 ])
 def test_no_false_breaks(sentence: str) -> None:
     assert texts(sentence) == [sentence]
@@ -169,6 +172,7 @@ def test_no_false_breaks(sentence: str) -> None:
     ("We collect data (see below.) The rest follows.", ["We collect data (see below.)", "The rest follows."]),
     ("Version 2. The policy changed.", ["Version 2.", "The policy changed."]),
     ("Is it safe?! Yes.", ["Is it safe?!", "Yes."]),
+    ("We use cookies. (See below.) Then more.", ["We use cookies.", "(See below.)", "Then more."]),
     ("It is\u2026 Complicated.", ["It is\u2026", "Complicated."]),
     ("The answer is No. We do not sell data.", ["The answer is No.", "We do not sell data."]),
 ])
