@@ -12,4 +12,5 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "agree": ("reviewer.commands.agree", "agreement of two sets: kappa, alpha, span P/R/F1"),
     "coverage": ("reviewer.commands.coverage", "policy x category matrix of annotation counts"),
     "lookup": ("reviewer.commands.lookup", "find a half-remembered clause, and every one like it, across policies"),
+    "suggest": ("reviewer.commands.suggest", "categories for untagged clauses, learned from the set's own tags"),
 }

@@ -1,0 +1,203 @@
+"""``reviewer suggest PATHS... --annotations SET [--min-confidence X] [--json] [--into SET2]``:
+categories for the clauses no annotation covers, learned from the set's own annotations."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+from reviewer.annotated import load_annotated
+from reviewer.atomic import atomic_write
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, warn
+from reviewer.documents import Document
+from reviewer.errors import ReviewerError, StoreError
+from reviewer.safetext import one_line
+from reviewer.store import SET_FILE, TAXONOMY_FILE, Annotation, AnnotationFile, AnnotationStore, dumps_toml, utcnow
+from reviewer.suggestions import (DEFAULT_MIN_CONFIDENCE, Rejections, Suggestion, SuggestionModel, suggest,
+                                  training_examples, why_not_ready)
+
+GENERATOR = "reviewer suggest"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATHS", help="policy files or folders")
+    parser.add_argument("--annotations", metavar="SET", required=True,
+                        help="the analyst's annotation set: the model learns from its annotations")
+    parser.add_argument("--min-confidence", metavar="X", type=float, default=DEFAULT_MIN_CONFIDENCE,
+                        help=f"suggest a category only from this probability up, 0..1 (default {DEFAULT_MIN_CONFIDENCE})")
+    parser.add_argument("--json", action="store_true",
+                        help='print {"suggestions": [{"document", "start", "end", "categories", "confidence"}, ...]}')
+    parser.add_argument("--into", metavar="SET2",
+                        help="also write the suggestions as a separate annotation set for review (never SET itself)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0.0 <= args.min_confidence <= 1.0:
+        error(f"--min-confidence must be between 0 and 1 (got {args.min_confidence})")
+        return EXIT_BAD
+    set_root = Path(args.annotations)
+    try:
+        store = AnnotationStore.open(set_root, create=False)
+    except ReviewerError as exc:
+        error(exc)
+        return EXIT_BAD
+    into = Path(args.into) if args.into else None
+    if into is not None:
+        problem = _into_problem(set_root, into)
+        if problem:
+            error(f"{into}: {problem}")
+            return EXIT_BAD
+    for w in store.warnings:
+        warn(w)
+    documents, status = load_inputs(args.paths)
+    if not documents:
+        return EXIT_BAD
+    try:
+        rejections = Rejections.load(set_root)
+    except StoreError as exc:
+        error(exc)
+        return EXIT_BAD
+
+    items: list[tuple[Document, list[Annotation]]] = []
+    placed: dict[str, list[Annotation]] = {}
+    bad_files: set[str] = set()
+    for doc in documents:
+        ad = load_annotated(store, doc)
+        if ad.error is not None:
+            error(f"{ad.error} (no suggestions for {doc.id})")
+            bad_files.add(str(ad.error.path))
+            status = EXIT_BAD
+            continue
+        anns = ad.annotations
+        placed[doc.id] = anns
+        items.append((doc, anns))
+    examples, errors = training_examples(store, annotations=placed)
+    for exc in errors:
+        if str(exc.path) not in bad_files:
+            error(f"{exc} (left out of training)")
+            status = EXIT_BAD
+
+    reason = why_not_ready(examples)
+    if reason is not None:
+        if args.json:
+            print(json.dumps({"suggestions": []}))
+        error(f"nothing to suggest: {reason} in {set_root}")
+        return EXIT_BAD if status == EXIT_BAD else EXIT_SOFT
+    model = SuggestionModel.train(examples)
+    suggestions = suggest(model, items, min_confidence=args.min_confidence, rejections=rejections)
+
+    if args.json:
+        print(json.dumps({"suggestions": [s.to_json() for s in suggestions]}, ensure_ascii=False))
+    else:
+        _print_table(suggestions, {d.id: d for d, _ in items})
+        print(f"{len(suggestions)} suggestion{'' if len(suggestions) == 1 else 's'} in "
+              f"{len({s.document for s in suggestions})} of {len(items)} documents, learned from "
+              f"{model.n_examples} tagged clauses ({', '.join(model.categories)})")
+    if into is not None:
+        try:
+            written = _write_set(into, set_root, store, items, suggestions)
+        except ReviewerError as exc:
+            error(exc)
+            return EXIT_BAD
+        if not args.json:
+            print(f"wrote {len(suggestions)} suggestions for {written} documents to {into} "
+                  f"(check it with: reviewer check PATHS --annotations {into})")
+    if status == EXIT_BAD:
+        return EXIT_BAD
+    if not suggestions:
+        error(f"nothing to suggest: no uncovered clause reaches confidence {args.min_confidence}")
+        return EXIT_SOFT
+    return EXIT_OK
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def _into_problem(set_root: Path, into: Path) -> str | None:
+    """Why SET2 cannot receive suggestions, or None. It must not be the analyst's set, and may only
+    be a new or empty folder or a set an earlier ``reviewer suggest`` wrote."""
+    if _same_folder(set_root, into):
+        return f"is the analyst's own set ({set_root}); suggestions go into a separate set"
+    if into.exists() and not into.is_dir():
+        return "is a file, not a folder"
+    if into.is_dir() and any(into.iterdir()):
+        meta = into / SET_FILE
+        try:
+            data = tomllib.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else {}
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = {}
+        if data.get("generated_by") != GENERATOR:
+            return "is a folder that an earlier reviewer suggest did not write; give a new or empty folder"
+    return None
+
+
+def _suggestion_id(s: Suggestion) -> str:
+    return hashlib.sha1(f"{s.document}\0{s.start}\0{s.end}".encode()).hexdigest()[:12]
+
+
+def _write_set(into: Path, set_root: Path, source: AnnotationStore, items: list[tuple[Document, list[Annotation]]],
+               suggestions: list[Suggestion]) -> int:
+    try:
+        into.mkdir(parents=True, exist_ok=True)
+        meta = into / SET_FILE
+        if not meta.exists():
+            atomic_write(meta, dumps_toml({"schema": 1, "name": f"{source.meta.name} suggestions",
+                                           "annotator": GENERATOR, "created": utcnow(), "generated_by": GENERATOR,
+                                           "suggested_from": str(set_root)}))
+        taxonomy = set_root / TAXONOMY_FILE
+        if taxonomy.is_file():
+            atomic_write(into / TAXONOMY_FILE, taxonomy.read_bytes())
+    except OSError as exc:
+        raise StoreError(into, f"cannot write ({exc.strerror or exc})") from None
+    target = AnnotationStore.open(into, create=True)
+    by_doc: dict[str, list[Suggestion]] = {}
+    for s in suggestions:
+        by_doc.setdefault(s.document, []).append(s)
+    written = 0
+    now = utcnow()
+    for doc, _ in items:
+        mine = by_doc.get(doc.id)
+        if not mine:
+            stale = target.path_for(doc.id)
+            if stale.exists():
+                stale.unlink()
+            continue
+        anns = []
+        for s in mine:
+            conf = ", ".join(f"{c} {s.confidence[c]:.2f}" for c in s.categories)
+            ann = Annotation.create(doc.text, s.start, s.end, s.categories, f"suggested: {conf}",
+                                    id=_suggestion_id(s), now=now)
+            anns.append(replace(ann, extra={"confidence": {c: round(s.confidence[c], 4) for c in s.categories}}))
+        target.save(AnnotationFile(doc.id, doc.path.name, doc.sha256, anns))
+        written += 1
+    return written
+
+
+def _print_table(suggestions: list[Suggestion], documents: dict[str, Document]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=False)
+    table = Table(box=None, pad_edge=False)
+    for name in ("document", "clause", "categories", "text"):
+        table.add_column(name, no_wrap=name != "text", overflow="ellipsis")
+    for s in suggestions:
+        text = documents[s.document].text[s.start:s.end]
+        table.add_row(Text(one_line(s.document)), f"{s.start}-{s.end}",
+                      Text(", ".join(f"{c} {s.confidence[c]:.2f}" for c in s.categories)),
+                      Text(one_line(text, 100)))
+    if suggestions:
+        console.print(table)
