@@ -237,11 +237,36 @@ def segment(text: str) -> list[Clause]:
     """Cut ``text`` into clauses (see the module docstring for the guarantees)."""
     clauses: list[Clause] = []
     append = clauses.append
-    for index, (start, end, kind) in enumerate(paragraphs(text)):
-        clause_kind = _CLAUSE_KIND[kind]
+    pars = paragraphs(text)
+    kinds = _unmarked_items(text, pars)
+    for index, (start, end, _) in enumerate(pars):
+        clause_kind = _CLAUSE_KIND[kinds[index]]
         for s, e in _sentences(text, start, end):
             append(Clause(s, e, index, clause_kind))
     return clauses
 
 
 _CLAUSE_KIND = {"text": "sentence", "item": "item", "heading": "heading"}
+
+
+def _title_case(line: str) -> bool:
+    """"How We Use It" (a heading), unlike "Credit card information" (a list entry)."""
+    words = [w for w in line.split() if w.lower() not in SMALL_WORDS]
+    return len(words) >= 2 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+
+
+def _unmarked_items(text: str, pars: list[tuple[int, int, str]]) -> list[str]:
+    """Kinds of the paragraphs, where short lines listed after a lead-in ending in ':' (``We
+    collect:`` / ``Full name`` / ``Phone number``) are items, not a run of headings."""
+    kinds = [kind for _, _, kind in pars]
+    i = 0
+    while i < len(pars):
+        j = i + 1
+        if text[pars[i][0]:pars[i][1]].rstrip().endswith(":"):
+            while (j < len(pars) and kinds[j] == "heading" and not MD_HEADING.match(text, pars[j][0])
+                   and not _title_case(text[pars[j][0]:pars[j][1]])):
+                j += 1
+            if j - i > 2:  # at least two such lines
+                kinds[i + 1:j] = ["item"] * (j - i - 1)
+        i = j
+    return kinds

@@ -265,3 +265,13 @@ def test_corpus_properties_and_sanity(corpus: Path) -> None:
                 after = doc.text[c.end:c.end + 2].strip()[:1]
                 assert not after.islower(), (path.name, body[-60:])
     assert total > 10000
+
+
+def test_short_lines_after_a_lead_in_are_items() -> None:
+    text = ("We collect the following:\n\nFull name\n\nCredit card information\n\nPhone number\n\n"
+            "How We Use It\n\nWe use it to serve you.")
+    kinds = {text[c.start:c.end]: c.kind for c in segment(text)}
+    assert kinds["Full name"] == kinds["Credit card information"] == kinds["Phone number"] == "item"
+    assert kinds["How We Use It"] == "heading"  # Title Case ends the run
+    single = "Contact:\n\nOur Office\n\nWe answer quickly."
+    assert {single[c.start:c.end]: c.kind for c in segment(single)}["Our Office"] == "heading"
