@@ -86,6 +86,17 @@ class LockHeld(ReviewerError):
                                  "open it read-only, or close the other one first")
 
 
+class LockUnavailable(LockHeld):
+    """The lock cannot be taken at all (read-only folder, no permission). A LockHeld, so callers
+    that offer read-only when the set is held elsewhere do the same here (nothing could be
+    written anyway)."""
+
+    def __init__(self, root: Path, reason: str) -> None:
+        ReviewerError.__init__(self, root, f"cannot create the lock file {LOCK_NAME} ({reason}); "
+                                           "the set can only be opened read-only")
+        self.pid, self.host, self.since, self.user = 0, "", datetime.now(timezone.utc), ""
+
+
 class Lock:
     """A held set lock; release() (or leaving a ``with`` block, or exiting) removes it."""
 
@@ -238,7 +249,7 @@ def acquire(root: Path | str, *, force: bool = False, timeout: float = 5.0) -> L
             if _create(path, info):
                 return Lock(path, info)
         except OSError as exc:
-            raise ReviewerError(root, f"cannot create the lock file {LOCK_NAME} ({exc.strerror or exc})") from None
+            raise LockUnavailable(root, exc.strerror or str(exc)) from None
         current = read_lock(root)
         if current is None:
             # Empty or partial: being written right now, or left by a writer killed mid-write.
@@ -318,4 +329,4 @@ def write_guard(root: Path | str):
             os.close(fd)  # closing drops the flock
 
 
-__all__ = ["Lock", "write_guard", "LockHeld", "LockInfo", "LOCK_NAME", "acquire", "read_lock", "is_stale", "pid_alive"]
+__all__ = ["Lock", "write_guard", "LockHeld", "LockUnavailable", "LockInfo", "LOCK_NAME", "acquire", "read_lock", "is_stale", "pid_alive"]

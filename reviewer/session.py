@@ -33,7 +33,7 @@ from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.merge import MergeResult, merge3
 from reviewer.store import (SCHEMA, Annotation, AnnotationFile, AnnotationStore, FileStamp, annotation_table,
-                            dump_annotation_file, dumps_toml, utcnow)
+                            dump_annotation_file, dumps_toml)
 from reviewer.taxonomy import Taxonomy
 
 READ_ONLY = "the set is open in another reviewer: read-only, nothing was changed"
@@ -388,8 +388,7 @@ class Session:
             entry = ds.entries.get(ann_id)
             if entry is None:
                 return f"no annotation {ann_id!r} in {doc_id}"
-            moved = entry.ann.moved_to(ds.doc.text, start, end)
-            new = Entry(replace(moved, updated=utcnow()))
+            new = Entry(entry.ann.moved_to(ds.doc.text, start, end).edited())
             ds.status.pop(ann_id, None)
             return "Re-attached annotation", [Change(ds.doc.id, ann_id, entry, new)]
         return self._mutate(doc_id, change)

@@ -158,3 +158,12 @@ def test_racing_for_a_stale_lock_exactly_one_wins(tmp_path: Path, racers: int) -
             p.stdin.close()
             p.wait(10)
         assert not (tmp_path / LOCK_NAME).exists()
+
+
+def test_a_folder_where_no_lock_can_be_made_offers_read_only(tmp_path: Path) -> None:
+    from reviewer.lock import LockUnavailable
+
+    with pytest.raises(LockHeld) as info:         # callers offering read-only on LockHeld do so here too
+        acquire(tmp_path / "missing")
+    assert isinstance(info.value, LockUnavailable)
+    assert "read-only" in str(info.value) and str(tmp_path / "missing") in str(info.value)
