@@ -68,14 +68,40 @@ def child(paths: list[str], set_path: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+BASELINE = r"""
+import time
+t0 = time.perf_counter()
+from textual.app import App
+from textual.widgets import Footer, Label
+
+class Hello(App):
+    BINDINGS = [("q", "quit", "Quit")]
+    def compose(self):
+        yield Label("hello")
+        yield Footer()
+
+async def auto(pilot):
+    await pilot.pause()
+    print(time.perf_counter() - t0)
+    pilot.app.exit()
+
+Hello().run(headless=True, size=(120, 40), auto_pilot=auto)
+"""
+
+
 def startup(runs: int) -> dict:
-    times = []
+    """First paint of the app on the seeds, next to a two-widget Textual app in the same
+    conditions (the floor this machine allows right now)."""
+    times, floor = [], []
     with tempfile.TemporaryDirectory() as tmp:
         set_path = Path(tmp) / "set"
         shutil.copytree(DEMO, set_path)
         for _ in range(runs):
             times.append(child([str(SEEDS)], str(set_path))["first_paint"])
-    return {"startup_first_paint_s": statistics.median(times), "runs": runs}
+            out = subprocess.run([sys.executable, "-c", BASELINE], capture_output=True, text=True, check=True)
+            floor.append(float(out.stdout.strip().splitlines()[-1]))
+    return {"startup_first_paint_s": statistics.median(times),
+            "hello_world_textual_first_paint_s": statistics.median(floor), "runs": runs}
 
 
 async def _repaint_times(app, keys: list[str]) -> list[float]:

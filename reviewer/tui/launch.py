@@ -26,6 +26,10 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
         raise ReviewerError(None, "no policy could be opened" + (f" ({errors[0]})" if errors else ""))
     for doc in documents:
         warnings.extend(doc.warnings)
+    from reviewer.cli import DEFAULT_SET
+
+    if settings.annotations and str(set_path) == DEFAULT_SET:
+        set_path = settings.annotations  # the settings' default set, unless --annotations named one
     store = AnnotationStore.open(set_path)
     warnings.extend(store.warnings)
     held = None
@@ -34,6 +38,8 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
         try:
             held = acquire(store.root)
         except LockHeld as exc:
+            reason = f"{exc}. Opened read-only: nothing will be written."
+        except ReviewerError as exc:  # e.g. a read-only folder: no lock file can be made
             reason = f"{exc}. Opened read-only: nothing will be written."
     session = Session(store, documents)
     session.read_only = reason is not None
