@@ -21,7 +21,7 @@ where it was and to match a rejection written without a quote. Undo is removing 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
@@ -45,12 +45,15 @@ class Rejection:
     category: str
     quote: str = ""
     created: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # unknown keys, kept
 
     def table(self) -> dict[str, Any]:
         out: dict[str, Any] = {"document": self.document, "start": self.start, "end": self.end,
                                "category": self.category, "quote": self.quote}
         if self.created is not None:
             out["created"] = self.created
+        for key, value in self.extra.items():
+            out.setdefault(key, value)
         return out
 
 
@@ -175,4 +178,5 @@ def _parse(raw: Any, path: Path, n: int) -> Rejection:
     if end < start:
         raise StoreError(path, f"{where}: end ({end}) is before start ({start})")
     created = _datetime(raw.get("created"), path, where, "created")
-    return Rejection(document, start, end, category, quote, created)
+    extra = {k: v for k, v in raw.items() if k not in ("document", "start", "end", "category", "quote", "created")}
+    return Rejection(document, start, end, category, quote, created, extra)

@@ -228,3 +228,14 @@ def test_training_examples_from_a_set(tmp_path: Path) -> None:
     (store.root / "broken.toml").write_text("annotation = [", encoding="utf-8")
     examples, errors = training_examples(store)
     assert len(examples) == 3 and len(errors) == 1 and "broken.toml" in str(errors[0])
+
+
+def test_unknown_keys_in_suggestions_toml_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "suggestions.toml").write_text(
+        'schema = 1\nowner = "ann"\n[[rejected]]\ndocument = "p"\nstart = 0\nend = 4\ncategory = "other"\n'
+        'quote = "Text"\nwhy = "boilerplate"\n', encoding="utf-8")
+    r = Rejections.load(tmp_path)
+    r.reject("p", 10, 14, "other", "More")
+    data = tomllib.loads((tmp_path / "suggestions.toml").read_text(encoding="utf-8"))
+    assert data["owner"] == "ann"
+    assert data["rejected"][0]["why"] == "boilerplate" and "why" not in data["rejected"][1]
