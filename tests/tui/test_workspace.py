@@ -494,3 +494,23 @@ def test_resize_rewraps(make_app, size) -> None:
         assert pane.scroll_y <= y < pane.scroll_y + pane.scrollable_content_region.height + 1
 
     drive(app, scenario, size=size)
+
+
+def test_quit_with_unwritten_changes_asks_twice(make_app, monkeypatch) -> None:
+    import reviewer.store as store_module
+
+    app = make_app([DOC_A, DOC_B])
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    async def scenario(pilot) -> None:
+        monkeypatch.setattr(store_module, "atomic_write", full)
+        await pilot.press("j", "3", "q")
+        assert app.is_running and app.return_code is None
+        assert any("not written yet" in str(n.message) for n in app._notifications)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+    drive(app, scenario)
