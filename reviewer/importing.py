@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from reviewer.anchoring import ORPHANED, resolve
 from reviewer.documents import Document, text_sha256
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.formats.common import FormatError, ImportedData, ImportedDocument, load_json, read_text
+from reviewer.lock import write_guard
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, utcnow
 
 
@@ -275,10 +277,13 @@ def import_file(set_root: Path | str, path: Path | str, fmt: str | None = None,
     """Read, validate, merge and write. Raises ReviewerError with the set untouched."""
     data = read_import(path, fmt)
     store, exists = open_target_set(set_root)
-    plan = plan_import(store, data, documents)
-    if not exists:
-        store = AnnotationStore.open(set_root, create=True)
-    return plan, apply_import(store, plan)
+    # A cooperating writer (like the app's session): read, merge and write under the set's
+    # write guard, so a session writing the same file meanwhile is never overwritten.
+    with write_guard(store.root) if exists else nullcontext():
+        plan = plan_import(store, data, documents)
+        if not exists:
+            store = AnnotationStore.open(set_root, create=True)
+        return plan, apply_import(store, plan)
 
 
 __all__ = ["ImportPlan", "Unplaced", "guess_format", "read_import", "plan_import", "apply_import",

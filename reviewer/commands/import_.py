@@ -8,9 +8,8 @@ import json
 from reviewer import formats
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, warn
 from reviewer.errors import ReviewerError
-from reviewer.importing import apply_import, open_target_set, plan_import, read_import
+from reviewer.importing import import_file
 from reviewer.safetext import one_line
-from reviewer.store import AnnotationStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,12 +30,8 @@ def run(args: argparse.Namespace) -> int:
         if status == EXIT_BAD:
             return EXIT_BAD
     try:
-        data = read_import(args.file, args.format)
-        store, exists = open_target_set(args.annotations)
-        plan = plan_import(store, data, documents)
-        if not exists:
-            store = AnnotationStore.open(args.annotations, create=True)
-        apply_import(store, plan)
+        plan, _ = import_file(args.annotations, args.file, args.format, documents)
+        data = plan.data
     except ReviewerError as exc:
         error(exc)
         return EXIT_BAD
