@@ -14,13 +14,14 @@ Training is cheap (a fraction of a second for 1,000 examples) and a trained mode
 the app can retrain in a worker and swap the model in; ``predict``/``suggest`` never mutate it.
 """
 
-from reviewer.suggestions.engine import Suggestion, suggest, suggest_document, training_examples, uncovered_clauses
+from reviewer.suggestions.engine import (Suggestion, best_for, next_after, suggest, suggest_document,
+                                         training_examples, uncovered_clauses)
 from reviewer.suggestions.model import (DEFAULT_MIN_CONFIDENCE, MIN_CATEGORIES, MIN_EXAMPLES, MIN_PER_CATEGORY,
                                         Example, NotEnoughAnnotations, SuggestionModel, examples_from_annotations,
                                         why_not_ready)
 from reviewer.suggestions.rejections import FILE as REJECTIONS_FILE, Rejection, Rejections
 
 __all__ = ["DEFAULT_MIN_CONFIDENCE", "MIN_CATEGORIES", "MIN_EXAMPLES", "MIN_PER_CATEGORY", "Example",
-           "NotEnoughAnnotations", "REJECTIONS_FILE", "Rejection", "Rejections", "Suggestion", "SuggestionModel",
+           "NotEnoughAnnotations", "best_for", "next_after", "REJECTIONS_FILE", "Rejection", "Rejections", "Suggestion", "SuggestionModel",
            "examples_from_annotations", "suggest", "suggest_document", "training_examples", "uncovered_clauses",
            "why_not_ready"]

@@ -98,3 +98,25 @@ def suggest_document(model: SuggestionModel, document: Document, annotations: Se
                      ) -> list[Suggestion]:
     """``suggest`` for one document (a pane)."""
     return suggest(model, [(document, annotations)], min_confidence=min_confidence, rejections=rejections)
+
+
+def best_for(suggestions: Iterable[Suggestion], category: str) -> Suggestion | None:
+    """The suggestion most confident of ``category`` (first in the document on ties), or None:
+    what a pane shows when its policy has no clause tagged with that category."""
+    best: Suggestion | None = None
+    for s in suggestions:
+        if category in s.confidence and (best is None or s.confidence[category] > best.confidence[category]):
+            best = s
+    return best
+
+
+def next_after(suggestions: Sequence[Suggestion], offset: int, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+               *, wrap: bool = True) -> Suggestion | None:
+    """The first suggestion starting after ``offset`` whose best category reaches ``min_confidence``
+    (``suggestions`` of one document, in order); from the top again when ``wrap``."""
+    good = [s for s in suggestions if s.best >= min_confidence]
+    for s in good:
+        if s.start > offset:
+            return s
+    return good[0] if wrap and good else None
+

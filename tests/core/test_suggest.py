@@ -239,3 +239,17 @@ def test_unknown_keys_in_suggestions_toml_are_kept(tmp_path: Path) -> None:
     data = tomllib.loads((tmp_path / "suggestions.toml").read_text(encoding="utf-8"))
     assert data["owner"] == "ann"
     assert data["rejected"][0]["why"] == "boilerplate" and "why" not in data["rejected"][1]
+
+
+def test_best_for_and_next_after() -> None:
+    from reviewer.suggestions import Suggestion, best_for, next_after
+
+    a = Suggestion("p", 0, 10, ("other",), {"other": 0.6})
+    b = Suggestion("p", 20, 30, ("data-security", "other"), {"data-security": 0.9, "other": 0.7})
+    c = Suggestion("p", 40, 50, ("data-security",), {"data-security": 0.55})
+    found = [a, b, c]
+    assert best_for(found, "other") is b and best_for(found, "data-security") is b
+    assert best_for(found, "do-not-track") is None and best_for([], "other") is None
+    assert next_after(found, 0) is b and next_after(found, 25) is c and next_after(found, 45) is a
+    assert next_after(found, 25, 0.8) is b
+    assert next_after(found, 45, wrap=False) is None and next_after(found, 0, 0.95) is None
