@@ -162,11 +162,32 @@ def load_json(path: Path, text: str | None = None) -> Any:
         if exc.msg == "Extra data" and exc.lineno > 1:
             raise FormatError(path, "is JSON Lines (one JSON value per line), not a single JSON document: "
                                     "is it jsonl or doccano?") from None
-        truncated = exc.pos >= len(text.rstrip())
-        what = "truncated JSON (it ends too early)" if truncated else "malformed JSON"
+        truncated = exc.pos >= len(text.rstrip()) or _ends_open(text)
+        what = "truncated JSON (the file ends before the JSON does)" if truncated else "malformed JSON"
         raise FormatError(path, f"{what}: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise FormatError(path, "malformed JSON: nested too deeply") from None
+
+
+def _ends_open(text: str) -> bool:
+    """Does the text end inside a string or with brackets still open (a cut-off file)?"""
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return in_string or depth > 0
 
 
 def load_jsonl(path: Path, text: str | None = None) -> list[tuple[int, Any]]:

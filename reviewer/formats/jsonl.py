@@ -46,6 +46,9 @@ def read(path: Path) -> ImportedData:
         where = f"line {n}"
         if not isinstance(row, dict):
             raise FormatError(path, f"{where}: expected a JSON object per line")
+        if not sniff_row(row):
+            raise FormatError(path, f"{where}: not a reviewer jsonl annotation (needs document, id, start, end, "
+                                    "quote); is it doccano?")
         doc_id = row.get("document")
         if not isinstance(doc_id, str) or not doc_id:
             raise FormatError(path, f"{where}: document must be a non-empty string (is this reviewer's jsonl?)")

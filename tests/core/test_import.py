@@ -189,3 +189,15 @@ def test_utf16_offsets_map_back_and_forth() -> None:
         assert text.encode("utf-16-le")[: 2 * units].decode("utf-16-le") == text[:i]
         assert m.to_points(units) == i
     assert m.to_points(2) is None  # inside the first surrogate pair
+
+
+def test_truncated_json_is_called_truncated(golden_set: Path, tmp_path: Path) -> None:
+    for cut in (300, 700, 1500):
+        f = tmp_path / f"cut{cut}.jsonld"
+        f.write_text(exported("w3c")[:cut], encoding="utf-8")
+        with pytest.raises(ReviewerError, match="truncated JSON"):
+            import_file(golden_set, f)
+    f = tmp_path / "garbage.json"
+    f.write_text('{"type": "Annotation"} trailing', encoding="utf-8")
+    with pytest.raises(ReviewerError, match="malformed JSON"):
+        import_file(golden_set, f, "w3c")
