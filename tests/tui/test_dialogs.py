@@ -597,3 +597,30 @@ def test_real_app_tag_picker_survives_20x6_and_tags(make_app, demo_set: Path) ->
     asyncio.run(run())
     saved = tomllib.loads((demo_set / f"{doc_id}.toml").read_text(encoding="utf-8"))["annotation"]
     assert any(a["categories"] == ["do-not-track"] for a in saved)
+
+
+@pytest.mark.parametrize("keys, dialog", [
+    (("question_mark",), HelpScreen), (("O",), OrphansScreen), (("o",), DocumentPicker),
+    (("right_square_bracket", "a"), NoteEditor),
+], ids=["help", "orphans", "documents", "note"])
+def test_real_app_dialogs_survive_20x6_and_close(make_app, demo_set: Path, keys: tuple[str, ...],
+                                                 dialog: type) -> None:
+    from tests.tui.test_snapshots_dialogs import ORPHAN
+
+    path = demo_set / "picker-top.toml"  # give the first document an orphan to list
+    path.write_text(path.read_text(encoding="utf-8") + ORPHAN, encoding="utf-8")
+    app = make_app()
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert isinstance(app.screen, dialog)
+            await squeeze(pilot)
+            assert isinstance(app.screen, dialog)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, dialog)
+
+    asyncio.run(run())
