@@ -15,6 +15,7 @@ file (so the set shows it as orphaned) and reported in ``ImportPlan.unplaced``, 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
@@ -77,7 +78,6 @@ def guess_format(path: Path | str) -> str:
     if stripped[0] not in "[{":
         raise FormatError(path, "not JSON or JSON Lines, so not an importable format (w3c, jsonl, doccano, labelstudio, brat folder)")
     try:
-        import json
         data = json.loads(text)
     except ValueError:
         data = None
@@ -94,7 +94,6 @@ def guess_format(path: Path | str) -> str:
         raise FormatError(path, "JSON of no known annotation format (w3c, labelstudio, jsonl, doccano); give --format")
     first = next(line for line in text.split("\n") if line.strip())
     try:
-        import json
         row = json.loads(first)
     except ValueError:
         load_json(path, text)  # raises the precise "truncated/malformed JSON at line L column C"
