@@ -239,3 +239,18 @@ def test_palette_provider_searches_clauses_off_the_event_loop(make_app) -> None:
         assert index_for(app.session).ready
 
     drive(app, scenario)
+
+
+def test_the_index_is_warmed_in_the_background(make_app) -> None:
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        shared = index_for(app.session)
+        for _ in range(40):
+            if shared.ready:
+                break
+            await pilot.pause(0.1)
+            await app.workers.wait_for_complete()
+        assert shared.ready, "built without anyone asking"
+
+    drive(app, scenario)

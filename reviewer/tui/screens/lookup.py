@@ -43,6 +43,7 @@ TOP = 20  # results listed
 OPEN_AT_ONCE = 4  # ctrl+enter: one pane each, as many as the workspace holds
 SIMILAR = 30  # rows in the Similar panel
 FLASH = 0.8  # seconds a revealed pane is tinted
+WARM_AFTER = 0.5  # seconds after the workspace appears before the index is built in the background
 
 
 class LookupScreen(ModalScreen["tuple[Match, ...] | None"]):
@@ -199,6 +200,16 @@ class LookupHost(Screen):
     @property
     def clause_index(self) -> SharedIndex:
         return index_for(self.session)  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        # Textual calls on_mount of every class in the MRO: this runs beside the workspace's own.
+        self.set_timer(WARM_AFTER, self._warm_index, name="lookup-warm")
+
+    def _warm_index(self) -> None:
+        """Build (or load from the cache) the clause index in the background, so that the first
+        ctrl+f or s answers at once."""
+        if not self.clause_index.ready:
+            self.run_worker(self.clause_index.get, thread=True, group="lookup-index", exit_on_error=False)
 
     # -- lookup ---------------------------------------------------------------------------------
     def action_lookup(self) -> None:
