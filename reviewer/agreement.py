@@ -15,6 +15,7 @@ vice versa for recall).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -160,16 +161,42 @@ def _spans(anns_by_doc: Mapping[str, Sequence[Annotation]], category: str) -> se
     return {(d, a.start, a.end) for d, anns in anns_by_doc.items() for a in anns if category in a.categories}
 
 
+class _SpanIndex:
+    """Spans of one side, per document, for "does any span overlap [s, e)?" in O(log n)."""
+
+    def __init__(self, spans: set[tuple[str, int, int]]) -> None:
+        by_doc: dict[str, list[tuple[int, int]]] = {}
+        for d, s, e in spans:
+            by_doc.setdefault(d, []).append((s, e))
+        self.starts: dict[str, list[int]] = {}
+        self.max_end: dict[str, list[int]] = {}   # running maximum of ends, in start order
+        for d, items in by_doc.items():
+            items.sort()
+            self.starts[d] = [s for s, _ in items]
+            running, best = [], -1
+            for _, e in items:
+                best = max(best, e)
+                running.append(best)
+            self.max_end[d] = running
+        self.points = {(d, s) for d, s, e in spans if s == e}
+
+    def overlaps(self, d: str, s: int, e: int) -> bool:
+        if s == e and (d, s) in self.points:
+            return True
+        starts = self.starts.get(d)
+        if not starts:
+            return False
+        k = bisect_left(starts, e)  # spans starting before e
+        return k > 0 and self.max_end[d][k - 1] > s
+
+
 def _prf(a_spans: set[tuple[str, int, int]], b_spans: set[tuple[str, int, int]], overlap: bool) -> PRF:
     if not overlap:
         hit = a_spans & b_spans
         return PRF(len(a_spans), len(b_spans), len(hit), len(hit))
-
-    def found(span: tuple[str, int, int], others: set[tuple[str, int, int]]) -> bool:
-        d, s, e = span
-        return any(od == d and (os < e and s < oe or s == e == os == oe) for od, os, oe in others)
-    return PRF(len(a_spans), len(b_spans), sum(found(x, b_spans) for x in a_spans),
-               sum(found(x, a_spans) for x in b_spans))
+    in_a, in_b = _SpanIndex(a_spans), _SpanIndex(b_spans)
+    return PRF(len(a_spans), len(b_spans), sum(in_b.overlaps(*x) for x in a_spans),
+               sum(in_a.overlaps(*x) for x in b_spans))
 
 
 def agreement(documents: Iterable[Document], a_by_doc: Mapping[str, Sequence[Annotation]],

@@ -94,3 +94,26 @@ def test_an_annotation_spanning_clauses_says_yes_to_each() -> None:
 def test_empty_sets_are_undefined_not_errors() -> None:
     r = agreement([_doc()], {}, {}, TAX)
     assert r.kappa is None and r.alpha is None and r.exact.precision is None
+
+
+def test_overlap_matching_equals_the_pairwise_definition() -> None:
+    import random
+
+    from reviewer.agreement import _prf
+
+    rng = random.Random(7)
+    for _ in range(300):
+        def spans() -> set[tuple[str, int, int]]:
+            out = set()
+            for _ in range(rng.randint(0, 8)):
+                s = rng.randint(0, 30)
+                out.add((rng.choice("dD"), s, s + rng.choice((0, 1, 2, 5, 12))))
+            return out
+        a, b = spans(), spans()
+
+        def found(x, others) -> bool:
+            d, s, e = x
+            return any(od == d and (os < e and s < oe or s == e == os == oe) for od, os, oe in others)
+        got = _prf(a, b, True)
+        assert got.matched_a == sum(found(x, b) for x in a)
+        assert got.matched_b == sum(found(x, a) for x in b)
