@@ -557,6 +557,23 @@ async def test_every_dialog_renders_and_follows_a_theme_change(theme: str) -> No
         assert app.results, type(dialog).__name__
 
 
+@async_test
+async def test_closed_dialogs_do_not_stay_subscribed_to_theme_changes() -> None:
+    app = Host(NoteEditor(""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")
+        signal = app.theme_changed_signal
+        before = len(signal._subscriptions)
+        for _ in range(5):
+            for dialog in (TagPicker(DEFAULT_TAXONOMY), OrphansScreen("P", orphans(), DEFAULT_TAXONOMY, True)):
+                await app.push_screen(dialog)
+                await pilot.pause()
+                assert dialog in signal._subscriptions
+                await pilot.press("escape")
+                await pilot.pause()
+        assert len(signal._subscriptions) == before
+
+
 def test_bindings_have_dialog_ids_and_descriptions() -> None:
     for cls in (TagPicker, NoteEditor, HelpScreen, OrphansScreen, DocumentPicker):
         for binding in cls.BINDINGS:

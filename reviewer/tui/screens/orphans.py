@@ -89,6 +89,11 @@ class OrphansScreen(ModalScreen[OrphanAction | None]):
             options.focus()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._refresh_prompts())
 
+    def on_unmount(self) -> None:
+        # Signals hold subscribers until the next publish: let go now, or every dialog opened
+        # stays in memory until the theme next changes.
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def _option(self, n: int, annotation: Annotation) -> Option:
         return Option(self._prompt(annotation), id=f"o{n}")
 

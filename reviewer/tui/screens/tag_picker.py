@@ -112,6 +112,11 @@ class TagPicker(ModalScreen[TagChoice | None]):
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.query_one("#filter", Input).focus()
 
+    def on_unmount(self) -> None:
+        # Signals hold subscribers until the next publish: let go now, or every dialog opened
+        # stays in memory until the theme next changes.
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def _theme_changed(self, _theme: Theme) -> None:
         self._refresh_prompts()
 
