@@ -28,7 +28,7 @@ free_text = st.one_of(st.sampled_from(SPECIALS), st.text(ALPHABET, max_size=20),
                       st.lists(st.sampled_from(SPECIALS), max_size=3).map("".join))
 SLUGS = ["data-retention", "user-choice", "other", "third-party-sharing", "x_1"]
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
 @st.composite
