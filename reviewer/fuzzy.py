@@ -533,7 +533,12 @@ def blend(query: str, choices: list[str], cover: np.ndarray, shortlist: int = 25
         lc = len(c)
         if min(lq, lc) < 0.8 * max(lq, lc):
             partial[i] = max(plain[i], fuzz.partial_ratio(query, c))
-    final = 0.3 * token_set + 0.25 * partial + 0.2 * plain + 0.25 * cover
+    # Token set and partial alignment score a clause contained in the query 100 however little of
+    # the query it holds ("Privacy Policy" inside a long sentence): clauses under half the query's
+    # length get those two in proportion.
+    lengths = np.fromiter(map(len, choices), np.float32, len(choices))
+    shrink = np.minimum(1.0, lengths / (0.5 * max(lq, 1)))
+    final = (0.3 * token_set + 0.25 * partial) * shrink + 0.2 * plain + 0.25 * cover
     rest = np.ones(len(choices), bool)
     rest[top] = False
     # Outside the shortlist, never outrank it: half the first-stage score.

@@ -127,6 +127,16 @@ class TestResults:
                 for other in h.also:
                     assert by_id[other.document].text[other.start:other.end]
 
+    def test_a_short_heading_inside_a_long_query_does_not_win(self, seeds: Path) -> None:
+        from reviewer.documents import load_documents
+
+        index = FuzzyIndex.build(load_documents([seeds])[0])
+        text = index.documents["picker-top"].text
+        start = text.index("We reserve the right to update this Privacy Policy")
+        end = text.index("effective date.", start) + len("effective date.")
+        top = index.similar("picker-top", start, end, 3)[0]
+        assert len(top.text.split()) > 4, top  # not "PRIVACY POLICY", which the long clause merely contains
+
     def test_boilerplate_is_one_hit_listing_every_policy(self, index: FuzzyIndex) -> None:
         hits = index.lookup("cookies are small text files stored on your device", 3)
         top = hits[0]
