@@ -47,7 +47,8 @@ def kill_loop(set_dir: Path, kills: int, seed: int) -> dict[str, int]:
         stats["torn_temporaries_seen"] += len(temps)
         for doc in DOCS:
             path = set_dir / f"{doc}.toml"
-            if saved[doc] == 0:
+            if not path.exists():
+                assert saved[doc] == 0, f"{path} vanished"
                 continue
             text = path.read_text(encoding="utf-8")
             assert text, f"{path} is empty after a kill"
