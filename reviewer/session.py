@@ -37,6 +37,7 @@ from reviewer.store import (SCHEMA, Annotation, AnnotationFile, AnnotationStore,
 from reviewer.taxonomy import Taxonomy
 
 READ_ONLY = "the set is open in another reviewer: read-only, nothing was changed"
+MAX_UNDO = 1000   # undo steps kept (like vim's undolevels); older ones are forgotten, never the edits
 
 
 @dataclass(frozen=True)
@@ -139,17 +140,17 @@ class _Dumper:
     """
 
     def __init__(self) -> None:
-        self.blocks: dict[str, tuple[Annotation, str]] = {}
+        self.blocks: dict[str, dict[str, tuple[Annotation, str]]] = {}   # document -> id -> block
         self.checked = False
         self.enabled = True
 
-    def block(self, ann: Annotation) -> str:
-        cached = self.blocks.get(ann.id)
-        if cached is not None and cached[0] is ann:
-            return cached[1]
-        text = dumps_toml({"annotation": [annotation_table(ann)]})
-        self.blocks[ann.id] = (ann, text)
-        return text
+    @staticmethod
+    def block(ann: Annotation, cache: dict[str, tuple[Annotation, str]], keep: dict[str, tuple[Annotation, str]]) -> str:
+        cached = cache.get(ann.id)
+        if cached is None or cached[0] is not ann:
+            cached = (ann, dumps_toml({"annotation": [annotation_table(ann)]}))
+        keep[ann.id] = cached
+        return cached[1]
 
     def dump(self, af: AnnotationFile) -> str | None:
         if not self.enabled or not af.annotations:
@@ -157,7 +158,10 @@ class _Dumper:
         head: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
         head.update({k: v for k, v in af.extra.items() if k not in head})
         ordered = sorted(af.annotations, key=lambda a: (a.start, a.id))
-        text = dumps_toml(head) + "\n" + "\n".join(self.block(a) for a in ordered)
+        cache = self.blocks.get(af.document, {})
+        keep: dict[str, tuple[Annotation, str]] = {}   # only the file's current blocks stay cached
+        text = dumps_toml(head) + "\n" + "\n".join(self.block(a, cache, keep) for a in ordered)
+        self.blocks[af.document] = keep
         if not self.checked:
             self.checked = True
             if text != dump_annotation_file(af):
@@ -546,6 +550,8 @@ class Session:
             for ch in changes:
                 ds.set(ch.id, ch.after)
             self._undo.append(Action(message, tuple(changes)))
+            if len(self._undo) > MAX_UNDO:
+                del self._undo[: len(self._undo) - MAX_UNDO]
             self._redo.clear()
             saved, error, again = self._write(ds)
             notes = "; ".join(n for n in (merged, again) if n) or None

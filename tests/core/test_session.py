@@ -537,3 +537,19 @@ def test_counting_in_a_worker_thread_while_editing(setup) -> None:
         worker.join()
     assert errors == []
     assert_disk_is_memory(s, set_dir, "alpha")
+
+
+def test_memory_stays_bounded_over_many_tag_untag_actions(setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reviewer.session as session_module
+
+    set_dir, _, s = setup
+    monkeypatch.setattr(session_module, "MAX_UNDO", 50)
+    c = s.document("alpha").clauses[2]
+    for _ in range(200):
+        s.toggle_category("alpha", c.start, c.end, "other")      # a new annotation (new id) each time on
+    assert len(s._undo) == 50                                        # noqa: SLF001
+    assert sum(len(b) for b in s._dumper.blocks.values()) <= 1       # noqa: SLF001
+    for _ in range(50):
+        assert s.undo() is not None
+    assert s.undo() is None
+    assert_disk_is_memory(s, set_dir, "alpha")
