@@ -8,6 +8,7 @@ selection are (``target_span``) and receive annotations back as attributes.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import Iterable
 
@@ -106,7 +107,7 @@ class WorkspaceScreen(LookupHost, Screen[None]):
             self._set_active(frames[0])
             frames[0].pane.focus()
         self.set_interval(self._check_every, self.check_external, name="check-external")
-        self.load_counts()
+        self.set_timer(0.3, self.load_counts, name="counts")  # after the first paint
 
     @property
     def frames(self) -> list[PaneFrame]:
@@ -400,6 +401,8 @@ class WorkspaceScreen(LookupHost, Screen[None]):
         doclist.display = not doclist.display
         if doclist.display:
             doclist.focus()
+            if self.active is not None:
+                doclist.select_document(self.active.document.id)
         else:
             self.focus_active_pane()
 
@@ -466,6 +469,7 @@ class WorkspaceScreen(LookupHost, Screen[None]):
                 return
             batch[doc.id] = self.session.counts(doc.id)
             doc.clauses  # noqa: B018 - segment now so opening the document later is instant
+            time.sleep(0.0005)  # hand the GIL back: keys stay instant while this runs
             if len(batch) >= 50:
                 self.post_message(CountsReady(dict(batch)))
                 batch.clear()

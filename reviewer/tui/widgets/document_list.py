@@ -34,10 +34,19 @@ class DocumentList(OptionList):
         self._documents = {d.id: d for d in documents}
         self._counts: dict[str, Counter[str]] = {}
         self._colours: dict[str, str] = {}
+        self._built = False
+        self._wanted: str | None = None
 
     def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.rebuild())
-        self.rebuild()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.rebuild() if self._built else None)
+
+    def on_show(self) -> None:
+        # Built the first time it is shown: a folder of 1,000 policies costs nothing until then.
+        if not self._built:
+            self._built = True
+            self.rebuild()
+            if self._wanted:
+                self.select_document(self._wanted)
 
     def _colour(self, slug: str) -> str:
         if slug not in self._colours:
@@ -78,13 +87,16 @@ class DocumentList(OptionList):
 
     def update_counts(self, doc_id: str, counts: Counter[str]) -> None:
         self._counts[doc_id] = Counter(counts)
-        if doc_id in self._documents and self.is_mounted:
+        if doc_id in self._documents and self.is_mounted and self._built:
             try:
                 self.replace_option_prompt(doc_id, self._prompt(self._documents[doc_id]))
             except Exception:  # noqa: BLE001 - the option may not be built yet
                 pass
 
     def select_document(self, doc_id: str) -> None:
+        self._wanted = doc_id
+        if not self._built:
+            return
         try:
             self.highlighted = self.get_option_index(doc_id)
         except Exception:  # noqa: BLE001
