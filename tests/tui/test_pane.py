@@ -108,3 +108,26 @@ def test_lock_held_elsewhere_opens_read_only(tmp_path: Path, seeds: Path, demo_s
         assert "read-only" in workspace.read_only_reason
     finally:
         held.release()
+
+
+def test_empty_and_odd_documents_do_not_break_the_pane(tmp_path: Path) -> None:
+    long_line = ("word " * 40_000).strip()  # 200k characters, no newline
+    app, set_dir = _app(tmp_path, {"a-empty.txt": "", "b-long.txt": long_line})
+
+    async def scenario(pilot) -> None:
+        empty, long = list(app.screen.query(PolicyPane))
+        assert empty.target_span() is None
+        assert app.screen.check_action("tag", ("1",)) is None
+        await pilot.press("j", "k", "G", "v", "shift+right", "1", "slash", "x", "escape", "escape")
+        assert on_disk(set_dir, "a-empty") == []
+        await pilot.press("tab", "G", "1")
+        saved = on_disk(set_dir, "b-long")
+        assert len(saved) == 1 and saved[0]["quote"] == long.document.text[saved[0]["start"]:saved[0]["end"]]
+        await pilot.resize_terminal(24, 8)
+        await pilot.pause()
+        await pilot.press("g", "j")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert long.layout.width == long.scrollable_content_region.width - 5
+
+    drive(app, scenario)
