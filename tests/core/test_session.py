@@ -553,3 +553,12 @@ def test_memory_stays_bounded_over_many_tag_untag_actions(setup, monkeypatch: py
         assert s.undo() is not None
     assert s.undo() is None
     assert_disk_is_memory(s, set_dir, "alpha")
+
+
+def test_a_document_whose_id_cannot_be_stored_is_read_only(tmp_path: Path) -> None:
+    docs = write_docs(tmp_path / "docs", {"set": POLICY_A, "alpha": POLICY_B})
+    s = new_session(tmp_path / "set", docs)
+    assert "reserved" in s.load_error("set")
+    out = s.toggle_category("set", 0, 5, "other")
+    assert out.error and not (tmp_path / "set" / "set.toml").read_text().count("[[annotation]]")
+    assert s.toggle_category("alpha", 0, 5, "other").saved
