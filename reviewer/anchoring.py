@@ -4,6 +4,15 @@ exact    the text at its offsets still equals the quote;
 moved    the quote is found verbatim elsewhere (nearest the old start; context breaks ties);
 fuzzy    an approximate match, scored on quote, prefix, suffix and distance, above a threshold;
 orphaned no acceptable match: the annotation is kept as it was and listed, never dropped.
+
+Fuzzy matching looks near the old place first (the text between the unchanged prefix and suffix,
+and the quote's best alignment in a window around the old offsets); only when nothing close is
+found there does it look further, at the places that verbatim pieces of the quote point to, so a
+document is never scanned whole with an approximate matcher. The best candidate's ends are then
+moved to word boundaries and to where the old context resumes. The score (0-100) is 70% quote
+similarity and 15% each for prefix and suffix (similar and exactly adjacent), less up to 5 for
+distance; ``ACCEPT`` and ``QUOTE_ACCEPT`` were tuned on edited copies of the OPP-115 policies
+(tests/core/test_anchoring.py, bench/load.py).
 """
 
 from __future__ import annotations
