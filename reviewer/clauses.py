@@ -98,6 +98,13 @@ def paragraphs(text: str) -> list[tuple[int, int, str]]:
         # Likewise three or more lines that all start with a capital are an unmarked list.
         titles = all(_is_heading_line(line) for _, _, line in block) or (
             len(block) > 2 and all(line.lstrip()[:1].isupper() for _, _, line in block))
+        if titles and len(block) > 2:
+            # one entry per line: the lines after the first are the list's items
+            s, e, line = block[0]
+            result.append((s, e, _kind(line)))
+            result.extend((s, e, "item") for s, e, _ in block[1:])
+            block.clear()
+            return
         cur_start, cur_end, prev_line = block[0]
         for s, e, line in block[1:]:
             if not titles and _continues(prev_line, line, width):

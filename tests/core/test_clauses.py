@@ -275,3 +275,13 @@ def test_short_lines_after_a_lead_in_are_items() -> None:
     assert kinds["How We Use It"] == "heading"  # Title Case ends the run
     single = "Contact:\n\nOur Office\n\nWe answer quickly."
     assert {single[c.start:c.end]: c.kind for c in segment(single)}["Our Office"] == "heading"
+
+
+def test_lines_of_an_unmarked_list_block_are_items() -> None:
+    text = ("We automatically receive, including:\nThe unique identifier for your mobile device\n"
+            "Your IP address\nTime and date of access")
+    got = segment(text)
+    assert [text[c.start:c.end] for c in got] == text.split("\n")
+    assert [c.kind for c in got[1:]] == ["item"] * 3
+    two = "Privacy Policy\nLast updated: May 2026"
+    assert [c.kind for c in segment(two)] == ["heading", "heading"]
