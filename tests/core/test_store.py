@@ -426,3 +426,11 @@ def test_atomic_write_calls_fsync_and_replace(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(atomic.os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
     atomic.atomic_write(tmp_path / "x", "data")
     assert calls == ["fsync", "replace", "fsync"]  # file, then rename, then the folder
+
+
+def test_windows_line_endings_and_bom_load(tmp_path: Path) -> None:
+    store = AnnotationStore.open(tmp_path)
+    text = 'schema = 1\r\ndocument = "d"\r\n\r\n[[annotation]]\r\nid = "w"\r\nstart = 0\r\nend = 2\r\nquote = "hi"\r\n'
+    (tmp_path / "d.toml").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    af = store.load("d")
+    assert af.annotations[0].quote == "hi" and af.warnings == []
