@@ -81,8 +81,10 @@ def spans(doc: Document, k: int) -> list[tuple[int, int]]:
 def build_set(docs: list[Document], set_dir: Path, per_doc: int, seed: int) -> int:
     marker = set_dir / READY
     wanted = {"documents": len(docs), "per_doc": per_doc, "seed": seed}
-    if marker.exists() and json.loads(marker.read_text()) == wanted:
-        return sum(1 for _ in set_dir.glob("*.toml")) - 1
+    if marker.exists():
+        made = json.loads(marker.read_text())
+        if {k: made.get(k) for k in wanted} == wanted:
+            return int(made.get("annotations", 0))
     if set_dir.exists():
         shutil.rmtree(set_dir)
     store = AnnotationStore.open(set_dir, annotator="bench")
@@ -101,7 +103,7 @@ def build_set(docs: list[Document], set_dir: Path, per_doc: int, seed: int) -> i
             anns.append(ann)
         total += len(anns)
         store.save(AnnotationFile(doc.id, doc.path.name, doc.sha256, anns))
-    marker.write_text(json.dumps(wanted))
+    marker.write_text(json.dumps({**wanted, "annotations": total}))
     return total
 
 

@@ -60,6 +60,7 @@ def test_a_changed_file_misses_and_a_bad_one_raises(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace('id = "one"', 'id = "two"'))
     assert [a.id for a in cache.load(store, "doc").annotations] == ["two"]
     assert (cache.hits, cache.misses) == (0, 2)
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1   # the old version's entry is gone
     path.write_text("not [ toml")
     with pytest.raises(StoreError):
         cache.load(store, "doc")
@@ -87,6 +88,9 @@ def test_a_damaged_or_unwritable_cache_is_ignored(tmp_path: Path) -> None:
     for entry in (tmp_path / "cache").glob("*.json"):
         entry.write_text('{"digest": ')
     assert cache.load(store, "doc").annotations == [ann]
+    assert cache.load(store, "doc").annotations == [ann]
+    assert (cache.hits, cache.misses) == (1, 2)          # the damaged entry was replaced
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
     blocked = LoadCache(tmp_path / "set", folder=tmp_path / "set" / "doc.toml" / "sub", enabled=True)
     assert blocked.load(store, "doc").annotations == [ann]
 
