@@ -281,7 +281,7 @@ def import_file(set_root: Path | str, path: Path | str, fmt: str | None = None,
     with write_guard(store.root) if exists else nullcontext():
         plan = plan_import(store, data, documents)
         if not exists:
-            store = AnnotationStore.open(set_root, create=True)
+            store = AnnotationStore.open(set_root, create=True, annotator=data.annotator or None)
         return plan, apply_import(store, plan)
 
 

@@ -76,6 +76,7 @@ class ImportedData:
     path: Path
     documents: list[ImportedDocument] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    annotator: str = ""  # who made them, when the file says (a new set takes it as its annotator)
 
     def document(self, doc_id: str, **defaults: Any) -> ImportedDocument:
         """The entry for ``doc_id``, created on first use (keeps file order)."""

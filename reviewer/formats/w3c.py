@@ -228,6 +228,10 @@ def read(path: Path) -> ImportedData:
     data = load_json(path)
     items = _annotations(data, path)
     result = ImportedData(NAME, path)
+    creators = [c for c in (data.get("creator") if isinstance(data, dict) else None,
+                            *(i.get("creator") for i in items if isinstance(i, dict)))
+                if isinstance(c, dict) and isinstance(c.get("name"), str)]
+    result.annotator = creators[0]["name"] if creators else ""
     for n, item in enumerate(items, 1):
         where = f"annotation #{n}"
         if not isinstance(item, dict) or "Annotation" not in _types(item):

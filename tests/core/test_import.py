@@ -55,6 +55,7 @@ def test_w3c_import_into_empty_set_gives_the_same_files(tmp_path: Path) -> None:
     for doc_id in ("alpha", "beta"):
         assert (target / f"{doc_id}.toml").read_bytes() == (INPUT / "set" / f"{doc_id}.toml").read_bytes()
     assert not (target / "gamma.toml").exists()
+    assert AnnotationStore.open(target).meta.annotator == "Ana Lyst"  # the creator of the export
 
 
 def test_merge_updates_by_id_and_never_duplicates(golden_set: Path, tmp_path: Path) -> None:
