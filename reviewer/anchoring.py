@@ -17,6 +17,7 @@ distance; ``ACCEPT`` and ``QUOTE_ACCEPT`` were tuned on edited copies of the OPP
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -277,6 +278,12 @@ def _fuzzy(ann: Annotation, text: str) -> tuple[int, int, float] | None:
             best = (combined, s, e)
     if best is None:
         return None
+    _, s, e = best
+    framed = (ann.prefix and ann.suffix and s >= len(ann.prefix) and text.startswith(ann.suffix, e)
+              and text.startswith(ann.prefix, s - len(ann.prefix)))
+    if framed:  # the old context frames it exactly: its ends are right
+        ok = best[0] >= ACCEPT and _similarity(ann.quote, text[s:e]) >= QUOTE_ACCEPT
+        return (s, e, best[0]) if ok else None
     # An alignment is as long as the quote; words inserted or deleted inside it move its ends:
     # try ends at nearby word boundaries, and where the old context starts or stops again.
     s, e = _refine(ann.quote, text, best[1], best[2])
@@ -311,6 +318,10 @@ def _fuzzy(ann: Annotation, text: str) -> tuple[int, int, float] | None:
     return s, e, combined
 
 
+_WORD_START = re.compile(r"(?<!\S)\S")
+_WORD_END = re.compile(r"\S(?!\S)")
+
+
 def _refine(quote: str, text: str, start: int, end: int) -> tuple[int, int]:
     """Move a span's ends to nearby word boundaries while that makes it more like the quote."""
     reach = max(12, len(quote) // 4)
@@ -318,13 +329,16 @@ def _refine(quote: str, text: str, start: int, end: int) -> tuple[int, int]:
     best = fuzz.ratio(quote, text[start:end])
     for _ in range(2):
         moved = False
-        for p in range(max(0, start - reach), min(end, start + reach + 1)):
-            if (p == 0 or text[p - 1].isspace()) and not text[p].isspace() and p != start:
+        for m in _WORD_START.finditer(text, max(0, start - reach), min(end, start + reach + 1)):
+            p = m.start()
+            if p != start:
                 r = fuzz.ratio(quote, text[p:end], score_cutoff=best + 0.001)
                 if r > best:
                     best, start, moved = r, p, True
-        for p in range(max(start + 1, end - reach), min(n, end + reach) + 1):
-            if (p == n or text[p].isspace()) and not text[p - 1].isspace() and p != end:
+        lo, hi = max(start + 1, end - reach), min(n, end + reach)
+        for m in _WORD_END.finditer(text, max(0, lo - 1), min(n, hi + 1)):
+            p = m.end()
+            if lo <= p <= hi and p != end:
                 r = fuzz.ratio(quote, text[start:p], score_cutoff=best + 0.001)
                 if r > best:
                     best, end, moved = r, p, True
