@@ -76,6 +76,18 @@ class Action:
     changes: tuple[Change, ...]
 
 
+@dataclass(frozen=True)
+class Step:
+    """An undo step outside the annotation files (a rejected suggestion in suggestions.toml, say),
+    recorded with ``Session.record`` so that undo/redo keep one order for everything. ``undo`` and
+    ``redo`` apply it and return an error message, or None when it worked."""
+
+    document: str
+    message: str
+    undo: Callable[[], str | None]
+    redo: Callable[[], str | None]
+
+
 class _Unmergeable(Exception):
     """The file on disk changed and cannot be read: it must not be overwritten."""
 
@@ -409,6 +421,8 @@ class Session:
             stack, other = (self._undo, self._redo) if undo else (self._redo, self._undo)
             if not stack:
                 return None
+            if isinstance(stack[-1], Step):
+                return self._replay_step(stack, other, undo)
             verb = "Undid" if undo else "Redid"
             if self.read_only:
                 top = stack[-1].changes[0].document if stack[-1].changes else ""
@@ -455,6 +469,25 @@ class Session:
                 ann_id = first.id if target is not None and first in applied else None
             return Outcome(first.document if first else "", message, ann_id, saved,
                            "; ".join(errors) or None, "; ".join(merged_notes) or None)
+
+    def record(self, step: Step) -> None:
+        """Put an already applied outside step on the undo stack (clears redo, like any change)."""
+        with self._lock:
+            self._undo.append(step)  # type: ignore[arg-type]
+            if len(self._undo) > MAX_UNDO:
+                del self._undo[: len(self._undo) - MAX_UNDO]
+            self._redo.clear()
+
+    def _replay_step(self, stack: list, other: list, undo: bool) -> Outcome:
+        step: Step = stack[-1]
+        verb = "Undid" if undo else "Redid"
+        if self.read_only:
+            return Outcome(step.document, f"Not {'undone' if undo else 'redone'}: read-only", None, True, READ_ONLY)
+        stack.pop()
+        error = (step.undo if undo else step.redo)()
+        if error is None:
+            other.append(step)
+        return Outcome(step.document, f"{verb}: {step.message}", None, error is None, error)
 
     # -- saving and outside changes --------------------------------------------------------------
     def save(self, doc_id: str | None = None, *, force: bool = False) -> list[Outcome]:

@@ -31,6 +31,8 @@ class Workspace:
     warnings: list[str] = field(default_factory=list)  # shown once as a toast at start-up
     read_only_reason: str | None = None
     check_every: float = 2.0
+    suggestions: bool = True            # Settings.suggestions: category suggestions in the panes
+    start_with_coverage: bool = False   # open on the coverage matrix (more than four policies)
 
 
 def all_binding_ids() -> list[str]:
@@ -39,10 +41,13 @@ def all_binding_ids() -> list[str]:
     from reviewer.tui.widgets.policy_pane import PolicyPane
     from reviewer.tui.widgets.search_bar import SearchBar
 
-    classes: list[type] = [ReviewerApp, WorkspaceScreen, PolicyPane, SearchBar, DocumentList]
+    from reviewer.tui.compare import CompareHost
+
+    classes: list[type] = [ReviewerApp, WorkspaceScreen, PolicyPane, SearchBar, DocumentList, CompareHost]
     for module, name in (("tag_picker", "TagPicker"), ("note_editor", "NoteEditor"), ("help", "HelpScreen"),
                          ("orphans", "OrphansScreen"), ("document_picker", "DocumentPicker"),
-                         ("export_dialog", "ExportDialog"), ("agreement", "SetPathDialog"), ("agreement", "AgreementScreen")):
+                         ("export_dialog", "ExportDialog"), ("agreement", "SetPathDialog"), ("agreement", "AgreementScreen"),
+                         ("sync_chooser", "SyncChooser"), ("coverage_matrix", "CoverageMatrixScreen")):
         try:
             mod = __import__(f"reviewer.tui.screens.{module}", fromlist=[name])
             classes.append(getattr(mod, name))
@@ -84,7 +89,7 @@ class ReviewerApp(App[None]):
     """Receives a Workspace, registers themes, applies the keymap and pushes WorkspaceScreen."""
 
     CSS_PATH = [str(STYLES / name) for name in ("base.tcss", "workspace.tcss", "pane.tcss", "dialogs.tcss", "io.tcss",
-                                                       "lookup.tcss")
+                                                       "lookup.tcss", "compare.tcss")
                 if (STYLES / name).exists()]
     COMMANDS = App.COMMANDS | {ActionCommands, IOCommands}  # IOCommands: export, agreement
     TITLE = "reviewer"

@@ -47,7 +47,8 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
     warnings.extend(key_warnings)
     workspace = Workspace(session=session, open_ids=[d.id for d in documents[:2]],
                           theme=theme or settings.theme, keys=keymap, warnings=warnings,
-                          read_only_reason=reason)
+                          read_only_reason=reason, suggestions=settings.suggestions,
+                          start_with_coverage=len(documents) > 4)
     return workspace, held
 
 

@@ -30,6 +30,7 @@ from reviewer.tui.widgets.legend import Legend
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
 from reviewer.tui.screens.lookup import LookupHost  # issue 4: ctrl+f lookup, s similar panel, palette
+from reviewer.tui.compare import CompareHost  # issue 7: m matrix, c category sync, suggestions
 
 MAX_PANES = 4
 CHECK_EVERY = 2.0  # seconds between checks for another program's changes
@@ -41,7 +42,7 @@ def _tag_bindings() -> list[Binding]:
             for key in "1234567890"]
 
 
-class WorkspaceScreen(LookupHost, Screen[None]):
+class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
     """The analyst's workspace. Owns the session and every key that writes."""
 
     BINDINGS = [
@@ -182,6 +183,7 @@ class WorkspaceScreen(LookupHost, Screen[None]):
         frame.pane.anchor_status = s.anchor_status(doc_id)
         frame.update_status(orphans=len(s.orphans(doc_id)), pending=doc_id in s.pending,
                             error=s.load_error(doc_id), read_only=s.read_only)
+        self.refresh_ghosts(frame)  # issue 7: suggestions as ghost tags
 
     def refresh_document(self, doc_id: str) -> None:
         for frame in self.frames:
@@ -196,6 +198,7 @@ class WorkspaceScreen(LookupHost, Screen[None]):
             return
         if outcome.document:
             self.refresh_document(outcome.document)
+            self.compare_changed(outcome)  # issue 7: retrain suggestions in the background
         if outcome.error:
             self.app.notify(outcome.error, title=outcome.message, severity="error", timeout=12, markup=False)
         if outcome.merged:
@@ -215,6 +218,9 @@ class WorkspaceScreen(LookupHost, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         pane = self.pane
+        verdict = self.compare_check(action, parameters)  # issue 7: reviewer/tui/compare.py
+        if verdict is not NotImplemented:
+            return verdict
         if action in ("tag", "tag_picker"):
             if action == "tag" and self.taxonomy.by_key(str(parameters[0])) is None:
                 return False

@@ -32,6 +32,7 @@ from reviewer.documents import Document
 from reviewer.safetext import visible
 from reviewer.store import Annotation
 from reviewer.taxonomy import Taxonomy
+from reviewer.tui import ghosts as gh  # issue 7: suggested categories drawn as ghost tags
 from reviewer.tui import textlayout as tl
 
 GUTTER = 5  # bar, two category badges, re-anchoring marker, space
@@ -161,6 +162,10 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._drag_anchor: int | None = None
         self._lit: tuple[int, int] | None = None
         self._line_versions: dict[int, int] = {}
+        # issue 7 (reviewer/tui/compare.py sets these): ]/[ walk one category; suggestions as ghosts
+        self.category_filter: str | None = None
+        self.ghosts: tuple = ()
+        self._ghost_starts: list[int] = []
 
     # -- document and annotations -----------------------------------------------------------
     def set_document(self, document: Document) -> None:
@@ -171,6 +176,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.selection = None
         self._clause_anchor = None
         self.matches, self._match_starts, self.match_index = [], [], -1
+        self.category_filter, self.ghosts, self._ghost_starts = None, (), []  # issue 7
         self._layout = None
         self._invalidate()
         self._relayout()
@@ -206,6 +212,20 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             active = [i for i in active if annotations[i].end > a0]
             cover.append(tuple(active))
         self._cover_points, self._cover = points, cover
+
+    def set_ghosts(self, ghosts: tuple) -> None:
+        """Suggestions to draw as ghost tags (sorted by start); issue 7, see reviewer/tui/ghosts.py."""
+        if ghosts != self.ghosts:
+            self.ghosts, self._ghost_starts = tuple(ghosts), [g.start for g in ghosts]
+            self._invalidate()
+
+    def ghost_at_cursor(self):
+        """The ghost (suggestion) on the current clause, or None."""
+        clause = self.current_clause
+        if clause is None or not self.ghosts:
+            return None
+        return next((g for g in gh.ghosts_on_line(self.ghosts, self._ghost_starts, clause.start, clause.end)
+                     if (g.start, g.end) == (clause.start, clause.end)), None)
 
     def watch_anchor_status(self, old: dict[str, tuple[str, float]], status: dict[str, tuple[str, float]]) -> None:
         if old != status:
@@ -421,7 +441,8 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         clause = self.current_clause
         if clause is None or not self.annotations:
             return
-        starts = [self.document.clause_index_at(a.start) for a in self.annotations]
+        starts = [self.document.clause_index_at(a.start) for a in self.annotations
+                  if self.category_filter is None or self.category_filter in a.categories]
         if delta > 0:
             later = [i for i in starts if i > self.cursor]
             if later:
@@ -727,6 +748,9 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             if me > ls:
                 line_matches.append((ms, me))
                 cuts.update((ms, me))
+        line_ghosts = gh.ghosts_on_line(self.ghosts, self._ghost_starts, ls, le)  # issue 7
+        for g in line_ghosts:
+            cuts.update((max(g.start, ls), min(g.end, le)))
         order = sorted(c for c in cuts if ls <= c <= le)
 
         def layer(name: str, bg: Color, fg: Color, attrs: list[bool]) -> tuple[Color, Color]:
@@ -756,6 +780,9 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
                 bg, fg = self._category_colours(cats[0])
                 if len(covering) > 1 or len(cats) > 1:
                     attrs[1] = True
+            elif line_ghosts and (ghost := gh.ghost_at(line_ghosts, a)) is not None:
+                bg, fg = self._ghost_colours(ghost.categories[0], base_bg, base_fg)
+                attrs[3] = True
             if cur and cur[0] <= a < cur[1]:
                 if covering:
                     attrs[0] = True  # keep the category colour visible: bold only
@@ -774,12 +801,32 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             attrs = [False, False, False, False]
             bg, fg = layer("caret", base_bg, base_fg, attrs)
             segments.append(Segment(" ", self._style(bg, fg, tuple(attrs))))
-        body = Strip(segments).adjust_cell_length(width - GUTTER, base)
+        body = Strip(segments)
+        for g in line_ghosts:  # issue 7: "◌ Data Retention 82%" after a ghost's last line, when it fits
+            if self.layout.line_of(max(g.start, g.end - 1)) == self.layout.line_of(ls) and g.end <= le + 1:
+                label = gh.ghost_label(self.taxonomy.name(g.categories[0]), g.confidence[g.categories[0]],
+                                       width - GUTTER - body.cell_length)
+                if label:
+                    colour = Color.parse(category_colour(self.app, self.taxonomy, g.categories[0]))
+                    body = Strip([*body, Segment(label, base + Style(color=colour.rich_color, italic=True,
+                                                                     dim=True))])
+        body = body.adjust_cell_length(width - GUTTER, base)
         return Strip.join([self._gutter(base, base_bg, comps, in_clause, in_sel,
-                                        [anns[k] for k in line_anns]), body])
+                                        [anns[k] for k in line_anns],
+                                        [g.categories[0] for g in line_ghosts]), body])
+
+    def _ghost_colours(self, slug: str, base_bg: Color, base_fg: Color) -> tuple[Color, Color]:
+        """(background, foreground) of a ghost's text: a faint tint of its category (issue 7)."""
+        key = ("ghost", slug)
+        colours = self._cat_colours.get(key)  # type: ignore[call-overload]
+        if colours is None:
+            colour = Color.parse(category_colour(self.app, self.taxonomy, slug))
+            colours = (base_bg.blend(colour, gh.GHOST_TINT), base_fg.blend(base_bg, 0.15))
+            self._cat_colours[key] = colours  # type: ignore[index]
+        return colours
 
     def _gutter(self, base: Style, base_bg: Color, comps, in_clause: bool, in_sel: bool,
-                line_anns: Iterable[Annotation]) -> Strip:
+                line_anns: Iterable[Annotation], ghost_slugs: Iterable[str] = ()) -> Strip:
         def fg_style(name: str) -> Style:
             fg = comps[name][1]
             return base + Style(color=fg.rich_color, bold=True) if fg is not None else base
@@ -805,6 +852,9 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
                 badges.append(Segment("+", base + Style(bold=True)))
             else:
                 badges.append(Segment("\u25cf", base + self._badge_style(slug)))
+        for slug in ghost_slugs:  # issue 7: a hollow badge for a suggested category
+            if len(badges) < 2:
+                badges.append(Segment(gh.GHOST_BADGE, base + self._badge_style(slug) + Style(bold=False)))
         while len(badges) < 2:
             badges.append(Segment(" ", base))
         mark = Segment(marker, fg_style("marker")) if marker != " " else Segment(" ", base)

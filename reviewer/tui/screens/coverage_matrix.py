@@ -1,0 +1,346 @@
+"""CoverageMatrixScreen: one row per policy, one column per category, the count of annotations in
+each cell (issue 7). Cells are coloured by count, gaps (no annotation) are red with a dash, and a
+cell with no annotation but suggested clauses shows ``◌n`` in the warning colour.
+
+Counts come from the one core function, ``reviewer.coverage.coverage`` (the same as
+``reviewer coverage``), computed by the caller's ``build`` in a thread worker; suggestion counts
+follow from ``suggested`` when given. Type to filter rows; arrows move; enter returns the cell as a
+``CellChoice`` (the caller opens that policy at the first clause of that category); ctrl+n / ctrl+t
+/ ctrl+k sort by name, total, or the category under the cursor (again: reverse).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.color import Color
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
+
+from reviewer.coverage import CoverageMatrix
+from reviewer.safetext import one_line
+from reviewer.taxonomy import Taxonomy
+from reviewer.tui.ghosts import GHOST_BADGE
+
+TITLE_WIDTH = 28
+CELL_WIDTH = 8
+TOTAL = "\x00total"     # column keys that are not category slugs
+TITLE = "\x00title"
+GAP = "\u2013"          # en dash in a red cell: no annotation of this category
+
+
+@dataclass(frozen=True)
+class CellChoice:
+    """The cell the analyst opened: a policy and a category (None: the policy's name or total)."""
+
+    document: str
+    category: str | None
+
+
+SuggestedCounts = Mapping[str, Mapping[str, int]]   # document -> category -> suggested clauses
+
+
+class CoverageMatrixScreen(Screen[CellChoice | None]):
+    """Policies x categories. Returns a CellChoice on enter, None on escape."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="matrix.close", tooltip="Clear the filter, or back to the panes"),
+        Binding("enter", "open", "Open", priority=True, id="matrix.open",
+                tooltip="Open this policy in a pane at its first clause of this category"),
+        Binding("up", "move(-1, 0)", "Up", show=False, priority=True, id="matrix.up", tooltip="Previous policy"),
+        Binding("down", "move(1, 0)", "Down", show=False, priority=True, id="matrix.down", tooltip="Next policy"),
+        Binding("left", "move(0, -1)", "Left", show=False, priority=True, id="matrix.left", tooltip="Previous column"),
+        Binding("right", "move(0, 1)", "Right", show=False, priority=True, id="matrix.right", tooltip="Next column"),
+        Binding("pageup", "move(-20, 0)", "Page up", show=False, priority=True, id="matrix.page_up",
+                tooltip="A page of policies up"),
+        Binding("pagedown", "move(20, 0)", "Page down", show=False, priority=True, id="matrix.page_down",
+                tooltip="A page of policies down"),
+        Binding("ctrl+n", "sort('name')", "Sort: name", id="matrix.sort_name", tooltip="Sort policies by name"),
+        Binding("ctrl+t", "sort('total')", "Sort: total", id="matrix.sort_total",
+                tooltip="Sort policies by their number of annotations (fewest first; again: most first)"),
+        Binding("ctrl+k", "sort('column')", "Sort: this category", id="matrix.sort_column",
+                tooltip="Sort policies by the category under the cursor (gaps first; again: most first)"),
+    ]
+
+    @dataclass
+    class MatrixReady(Message):
+        matrix: CoverageMatrix
+
+    @dataclass
+    class SuggestedReady(Message):
+        counts: dict[str, Counter[str]]
+
+    def __init__(self, taxonomy: Taxonomy, build: Callable[[], CoverageMatrix],
+                 suggested: Callable[[Sequence[str]], SuggestedCounts] | None = None,
+                 *, suggestions_note: str = "") -> None:
+        super().__init__()
+        self.taxonomy = taxonomy
+        self._build = build
+        self._suggested_source = suggested
+        self._note = suggestions_note
+        self.matrix: CoverageMatrix | None = None
+        self.suggested: dict[str, Counter[str]] = {}
+        self.sort_key: tuple[str, bool] = ("name", False)   # (name | total | slug, descending)
+        self.order: list[str] = []                           # document ids shown, in order
+        self._styles: dict[tuple, str] = {}
+
+    # -- layout -------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Counting annotations\u2026"), id="matrix-summary")
+        yield Input(placeholder="Type to filter policies by name", id="matrix-filter", compact=True)
+        table: DataTable = DataTable(id="matrix", cursor_type="cell", zebra_stripes=False, cell_padding=0)
+        table.can_focus = False  # typing goes to the filter; the screen's keys move the cursor
+        yield table
+        yield Static(Content(""), id="matrix-cell")
+        yield Static(self._legend(), id="matrix-legend")
+        yield Footer()
+
+    def _legend(self) -> Content:
+        return Content.assemble(("12", "bold"), " annotations (darker: more)  ", (GAP, "bold $error"),
+                                " none: a gap  ", (f"{GHOST_BADGE}3", "bold $warning"),
+                                " none, 3 clauses suggested  ", self._note)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self.load()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def on_unmount(self) -> None:
+        self.app.theme_changed_signal.unsubscribe(self)
+
+    def _theme_changed(self, _theme) -> None:
+        self._styles.clear()
+        self._fill()
+
+    @work(thread=True, exclusive=True, group="matrix", exit_on_error=False)
+    def load(self) -> None:
+        """Counts (and then suggestion counts) off the UI thread: 1,000 policies stay responsive."""
+        worker = get_current_worker()
+        matrix = self._build()
+        if worker.is_cancelled:
+            return
+        self.post_message(self.MatrixReady(matrix))
+        if self._suggested_source is not None:
+            counts = self._suggested_source(matrix.rows)
+            if not worker.is_cancelled and counts:
+                self.post_message(self.SuggestedReady({d: Counter(c) for d, c in counts.items()}))
+
+    @on(MatrixReady)
+    def _matrix_ready(self, event: MatrixReady) -> None:
+        self.matrix = event.matrix
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column(Text("Policy", style="bold"), width=TITLE_WIDTH, key=TITLE)
+        table.add_column(Text("total".rjust(6), style="bold"), width=7, key=TOTAL)
+        for slug in event.matrix.columns:
+            cat = self.taxonomy.get(slug) if hasattr(self.taxonomy, "get") else None
+            key = getattr(cat, "key", "") or ""
+            label = one_line(f"{key} {event.matrix.names.get(slug, slug)}".strip(), CELL_WIDTH - 1)
+            table.add_column(Text(label.center(CELL_WIDTH), style="bold"), width=CELL_WIDTH, key=slug)
+        self._sort_rows()
+        self._fill()
+        if event.matrix.columns:
+            table.move_cursor(row=0, column=2)
+        self._summary()
+
+    @on(SuggestedReady)
+    def _suggested_ready(self, event: SuggestedReady) -> None:
+        self.suggested = event.counts
+        self._fill()
+        self._summary()
+
+    # -- rows ------------------------------------------------------------------------------------------
+    def _title(self, doc_id: str) -> str:
+        assert self.matrix is not None
+        return self.matrix.titles.get(doc_id, doc_id)
+
+    def _sort_rows(self) -> None:
+        m = self.matrix
+        if m is None:
+            return
+        key, descending = self.sort_key
+        rows = list(m.rows)
+        rows.sort(key=lambda d: (self._title(d).casefold(), d))
+        if key == "total":
+            rows.sort(key=m.row_total, reverse=descending)
+        elif key != "name":
+            rows.sort(key=lambda d: m.count(d, key), reverse=descending)
+        elif descending:
+            rows.reverse()
+        self._all = rows
+
+    def _matches(self, doc_id: str, words: list[str]) -> bool:
+        hay = f"{self._title(doc_id)} {doc_id}".casefold()
+        return all(w in hay for w in words)
+
+    def _fill(self) -> None:
+        """(Re)build the rows shown: sorted, filtered; the cursor stays on its policy and column."""
+        m = self.matrix
+        if m is None:
+            return
+        table = self.query_one(DataTable)
+        words = self.query_one(Input).value.casefold().split()
+        keep = getattr(self, "_all", list(m.rows))
+        self.order = [d for d in keep if self._matches(d, words)] if words else list(keep)
+        at_doc, at_col = self.cursor_cell()
+        column = table.cursor_column
+        table.clear()
+        maxima = {c: max((m.count(d, c) for d in m.rows), default=0) for c in m.columns}
+        rows = []
+        for doc_id in self.order:
+            counts = m.row(doc_id)
+            cells: list[Text] = [Text(one_line(self._title(doc_id), TITLE_WIDTH - 1), no_wrap=True,
+                                      overflow="ellipsis"),
+                                 Text(f"{sum(counts)} ".rjust(7), style="bold")]
+            for slug, n in zip(m.columns, counts):
+                cells.append(self._cell(n, maxima[slug], self.suggested.get(doc_id, {}).get(slug, 0)))
+            rows.append(cells)
+        table.add_rows(rows)
+        # row keys are the document ids (DataTable assigns RowKey objects: map by position)
+        self._row_ids = list(self.order)
+        if self.order:
+            row = self.order.index(at_doc) if at_doc in self.order else 0
+            table.move_cursor(row=row, column=column if column >= 0 else 2, animate=False)
+        self._describe()
+
+    def _cell(self, n: int, top: int, suggested: int) -> Text:
+        if n > 0:
+            level = math.log1p(n) / math.log1p(max(top, 1))
+            return Text(f"{n}".center(CELL_WIDTH), style=self._style("count", round(level * 4)))
+        if suggested:
+            return Text(f"{GHOST_BADGE}{suggested}".center(CELL_WIDTH), style=self._style("suggested", 0))
+        return Text(GAP.center(CELL_WIDTH), style=self._style("gap", 0))
+
+    def _style(self, kind: str, level: int) -> str:
+        """A Rich style string from the current theme's colours (cached per theme)."""
+        key = (kind, level)
+        style = self._styles.get(key)
+        if style is None:
+            variables = self.app.theme_variables
+            ground = Color.parse(variables.get("surface", "#202020"))
+            if kind == "count":
+                bg = ground.blend(Color.parse(variables.get("primary", "#0178d4")), 0.25 + 0.15 * level)
+            elif kind == "suggested":
+                bg = ground.blend(Color.parse(variables.get("warning", "#ffa62b")), 0.35)
+            else:
+                bg = ground.blend(Color.parse(variables.get("error", "#ba3c5b")), 0.55)
+            fg = bg.get_contrast_text(1.0)
+            style = self._styles[key] = f"bold {fg.hex} on {bg.hex}"
+        return style
+
+    # -- cursor and what it shows ---------------------------------------------------------------------------
+    def cursor_cell(self) -> tuple[str | None, str | None]:
+        """(document id, column key) under the cursor; column is a slug, TITLE or TOTAL."""
+        table = self.query_one(DataTable)
+        ids = getattr(self, "_row_ids", [])
+        if not ids or self.matrix is None or not table.columns:
+            return None, None
+        row, col = table.cursor_row, table.cursor_column
+        doc = ids[row] if 0 <= row < len(ids) else None
+        keys = [TITLE, TOTAL, *self.matrix.columns]
+        return doc, keys[col] if 0 <= col < len(keys) else None
+
+    def _summary(self) -> None:
+        m = self.matrix
+        if m is None:
+            return
+        gaps = sum(1 for d in m.rows for c in m.columns if m.count(d, c) == 0)
+        only = sum(1 for d in m.rows for c in m.columns if m.count(d, c) == 0 and self.suggested.get(d, {}).get(c))
+        text = (f"{len(m.rows)} policies \u00b7 {len(m.columns)} categories \u00b7 {m.total} annotations \u00b7 "
+                f"{gaps} gaps" + (f" ({only} with suggestions)" if only else ""))
+        key, descending = self.sort_key
+        name = {"name": "name", "total": "total"}.get(key) or self.taxonomy.name(key)
+        text += f" \u00b7 sorted by {name}{' (descending)' if descending else ''}"
+        self.query_one("#matrix-summary", Static).update(Content(one_line(text, 400)))
+
+    def _describe(self) -> None:
+        doc, col = self.cursor_cell()
+        m = self.matrix
+        label = self.query_one("#matrix-cell", Static)
+        if m is None or doc is None:
+            label.update(Content("No policy matches the filter" if m is not None else ""))
+            return
+        title = one_line(self._title(doc), 60)
+        if col in (TITLE, TOTAL, None):
+            label.update(Content(f"{title}: {m.row_total(doc)} annotations (enter opens it)"))
+            return
+        name = self.taxonomy.name(col)
+        n = m.count(doc, col)
+        s = self.suggested.get(doc, {}).get(col, 0)
+        if n:
+            what = f"{n} annotation{'s' if n != 1 else ''} (enter opens the first; ] and [ walk them)"
+        elif s:
+            what = f"no annotation; {s} clause{'s' if s != 1 else ''} suggested (enter shows the best)"
+        else:
+            missing = len(m.missing(col))
+            what = f"nothing \u2014 a gap ({missing} of {len(m.rows)} policies say nothing about it)"
+        label.update(Content(one_line(f"{title} \u00b7 {name}: {what}", 300)))
+
+    @on(DataTable.CellHighlighted)
+    def _highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self._describe()
+
+    @on(Input.Changed, "#matrix-filter")
+    def _filtered(self, event: Input.Changed) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#matrix-filter")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.action_open()
+
+    @on(DataTable.CellSelected)
+    def _clicked(self, event: DataTable.CellSelected) -> None:
+        self.action_open()
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value
+        self._sort({TITLE: "name", TOTAL: "total"}.get(key, key))  # type: ignore[arg-type]
+
+    # -- actions ---------------------------------------------------------------------------------------------
+    def action_move(self, rows: int, columns: int) -> None:
+        table = self.query_one(DataTable)
+        if not self.order:
+            return
+        row = max(0, min(len(self.order) - 1, table.cursor_row + rows))
+        col = max(0, min(len(table.columns) - 1, table.cursor_column + columns))
+        table.move_cursor(row=row, column=col, animate=False)
+
+    def action_open(self) -> None:
+        doc, col = self.cursor_cell()
+        if doc is None:
+            return
+        self.dismiss(CellChoice(doc, None if col in (TITLE, TOTAL, None) else col))
+
+    def action_close(self) -> None:
+        field = self.query_one(Input)
+        if field.value:
+            field.value = ""
+            return
+        self.dismiss(None)
+
+    def action_sort(self, what: str) -> None:
+        if what == "column":
+            _doc, col = self.cursor_cell()
+            what = {TITLE: "name", TOTAL: "total", None: "name"}.get(col, col)  # type: ignore[arg-type]
+        self._sort(what)
+
+    def _sort(self, key: str) -> None:
+        old, descending = self.sort_key
+        self.sort_key = (key, not descending if key == old else False)
+        self._sort_rows()
+        self._fill()
+        self._summary()
+
+
+__all__ = ["CellChoice", "CoverageMatrixScreen", "SuggestedCounts"]

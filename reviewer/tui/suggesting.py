@@ -1,0 +1,277 @@
+"""The app's suggestion state (issue 7): the current model, the set's rejections, per-document
+suggestions, and the per-category clause queries that category sync and ``]``/``[`` use.
+
+No Textual here: ``CompareHost`` (reviewer/tui/compare.py) calls ``retrain()`` in a thread worker
+after each change and swaps the result in with ``install()`` on the UI thread; everything else
+is cheap and runs on the UI thread. A trained model is read-only, so a worker may score with it
+while the UI thread reads the previous one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from reviewer.documents import Document
+from reviewer.errors import StoreError
+from reviewer.session import Outcome, Session, Step
+from reviewer.store import Annotation
+from reviewer.suggestions import (DEFAULT_MIN_CONFIDENCE, NotEnoughAnnotations, Rejections, Suggestion,
+                                  SuggestionModel, best_for, next_after, suggest, training_examples)
+
+#: ``ctrl+n`` jumps to suggestions at least this confident (ghosts below it are still drawn).
+JUMP_CONFIDENCE = 0.7
+
+
+@dataclass(frozen=True)
+class Trained:
+    """What a retrain produced: a model, or the reason there is none."""
+
+    model: SuggestionModel | None
+    reason: str | None
+    examples: int
+    seconds: float
+
+
+def category_clauses(document: Document, annotations: Iterable[Annotation], category: str) -> list[int]:
+    """Indexes of the clauses where an annotation tagged ``category`` starts, in order."""
+    found = {document.clause_index_at(a.start) for a in annotations if category in a.categories}
+    return sorted(i for i in found if i >= 0)
+
+
+def next_index(indexes: Sequence[int], cursor: int, delta: int = 1, *, wrap: bool = True) -> int | None:
+    """The first of ``indexes`` (sorted) after ``cursor`` (before it when ``delta`` < 0), or None."""
+    if not indexes:
+        return None
+    if delta > 0:
+        k = bisect_right(indexes, cursor)
+        return indexes[k] if k < len(indexes) else (indexes[0] if wrap else None)
+    k = bisect_right(indexes, cursor - 1) - 1
+    return indexes[k] if k >= 0 else (indexes[-1] if wrap else None)
+
+
+def section_category(annotations: Sequence[Annotation], offset: int) -> str | None:
+    """The category of the section ``offset`` is in: the first category of the last annotation
+    starting at or before it (annotations sorted by start), or None before the first one."""
+    best: Annotation | None = None
+    for a in annotations:
+        if a.start > offset:
+            break
+        if a.categories:
+            best = a
+    return best.categories[0] if best else None
+
+
+class Suggester:
+    """Suggestions for the session's documents. ``enabled`` is the analyst's switch; ``model`` is
+    None until the set has enough annotations (``reason`` says why)."""
+
+    def __init__(self, session: Session, *, enabled: bool = True,
+                 min_confidence: float = DEFAULT_MIN_CONFIDENCE, jump_confidence: float = JUMP_CONFIDENCE) -> None:
+        self.session = session
+        self.enabled = enabled
+        self.min_confidence = min_confidence
+        self.jump_confidence = jump_confidence
+        self.model: SuggestionModel | None = None
+        self.reason: str | None = "not trained yet"
+        self.last: Trained | None = None
+        self._rejections: Rejections | None = None
+        self._rejections_error: str | None = None
+        self._cache: dict[str, tuple[Suggestion, ...]] = {}
+        self._lock = threading.Lock()
+
+    # -- state ------------------------------------------------------------------------------------
+    @property
+    def active(self) -> bool:
+        """Suggestions are on and a model is ready."""
+        return self.enabled and self.model is not None
+
+    @property
+    def rejections(self) -> Rejections | None:
+        if self._rejections is None and self._rejections_error is None:
+            try:
+                self._rejections = Rejections.load(self.session.store.root)
+            except StoreError as exc:
+                self._rejections_error = str(exc)
+        return self._rejections
+
+    @property
+    def rejections_error(self) -> str | None:
+        self.rejections  # noqa: B018 - loads on first use
+        return self._rejections_error
+
+    def status(self) -> str:
+        """One line for a notification: on/off, and why off."""
+        if not self.enabled:
+            return "Suggestions are off"
+        if self.model is None:
+            return f"No suggestions yet: {self.reason}"
+        return f"Suggestions on: learned from {self.model.n_examples} tagged clauses"
+
+    # -- training (worker thread) --------------------------------------------------------------------
+    def retrain(self, should_stop: Callable[[], bool] = lambda: False) -> Trained | None:
+        """Train on the set as the session holds it now. Runs in a worker; returns None when stopped."""
+        t0 = time.perf_counter()
+        given: dict[str, list[Annotation]] = {}
+        for doc in list(self.session.documents):
+            if should_stop():
+                return None
+            given[doc.id] = self.session.annotations(doc.id)
+        examples, _errors = training_examples(self.session.store, annotations=given)
+        if should_stop():
+            return None
+        try:
+            model: SuggestionModel | None = SuggestionModel.train(examples)
+            reason = None
+        except NotEnoughAnnotations as exc:
+            model, reason = None, str(exc)
+        except ValueError as exc:  # a degenerate set the model cannot fit: no suggestions, say why
+            model, reason = None, f"the model could not be trained ({exc})"
+        return Trained(model, reason, len(examples), time.perf_counter() - t0)
+
+    def install(self, trained: Trained) -> None:
+        """Swap a freshly trained model in (UI thread); cached suggestions are dropped."""
+        with self._lock:
+            self.model, self.reason, self.last = trained.model, trained.reason, trained
+            self._cache.clear()
+
+    def forget(self, doc_id: str | None = None) -> None:
+        """Drop cached suggestions (of one document, or all) after its annotations changed."""
+        with self._lock:
+            if doc_id is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(doc_id, None)
+
+    # -- queries --------------------------------------------------------------------------------------
+    def for_document(self, doc_id: str) -> tuple[Suggestion, ...]:
+        """The document's suggestions (uncovered clauses, rejections left out), in text order; ()
+        when suggestions are off or not ready."""
+        model = self.model
+        if not self.enabled or model is None:
+            return ()
+        with self._lock:
+            cached = self._cache.get(doc_id)
+        if cached is not None:
+            return cached
+        doc = self.session.document(doc_id)
+        found = tuple(suggest(model, [(doc, self.session.annotations(doc_id))],
+                              min_confidence=self.min_confidence, rejections=self.rejections))
+        with self._lock:
+            if self.model is model:
+                self._cache[doc_id] = found
+        return found
+
+    def seed(self, found: dict[str, tuple[Suggestion, ...]]) -> None:
+        """Cache suggestions a worker computed with the model now installed."""
+        with self._lock:
+            self._cache.update(found)
+
+    def for_documents(self, doc_ids: Sequence[str], should_stop: Callable[[], bool] = lambda: False, *,
+                      model: SuggestionModel | None = None) -> dict[str, tuple[Suggestion, ...]]:
+        """``for_document`` for many documents (the coverage matrix), one batched prediction per
+        hundred documents not cached. Safe in a worker. ``model``: score with this one instead of
+        the installed one (a worker's fresh model; nothing is cached then)."""
+        fresh = model is not None
+        model = model or self.model
+        if not self.enabled or model is None:
+            return {}
+        out: dict[str, tuple[Suggestion, ...]] = {}
+        missing: list[str] = []
+        with self._lock:
+            for d in doc_ids:
+                if d in self._cache and not fresh:
+                    out[d] = self._cache[d]
+                else:
+                    missing.append(d)
+        for k in range(0, len(missing), 100):
+            if should_stop():
+                return out
+            chunk = missing[k:k + 100]
+            items = [(self.session.document(d), self.session.annotations(d)) for d in chunk]
+            found: dict[str, list[Suggestion]] = {d: [] for d in chunk}
+            for s in suggest(model, items, min_confidence=self.min_confidence, rejections=self.rejections):
+                found[s.document].append(s)
+            with self._lock:
+                for d in chunk:
+                    out[d] = tuple(found[d])
+                    if self.model is model:
+                        self._cache[d] = out[d]
+        return out
+
+    def at(self, doc_id: str, start: int, end: int) -> Suggestion | None:
+        """The suggestion for the clause ``[start, end)`` (exactly), or None."""
+        for s in self.for_document(doc_id):
+            if (s.start, s.end) == (start, end):
+                return s
+            if s.start > start:
+                break
+        return None
+
+    def best_for(self, doc_id: str, category: str) -> Suggestion | None:
+        return best_for(self.for_document(doc_id), category)
+
+    def next_after(self, doc_id: str, offset: int) -> Suggestion | None:
+        return next_after(self.for_document(doc_id), offset, self.jump_confidence)
+
+    # -- accepting and rejecting ----------------------------------------------------------------------
+    def accept(self, suggestion: Suggestion) -> Outcome:
+        """The suggestion's best category becomes a normal annotation (a Session change: undoable)."""
+        outcome = self.session.set_categories(suggestion.document, suggestion.start, suggestion.end,
+                                              suggestion.categories[:1])
+        self.forget(suggestion.document)
+        return outcome
+
+    def reject(self, suggestion: Suggestion) -> Outcome:
+        """Remember in the set that this clause is not ``suggestion``'s best category; undoable
+        through the Session's undo stack (a ``Step``)."""
+        doc_id, category = suggestion.document, suggestion.categories[0]
+        name = self.session.taxonomy.name(category)
+        if self.session.read_only:
+            return Outcome(doc_id, "Not rejected: read-only", None, True,
+                           "the set is open in another reviewer: read-only, nothing was changed")
+        rejections = self.rejections
+        if rejections is None:
+            return Outcome(doc_id, "Not rejected", None, False, self._rejections_error)
+        quote = self.session.document(doc_id).text[suggestion.start:suggestion.end]
+        try:
+            rejection = rejections.reject(doc_id, suggestion.start, suggestion.end, category, quote)
+        except StoreError as exc:
+            rejections.unreject(rejection_for(doc_id, suggestion, category, quote), save=False)
+            return Outcome(doc_id, f"Not rejected: {name}", None, False, str(exc))
+
+        def undo() -> str | None:
+            return self._write(lambda: rejections.unreject(rejection), lambda: rejections.reject(
+                rejection.document, rejection.start, rejection.end, rejection.category, rejection.quote, save=False))
+
+        def redo() -> str | None:
+            return self._write(lambda: rejections.reject(rejection.document, rejection.start, rejection.end,
+                                                         rejection.category, rejection.quote),
+                               lambda: rejections.unreject(rejection, save=False))
+
+        self.session.record(Step(doc_id, f"rejected suggestion {name}", undo, redo))
+        self.forget(doc_id)
+        return Outcome(doc_id, f"Rejected suggestion {name}", None, True)
+
+    def _write(self, apply: Callable[[], object], revert: Callable[[], object]) -> str | None:
+        try:
+            apply()
+        except StoreError as exc:
+            revert()
+            return str(exc)
+        finally:
+            self.forget()
+        return None
+
+
+def rejection_for(doc_id: str, suggestion: Suggestion, category: str, quote: str):
+    """The rejection ``reject`` would have made (to take it back when its write failed)."""
+    from reviewer.suggestions import Rejection
+
+    return Rejection(doc_id, suggestion.start, suggestion.end, category, quote)
+
+
+__all__ = ["JUMP_CONFIDENCE", "Suggester", "Trained", "category_clauses", "next_index", "section_category"]
