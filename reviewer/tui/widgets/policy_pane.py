@@ -682,7 +682,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             caret = self.selection[1]
         current_match = self.matches[self.match_index] if 0 <= self.match_index < len(self.matches) else None
         key = (line, width, self._version, self._line_versions.get(line, 0), cur, in_clause, sel, in_sel, caret,
-               self._clip(current_match, ls, le), self.has_focus)
+               self._clip(current_match, ls, le))
         strip = self._cache.get(key)
         if strip is None:
             strip = self._build_line(ls, le, width, base, cur, in_clause, sel, in_sel, caret, current_match)
