@@ -32,7 +32,10 @@ class Tmux:
         self.name = "app"
         env = " ".join(f"{k}={v}" for k, v in os.environ.items()
                        if k.startswith("XDG_") and " " not in v)
-        command = f"cd {tmp} && exec env -u COLUMNS -u LINES {env} TERM=xterm-256color {REVIEWER} {seeds} --annotations {set_dir}"
+        # Two policies (with more than four the app opens on the coverage matrix, issue 7).
+        docs = f"{seeds / 'picker-top.txt'} {seeds / 'picky-assist.txt'}"
+        command = (f"cd {tmp} && exec env -u COLUMNS -u LINES {env} TERM=xterm-256color {REVIEWER} {docs} "
+                   f"--annotations {set_dir}")
         self.run("-f", "/dev/null", "start-server", ";", "set", "-g", "default-size", "120x40", ";",
                  "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command)
 
