@@ -3,6 +3,14 @@
 A document is cut into paragraphs (blank lines, list items, headings, and line breaks that are
 not mere hard wrapping), and each paragraph into sentences. Clauses are in order, never overlap,
 are trimmed of surrounding whitespace, and together cover every non-whitespace character.
+
+What the OPP-115 policies taught it: a short line with no closing punctuation, or a question,
+standing alone is a heading; lines ending in ';' or '?', lines longer than ``WRAP_WIDTH`` and
+blocks of three or more capitalised lines are one entry per line, not wrapped prose; short lines
+listed after a lead-in ending in ':' are items; a run-in heading ("Children. We do not ...")
+stays with its sentence; abbreviations (e.g., i.e., U.S., Inc., No., St.), initials, decimals,
+URLs and e-mail addresses do not end a sentence, except that "U.S."/"Inc." followed by a word
+that starts sentences ("We", "The", "Please", ...) does.
 """
 
 from __future__ import annotations
