@@ -62,7 +62,8 @@ class Document:
         return self.id
 
     def clause_index_at(self, offset: int) -> int:
-        """Index of the clause containing ``offset``, or the nearest clause before it (0 if none)."""
+        """Index of the clause containing ``offset``, or the nearest clause before it (0 when the
+        offset is before the first clause; -1 when the document has no clauses)."""
         if not self.clauses:
             return -1
         return max(0, bisect_right(self._clause_starts, offset) - 1)

@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"documents": reports}, ensure_ascii=False))
     else:
-        _print_table(reports, store is not None)
+        shown = {str(doc.path): set(doc.warnings) for doc in documents}  # already on stderr
+        _print_table([{**r, "_shown": shown.get(r["path"], set())} for r in reports], store is not None)
     if status == EXIT_BAD:
         return EXIT_BAD
     return EXIT_SOFT if orphans else EXIT_OK
@@ -81,4 +82,5 @@ def _print_table(reports: list[dict], with_set: bool) -> None:
     console.print(table)
     for r in reports:
         for w in r["warnings"]:
-            console.print(Text(one_line(w), style="yellow"))
+            if w not in r.get("_shown", ()):
+                console.print(Text(one_line(w), style="yellow"))

@@ -253,3 +253,10 @@ def test_bad_annotation_file_is_in_the_json_warnings(capsys: pytest.CaptureFixtu
     assert code == 2
     warnings = report["documents"][0]["warnings"]
     assert any("policy.toml" in w and "array of tables" in w for w in warnings)
+
+
+def test_document_warning_printed_once_in_table_mode(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "win.txt").write_bytes(b"We \x93care\x94 about privacy.")
+    code, out, err = check(capsys, tmp_path)
+    assert code == 0
+    assert (out + err).count("cp1252") == 1
