@@ -7,14 +7,14 @@
   with suggestions on, shows its best suggested clause for it. ``ctrl+l``: panes follow the
   focused pane by category section.
 - Suggestions (reviewer/tui/suggesting.py): retrained in a thread worker after every change
-  (exclusive group "suggest"), drawn as ghost tags; ``y`` accepts, ``x`` rejects (undoable with
-  ``u``, through a Session ``Step``), ``ctrl+n`` jumps to the next confident one, ``S`` turns them
-  on and off.
+  (exclusive group "suggest"), drawn as ghost tags; ``y`` accepts, ``x`` (the workspace's Delete,
+  through ``reject_suggestion_here``) rejects (undoable with ``u``, through a Session ``Step``),
+  ``ctrl+n`` jumps to the next confident one, ``S`` turns them on and off.
 
 Relies on the workspace's ``session``, ``taxonomy``, ``frames``, ``active``, ``pane``,
 ``open_pane``, ``refresh_frame``, ``report`` and ``_writable``; the workspace calls
 ``compare_changed`` from ``report``, ``refresh_ghosts`` from ``refresh_frame`` and
-``compare_check`` from ``check_action``.
+``compare_check`` from ``check_action`` and ``reject_suggestion_here`` from ``action_delete``.
 """
 
 from __future__ import annotations
@@ -53,16 +53,15 @@ class CompareHost(Screen):
     """Coverage matrix, category sync and suggestions for WorkspaceScreen (see the module doc)."""
 
     BINDINGS = [
-        Binding("m", "coverage", "Matrix", id="compare.coverage",
+        Binding("m", "coverage", "Matrix", show=False, id="compare.coverage",
                 tooltip="Policies x categories: counts, gaps and suggestions; enter opens a cell"),
-        Binding("c", "sync", "Sync", id="compare.sync",
+        Binding("c", "sync", "Sync", show=False, id="compare.sync",
                 tooltip="Every pane jumps to its next clause of a category (c, then its key; c c walks on)"),
         Binding("ctrl+l", "toggle_sync_scroll", "Sync scrolling", show=False, id="compare.sync_scroll",
                 tooltip="Panes follow the focused pane by category section (on/off)"),
-        Binding("y", "accept_suggestion", "Accept suggestion", show=False, id="compare.accept",
-                tooltip="Tag the clause with the suggested category under the cursor (undo: u)"),
-        Binding("x", "reject_suggestion", "Reject suggestion", show=False, id="compare.reject",
-                tooltip="Do not suggest this category for this clause again (kept in the set; undo: u)"),
+        Binding("y", "accept_suggestion", "Accept suggestion (x rejects)", show=False, id="compare.accept",
+                tooltip="Tag the clause with the suggested category under the cursor (undo: u). On a suggestion, "
+                        "x (Delete) rejects it instead: it is not suggested again (kept in the set; undo: u)"),
         Binding("ctrl+n", "next_suggestion", "Next suggestion", show=False, id="compare.next_suggestion",
                 tooltip="Go to the next confident suggestion in this pane"),
         Binding("S", "toggle_suggestions", "Suggestions on/off", show=False, id="compare.suggestions",
@@ -92,13 +91,11 @@ class CompareHost(Screen):
     def compare_check(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """check_action for this mixin's actions (NotImplemented for any other)."""
         pane: PolicyPane | None = self.pane  # type: ignore[attr-defined]
-        if action in ("accept_suggestion", "reject_suggestion"):
-            ghost = pane.ghost_at_cursor() if pane is not None and pane.selection is None else None
+        if action in ("accept_suggestion", "delete"):
+            ghost = self._ghost_here()
             if ghost is None or not self._writable():  # type: ignore[attr-defined]
-                return False if action == "reject_suggestion" else None
-            if action == "reject_suggestion" and pane.target_annotation() is not None:  # type: ignore[union-attr]
-                return False  # x deletes the annotation there (the workspace's binding)
-            return True
+                return NotImplemented if action == "delete" else None  # type: ignore[return-value]
+            return True  # delete (x) on a suggestion rejects it: see reject_suggestion_here
         if action == "next_suggestion":
             return True if self.suggester.active and pane is not None else None
         if action == "sync":
@@ -162,23 +159,31 @@ class CompareHost(Screen):
         self.refresh_bindings()  # type: ignore[attr-defined]
 
     def action_accept_suggestion(self) -> None:
-        pane: PolicyPane | None = self.pane  # type: ignore[attr-defined]
-        ghost = pane.ghost_at_cursor() if pane is not None else None
+        ghost = self._ghost_here()
         if ghost is None:
             return
         self.report(self.suggester.accept(ghost))  # type: ignore[attr-defined]
 
-    def action_reject_suggestion(self) -> None:
+    def _ghost_here(self) -> Suggestion | None:
+        """The suggestion on the current clause, when no selection or annotation is there."""
         pane: PolicyPane | None = self.pane  # type: ignore[attr-defined]
-        ghost = pane.ghost_at_cursor() if pane is not None else None
-        if pane is None or ghost is None:
-            return
+        if pane is None or pane.selection is not None or pane.target_annotation() is not None:
+            return None
+        return pane.ghost_at_cursor()
+
+    def reject_suggestion_here(self) -> bool:
+        """``x`` on a suggestion: reject it (remembered in the set; undoable). False when there is
+        no suggestion under the cursor (then ``x`` deletes the annotation there, as always)."""
+        ghost = self._ghost_here()
+        if ghost is None or not self._writable():  # type: ignore[attr-defined]
+            return False
         outcome = self.suggester.reject(ghost)
         if not outcome.error:
             for frame in self.frames:  # type: ignore[attr-defined]
                 if frame.document.id == ghost.document:
                     frame.pane.set_ghosts(tuple(g for g in frame.pane.ghosts if g is not ghost))
         self.report(outcome)  # type: ignore[attr-defined]
+        return True
 
     def action_next_suggestion(self) -> None:
         pane: PolicyPane | None = self.pane  # type: ignore[attr-defined]
@@ -285,7 +290,8 @@ class CompareHost(Screen):
 
         if isinstance(self.app.screen, CoverageMatrixScreen):
             return
-        note = "" if self.suggester.active else f"({self.suggester.status().lower()})"
+        s = self.suggester
+        note = "" if s.active else ("(suggestions off: S)" if not s.enabled else "(no suggestions yet: too few tags)")
         screen = CoverageMatrixScreen(self.taxonomy, self.coverage_matrix, self._suggested_counts,  # type: ignore[attr-defined]
                                       suggestions_note=note)
         self.app.push_screen(screen, self._cell_chosen)

@@ -65,10 +65,10 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
                 tooltip="A page of policies up"),
         Binding("pagedown", "move(20, 0)", "Page down", show=False, priority=True, id="matrix.page_down",
                 tooltip="A page of policies down"),
-        Binding("ctrl+n", "sort('name')", "Sort: name", id="matrix.sort_name", tooltip="Sort policies by name"),
-        Binding("ctrl+t", "sort('total')", "Sort: total", id="matrix.sort_total",
+        Binding("ctrl+n", "sort('name')", "Sort: name", priority=True, id="matrix.sort_name", tooltip="Sort policies by name"),
+        Binding("ctrl+t", "sort('total')", "Sort: total", priority=True, id="matrix.sort_total",
                 tooltip="Sort policies by their number of annotations (fewest first; again: most first)"),
-        Binding("ctrl+k", "sort('column')", "Sort: this category", id="matrix.sort_column",
+        Binding("ctrl+k", "sort('column')", "Sort: this category", priority=True, id="matrix.sort_column",
                 tooltip="Sort policies by the category under the cursor (gaps first; again: most first)"),
     ]
 
@@ -140,13 +140,13 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         self.matrix = event.matrix
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_column(Text("Policy", style="bold"), width=TITLE_WIDTH, key=TITLE)
+        table.add_column(Text("Policy (document)", style="bold"), width=TITLE_WIDTH, key=TITLE)
         table.add_column(Text("total".rjust(6), style="bold"), width=7, key=TOTAL)
         for slug in event.matrix.columns:
             cat = self.taxonomy.get(slug) if hasattr(self.taxonomy, "get") else None
             key = getattr(cat, "key", "") or ""
             label = one_line(f"{key} {event.matrix.names.get(slug, slug)}".strip(), CELL_WIDTH - 1)
-            table.add_column(Text(label.center(CELL_WIDTH), style="bold"), width=CELL_WIDTH, key=slug)
+            table.add_column(Text(label.center(CELL_WIDTH - 1) + " ", style="bold"), width=CELL_WIDTH, key=slug)
         self._sort_rows()
         self._fill()
         if event.matrix.columns:
@@ -199,8 +199,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         rows = []
         for doc_id in self.order:
             counts = m.row(doc_id)
-            cells: list[Text] = [Text(one_line(self._title(doc_id), TITLE_WIDTH - 1), no_wrap=True,
-                                      overflow="ellipsis"),
+            cells: list[Text] = [Text(one_line(doc_id, TITLE_WIDTH - 1), no_wrap=True, overflow="ellipsis"),
                                  Text(f"{sum(counts)} ".rjust(7), style="bold")]
             for slug, n in zip(m.columns, counts):
                 cells.append(self._cell(n, maxima[slug], self.suggested.get(doc_id, {}).get(slug, 0)))
@@ -214,12 +213,13 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         self._describe()
 
     def _cell(self, n: int, top: int, suggested: int) -> Text:
+        inner = CELL_WIDTH - 1  # one blank column between cells
         if n > 0:
             level = math.log1p(n) / math.log1p(max(top, 1))
-            return Text(f"{n}".center(CELL_WIDTH), style=self._style("count", round(level * 4)))
+            return Text.assemble((f"{n}".center(inner), self._style("count", round(level * 4))), " ")
         if suggested:
-            return Text(f"{GHOST_BADGE}{suggested}".center(CELL_WIDTH), style=self._style("suggested", 0))
-        return Text(GAP.center(CELL_WIDTH), style=self._style("gap", 0))
+            return Text.assemble((f"{GHOST_BADGE}{suggested}".center(inner), self._style("suggested", 0)), " ")
+        return Text.assemble((GAP.center(inner), self._style("gap", 0)), " ")
 
     def _style(self, kind: str, level: int) -> str:
         """A Rich style string from the current theme's colours (cached per theme)."""
@@ -229,7 +229,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             variables = self.app.theme_variables
             ground = Color.parse(variables.get("surface", "#202020"))
             if kind == "count":
-                bg = ground.blend(Color.parse(variables.get("primary", "#0178d4")), 0.25 + 0.15 * level)
+                bg = ground.blend(Color.parse(variables.get("primary", "#0178d4")), 0.2 + 0.2 * level)
             elif kind == "suggested":
                 bg = ground.blend(Color.parse(variables.get("warning", "#ffa62b")), 0.35)
             else:

@@ -291,6 +291,8 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         self.report(self.session.set_note(doc_id, ann_id, note))
 
     def action_delete(self) -> None:
+        if self.reject_suggestion_here():  # issue 7: x on a suggested (untagged) clause rejects it
+            return
         pane = self.pane
         ann = pane.target_annotation() if pane else None
         if pane is None or ann is None:
