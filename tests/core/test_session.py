@@ -425,9 +425,20 @@ def _apply(s: Session, step: tuple) -> Outcome | None:
     return s.reattach(doc.id, pick(step[2]), target.start, target.end)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(op, max_size=18))
 def test_any_sequence_undone_restores_the_original_and_redone_the_final(steps) -> None:
+    _undo_redo_property(steps)
+
+
+@pytest.mark.long
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(op, max_size=40))
+def test_any_sequence_undone_restores_the_original_and_redone_the_final_long(steps) -> None:
+    _undo_redo_property(steps)
+
+
+def _undo_redo_property(steps) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="reviewer-hyp-"))
     try:
         docs = write_docs(tmp / "docs", {"alpha": POLICY_A, "beta": POLICY_B})
