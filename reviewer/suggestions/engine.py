@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+import numpy as np
+
 from reviewer.documents import Document
 from reviewer.errors import StoreError
 from reviewer.store import Annotation, AnnotationStore
@@ -77,19 +79,23 @@ def suggest(model: SuggestionModel, items: Iterable[tuple[Document, Sequence[Ann
     probs, known = model.scores(texts)
     cats = model.categories
     passed = (probs >= min_confidence) & known[:, None]
-    out: list[Suggestion] = []
+    hit = passed.any(axis=1).nonzero()[0]
+    kept = passed[hit]
+    sub = np.where(kept, probs[hit], -1.0)
+    order = np.argsort(-sub, axis=1, kind="stable").tolist()  # most confident first; ties by name
+    counts = kept.sum(axis=1).tolist()
     check = rejections is not None and len(rejections) > 0
-    for k in passed.any(axis=1).nonzero()[0].tolist():
+    out: list[Suggestion] = []
+    for k, row, ranked, n in zip(hit.tolist(), sub.tolist(), order, counts):
         document, start, end = spans[k]
-        row = probs[k]
-        conf = {cats[j]: float(row[j]) for j in passed[k].nonzero()[0].tolist()}
+        ranked = ranked[:n]
         if check:
-            for c in rejections.rejected_categories(document.id, start, end, texts[k]):  # type: ignore[union-attr]
-                conf.pop(c, None)
-            if not conf:
+            rejected = rejections.rejected_categories(document.id, start, end, texts[k])  # type: ignore[union-attr]
+            ranked = [j for j in ranked if cats[j] not in rejected]
+            if not ranked:
                 continue
-        order = tuple(sorted(conf, key=lambda c: (-conf[c], c)))
-        out.append(Suggestion(document.id, start, end, order, conf))
+        out.append(Suggestion(document.id, start, end, tuple(cats[j] for j in ranked),
+                              {cats[j]: row[j] for j in ranked}))
     return out
 
 
