@@ -170,9 +170,11 @@ def _write_set(into: Path, set_root: Path, source: AnnotationStore, items: list[
     for doc, _ in items:
         mine = by_doc.get(doc.id)
         if not mine:
-            stale = target.path_for(doc.id)
-            if stale.exists():
-                stale.unlink()
+            stale = target.path_for(doc.id)  # an earlier run's suggestions, now all gone
+            try:
+                stale.unlink(missing_ok=True)
+            except OSError as exc:
+                raise StoreError(stale, f"cannot remove ({exc.strerror or exc})") from None
             continue
         anns = []
         for s in mine:

@@ -186,6 +186,10 @@ def test_into_writes_a_separate_checkable_set(tmp_path: Path, capsys: pytest.Cap
     # running again replaces the earlier suggestions in the review set
     code, _, err = run(capsys, str(docs), "--annotations", str(set_dir), "--into", str(review))
     assert code == 0, err
+    assert sorted(store.document_ids()) == ["half", "untagged"]
+    code, _, _ = run(capsys, str(docs), "--annotations", str(set_dir), "--into", str(review), "--min-confidence", "1")
+    assert code == 1 and store.document_ids() == []  # stale suggestions do not linger
+    assert snapshot(set_dir) == before
 
 
 @pytest.mark.parametrize("spelling", ["same", "dot", "symlink"])
