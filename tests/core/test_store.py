@@ -66,7 +66,7 @@ def unique_ids(anns: list[Annotation]) -> list[Annotation]:
 
 
 @given(st.lists(annotations(), max_size=6).map(unique_ids), TEXTS, TEXTS)
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_round_trip_any_unicode(anns: list[Annotation], document: str, source: str) -> None:
     af = AnnotationFile(document=document or "d", source=source, sha256="ab" * 32, annotations=anns)
     text = dump_annotation_file(af)
