@@ -38,6 +38,7 @@ from reviewer.tui.suggesting import Suggester, Trained, category_clauses, next_i
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
 
+GHOST_NOTE = "Suggested: "   # how a status note about the suggestion under the cursor starts
 RETRAIN_AFTER = 0.6   # seconds after the workspace appears before the first training
 
 
@@ -201,8 +202,25 @@ class CompareHost(Screen):
 
     def _ghost_note(self, ghost: Suggestion, category: str | None = None) -> str:
         slug = category or ghost.categories[0]
-        return (f"Suggested: {self.taxonomy.name(slug)} {percent(ghost.confidence[slug])}"  # type: ignore[attr-defined]
+        return (f"{GHOST_NOTE}{self.taxonomy.name(slug)} {percent(ghost.confidence[slug])}"  # type: ignore[attr-defined]
                 " (y accept, x reject)")
+
+    def _hint(self, pane: PolicyPane) -> None:
+        """Name the suggestion under the cursor in the pane's status line (and take the note away
+        when the cursor leaves it)."""
+        frame = pane.parent
+        status = getattr(frame, "status", None)
+        if status is None:
+            return
+        ghost = pane.ghost_at_cursor() if pane.selection is None else None
+        current = getattr(status, "_message", None)
+        if ghost is not None:
+            note = self._ghost_note(ghost)
+            if current is None or current[0] != note:
+                status.set_message(note, True)
+        elif current is not None and current[0].startswith(GHOST_NOTE):
+            status._message = None  # a note about a suggestion no longer under the cursor
+            status.show(**status._last)
 
     # -- category sync ----------------------------------------------------------------------------------
     def action_sync(self) -> None:
@@ -258,6 +276,7 @@ class CompareHost(Screen):
     @on(PolicyPane.ClauseFocused)
     def _follow(self, event: PolicyPane.ClauseFocused) -> None:
         pane = event.pane
+        self._hint(pane)
         if not self._sync_scroll or pane is not self.pane or not pane.has_focus:  # type: ignore[attr-defined]
             return
         clause = pane.current_clause

@@ -106,7 +106,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         yield Footer()
 
     def _legend(self) -> Content:
-        return Content.assemble(("12", "bold"), " annotations (darker: more)  ", (GAP, "bold $error"),
+        return Content.assemble(("12", "bold"), " annotations (stronger: more)  ", (GAP, "bold $error"),
                                 " none: a gap  ", (f"{GHOST_BADGE}3", "bold $warning"),
                                 " none, 3 clauses suggested  ", self._note)
 
@@ -195,14 +195,14 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         at_doc, at_col = self.cursor_cell()
         column = table.cursor_column
         table.clear()
-        maxima = {c: max((m.count(d, c) for d in m.rows), default=0) for c in m.columns}
+        top = max(m.cells.values(), default=0)  # one scale for the whole matrix: same count, same colour
         rows = []
         for doc_id in self.order:
             counts = m.row(doc_id)
             cells: list[Text] = [Text(one_line(doc_id, TITLE_WIDTH - 1), no_wrap=True, overflow="ellipsis"),
                                  Text(f"{sum(counts)} ".rjust(7), style="bold")]
             for slug, n in zip(m.columns, counts):
-                cells.append(self._cell(n, maxima[slug], self.suggested.get(doc_id, {}).get(slug, 0)))
+                cells.append(self._cell(n, top, self.suggested.get(doc_id, {}).get(slug, 0)))
             rows.append(cells)
         table.add_rows(rows)
         # row keys are the document ids (DataTable assigns RowKey objects: map by position)

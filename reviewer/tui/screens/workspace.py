@@ -142,7 +142,8 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         (a refresh rebuilds the footer, far too slow to do on every cursor move)."""
         pane = self.pane
         s = self.session
-        common = (id(self.focused), id(getattr(self.app, "_keymap", None)), s.can_undo, s.can_redo)
+        common = (id(self.focused), id(getattr(self.app, "_keymap", None)), s.can_undo, s.can_redo,
+                  self._ghost_here() is not None)  # issue 7: x rejects a suggestion, y accepts it
         if pane is None:
             return common
         return common + (id(pane), pane.target_annotation() is not None, pane.target_span() is not None,

@@ -1,0 +1,71 @@
+"""Snapshots (120x40) for issue 7: the coverage matrix, and a pane with ghost suggestions.
+
+Both SVGs were converted to PNG and looked at before they were accepted: the matrix's coloured
+counts, red dash gaps and ◌n suggestion-only cells for the untagged policy, the reversed cursor
+cell and the line describing it; the pane's faint italic ghost clauses with hollow gutter badges,
+the ``◌ Category NN%`` labels and the status line naming the suggestion under the cursor.
+Regenerate with ``pytest tests/tui/test_snapshots_compare.py --snapshot-update`` and look again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.tui.compare_support import UNTAGGED, build_training_set
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def _no_timed_training(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reviewer.tui.compare as compare
+
+    monkeypatch.setattr(compare, "RETRAIN_AFTER", 3600.0)
+
+
+def _app(seeds: Path, set_dir: Path, open_ids: list[str]):
+    from reviewer.documents import load_documents
+    from reviewer.session import Session
+    from reviewer.store import AnnotationStore
+    from reviewer.tui.app import ReviewerApp, Workspace
+
+    documents, _ = load_documents([seeds])
+    session = Session(AnnotationStore.open(set_dir), documents)
+    return ReviewerApp(Workspace(session=session, open_ids=open_ids, check_every=3600.0))
+
+
+def _train_now(app) -> None:
+    """Train on the UI thread (no worker, no toast): the picture does not depend on timing."""
+    screen = app.screen
+    screen.suggester.install(screen.suggester.retrain())
+    for frame in screen.frames:
+        screen.refresh_ghosts(frame)
+
+
+def test_coverage_matrix_with_gaps_and_suggestions(snap_compare, seeds: Path, tmp_path: Path) -> None:
+    set_dir = build_training_set(seeds, tmp_path / "trained")
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        _train_now(pilot.app)
+        await pilot.press("m")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("down", "right", "right", "right")
+        await pilot.pause()
+
+    assert snap_compare(_app(seeds, set_dir, ["picker-top"]), terminal_size=SIZE, run_before=run_before)
+
+
+def test_pane_with_ghost_suggestions(snap_compare, seeds: Path, tmp_path: Path) -> None:
+    set_dir = build_training_set(seeds, tmp_path / "trained")
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        _train_now(pilot.app)
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+
+    assert snap_compare(_app(seeds, set_dir, [UNTAGGED, "picker-top"]), terminal_size=SIZE, run_before=run_before)
