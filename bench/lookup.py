@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reviewer.documents import Document, load_document  # noqa: E402
-from reviewer.fuzzy import FuzzyIndex, Match  # noqa: E402
+from reviewer.fuzzy import FuzzyIndex  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 KINDS = ("drop", "swap", "typo", "rename", "fragment", "case")
