@@ -170,6 +170,8 @@ def test_similar_panel_lists_other_policies_and_tags_with_a_key(make_app, demo_s
         assert "Do Not Track" in panel.list.get_option_at_index(0).prompt.plain
         await pilot.press("u")  # undo goes through the session like any other change
         assert sorted(map(str, on_disk(demo_set, target.document))) == sorted(map(str, before))
+        panel.refresh_categories()  # also runs on a timer
+        assert "do-not-track" not in panel.categories.get(target.ref, ()), "the row follows the undo"
 
     drive(app, scenario)
 

@@ -269,7 +269,7 @@ class LookupHost(Screen):
             return
         panel = self.similar_panel
         if panel is None:
-            panel = SimilarPanel(self.taxonomy, id="similar")  # type: ignore[attr-defined]
+            panel = SimilarPanel(self.taxonomy, self._categories_at, id="similar")  # type: ignore[attr-defined]
             self.mount(panel, after=self.query_one("#body"))
         panel.start(pane.document.id, span, pane.document.text[span[0]:span[1]], ready=self.clause_index.ready)
         self.find_similar(pane.document.id, span[0], span[1])

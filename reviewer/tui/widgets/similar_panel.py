@@ -9,6 +9,7 @@ current annotation's categories to every marked one; the workspace screen does t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -78,9 +79,13 @@ class SimilarPanel(Vertical):
         def control(self) -> "SimilarPanel":
             return self.panel
 
-    def __init__(self, taxonomy: Taxonomy, *, id: str | None = None) -> None:
+    REFRESH = 0.5  # seconds between checks that the categories shown are still those on disk
+
+    def __init__(self, taxonomy: Taxonomy, categories_of: Callable[[Hit], tuple[str, ...]] | None = None, *,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.taxonomy = taxonomy
+        self.categories_of = categories_of
         self.source: tuple[str, tuple[int, int]] | None = None
         self.source_text = ""
         self.matches: list[Match] = []
@@ -92,6 +97,20 @@ class SimilarPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield self.title
         yield self.list
+
+    def on_mount(self) -> None:
+        if self.categories_of is not None:
+            self.set_interval(self.REFRESH, self.refresh_categories, name="similar-categories")
+
+    def refresh_categories(self) -> None:
+        """Show the categories each row has now (an undo, a tag from a pane or another program
+        may have changed them since the rows were listed)."""
+        if self.categories_of is None:
+            return
+        for m in self.matches:
+            now = self.categories_of(m.ref)
+            if now != self.categories.get(m.ref, ()):
+                self.set_categories(m.ref, now)
 
     def start(self, document: str, span: tuple[int, int], text: str, *, ready: bool = True) -> None:
         """A new source clause: clear the rows until its matches arrive."""
