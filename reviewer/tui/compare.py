@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
+from weakref import WeakKeyDictionary
 from typing import Sequence
 
 from textual import on, work
@@ -74,6 +74,14 @@ class CompareHost(Screen):
     _section: str | None = None          # the section the focused pane was last in (ctrl+l)
 
     # -- set-up ----------------------------------------------------------------------------------
+    @property
+    def _hinted(self) -> "WeakKeyDictionary[PolicyPane, tuple[int, int]]":
+        """Pane -> the suggestion its status line last named."""
+        found = getattr(self, "_hinted_panes", None)
+        if found is None:
+            found = self._hinted_panes = WeakKeyDictionary()
+        return found
+
     @property
     def suggester(self) -> Suggester:
         found = getattr(self, "_suggester", None)
@@ -198,6 +206,7 @@ class CompareHost(Screen):
                                      "in this policy", True)
             return
         pane.go_to_offset(found.start)
+        self._hinted[pane] = (found.start, found.end)
         frame.status.set_message(self._ghost_note(found), True)
 
     def _ghost_note(self, ghost: Suggestion, category: str | None = None) -> str:
@@ -214,11 +223,12 @@ class CompareHost(Screen):
             return
         ghost = pane.ghost_at_cursor() if pane.selection is None else None
         current = getattr(status, "_message", None)
+        noted = current is not None and GHOST_NOTE in current[0]
         if ghost is not None:
-            note = self._ghost_note(ghost)
-            if current is None or current[0] != note:
-                status.set_message(note, True)
-        elif current is not None and current[0].startswith(GHOST_NOTE):
+            if not noted or self._hinted.get(pane) != (ghost.start, ghost.end):
+                status.set_message(self._ghost_note(ghost), True)
+                self._hinted[pane] = (ghost.start, ghost.end)
+        elif noted:
             status._message = None  # a note about a suggestion no longer under the cursor
             status.show(**status._last)
 
@@ -262,6 +272,7 @@ class CompareHost(Screen):
         ghost = self.suggester.best_for(pane.document.id, category) if self.suggester.active else None
         if ghost is not None:
             pane.go_to_offset(ghost.start)
+            self._hinted[pane] = (ghost.start, ghost.end)
             frame.status.set_message(f"No {name} clause here; showing a suggestion: " + self._ghost_note(ghost, category),
                                      True)
         else:

@@ -54,6 +54,10 @@ def test_coverage_matrix_with_gaps_and_suggestions(snap_compare, seeds: Path, tm
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("down", "right", "right", "right")
+        field = pilot.app.screen.query_one("#matrix-filter")
+        assert field.has_focus                      # typing filters
+        field.cursor_blink = False                  # the cursor shown steadily (blink timing varies)
+        field._cursor_visible = True
         await pilot.pause()
 
     assert snap_compare(_app(seeds, set_dir, ["picker-top"]), terminal_size=SIZE, run_before=run_before)
