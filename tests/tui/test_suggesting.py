@@ -1,0 +1,186 @@
+"""Unit tests (no terminal) for the app's suggestion state and category queries (issue 7):
+reviewer/tui/suggesting.py, reviewer/tui/ghosts.py and Session.record (undoable outside steps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from reviewer.documents import load_documents
+from reviewer.session import Session, Step
+from reviewer.store import Annotation, AnnotationStore
+from reviewer.suggestions import REJECTIONS_FILE, Rejections
+from reviewer.tui.ghosts import ghost_at, ghost_label, ghosts_on_line
+from reviewer.tui.suggesting import Suggester, category_clauses, next_index, section_category
+from tests.tui.compare_support import UNTAGGED, build_training_set
+
+
+# -- pure helpers ----------------------------------------------------------------------------------
+@given(st.lists(st.integers(0, 60), unique=True).map(sorted), st.integers(-1, 61), st.sampled_from([1, -1]))
+def test_next_index_is_the_nearest_in_the_direction_or_wraps(indexes: list[int], cursor: int, delta: int) -> None:
+    found = next_index(indexes, cursor, delta)
+    if not indexes:
+        assert found is None
+        return
+    ahead = [i for i in indexes if (i > cursor if delta > 0 else i < cursor)]
+    if ahead:
+        assert found == (min(ahead) if delta > 0 else max(ahead))
+    else:
+        assert found == (indexes[0] if delta > 0 else indexes[-1])
+    assert next_index(indexes, cursor, delta, wrap=False) == (found if ahead else None)
+
+
+def _ann(start: int, end: int, *cats: str) -> Annotation:
+    return Annotation.create("x" * 200, start, end, list(cats))
+
+
+def test_section_category_is_the_last_tag_at_or_before_the_offset() -> None:
+    anns = sorted([_ann(10, 20, "data-retention"), _ann(50, 60, "data-security", "other"), _ann(90, 95)],
+                  key=lambda a: a.start)
+    assert section_category(anns, 5) is None
+    assert section_category(anns, 10) == "data-retention"
+    assert section_category(anns, 49) == "data-retention"
+    assert section_category(anns, 70) == "data-security"
+    assert section_category(anns, 99) == "data-security"  # an annotation without categories names no section
+
+
+def test_category_clauses_lists_the_clauses_where_the_category_starts(seeds: Path, demo_set: Path) -> None:
+    documents, _ = load_documents([seeds / "piconext.txt"])
+    session = Session(AnnotationStore.open(demo_set), documents)
+    doc = documents[0]
+    anns = session.annotations(doc.id)
+    found = category_clauses(doc, anns, "data-retention")
+    assert found == sorted({doc.clause_index_at(a.start) for a in anns if "data-retention" in a.categories})
+    assert len(found) == 2
+    assert category_clauses(doc, anns, "do-not-track") == []
+
+
+@dataclass
+class G:
+    start: int
+    end: int
+    categories: tuple[str, ...] = ("other",)
+
+
+def test_ghosts_on_a_line_and_their_label() -> None:
+    ghosts = [G(0, 10), G(10, 30), G(40, 45)]
+    starts = [g.start for g in ghosts]
+    assert ghosts_on_line(ghosts, starts, 12, 20) == [ghosts[1]]
+    assert ghosts_on_line(ghosts, starts, 5, 41) == ghosts
+    assert ghosts_on_line(ghosts, starts, 30, 40) == []
+    assert ghost_at(ghosts, 44) is ghosts[2] and ghost_at(ghosts, 35) is None
+    assert ghost_label("Data Retention", 0.823, 40) == " \u25cc Data Retention 82%"
+    assert ghost_label("Third Party Sharing/Collection", 0.5, 24) == " \u25cc Third Party Sh\u2026 50%"
+    assert ghost_label("Data Retention", 0.5, 6) == " \u25cc 50%"
+    assert ghost_label("Data Retention", 0.999, 3) is None
+    assert ghost_label("x", 0.999, 40).endswith("99%")  # never claims certainty
+
+
+# -- Session.record --------------------------------------------------------------------------------
+def test_recorded_steps_undo_and_redo_in_order_with_annotation_changes(seeds: Path, tmp_path: Path) -> None:
+    documents, _ = load_documents([seeds / "picker-top.txt"])
+    session = Session(AnnotationStore.open(tmp_path / "set"), documents, cache=False)
+    doc = documents[0]
+    c = doc.clauses[3]
+    log: list[str] = []
+    session.set_categories(doc.id, c.start, c.end, ["data-retention"])
+    session.record(Step(doc.id, "outside", lambda: log.append("undo") or None, lambda: log.append("redo") or None))
+    assert session.can_undo and not session.can_redo
+    first = session.undo()
+    assert first.message == "Undid: outside" and log == ["undo"] and first.saved
+    assert len(session.annotations(doc.id)) == 1     # the annotation change is still there
+    second = session.undo()
+    assert second.message.startswith("Undid: Tagged") and session.annotations(doc.id) == []
+    session.redo()
+    assert session.redo().message == "Redid: outside" and log == ["undo", "redo"]
+    failing = Step(doc.id, "fails", lambda: "disk full", lambda: None)
+    session.record(failing)
+    outcome = session.undo()
+    assert outcome.error == "disk full" and not outcome.saved
+    assert not session.can_redo                        # a failed undo is not offered as redo
+    session.read_only = True
+    session.record(Step(doc.id, "ro", lambda: None, lambda: None))
+    assert session.undo().error                        # refused, and still on the stack
+    assert session.can_undo
+
+
+# -- Suggester --------------------------------------------------------------------------------------
+@pytest.fixture
+def suggester(seeds: Path, tmp_path: Path) -> Suggester:
+    set_dir = build_training_set(seeds, tmp_path / "trained")
+    documents, _ = load_documents([seeds])
+    s = Suggester(Session(AnnotationStore.open(set_dir), documents, cache=False))
+    trained = s.retrain()
+    assert trained is not None and trained.model is not None, trained
+    s.install(trained)
+    return s
+
+
+def test_suggestions_only_for_clauses_no_annotation_covers(suggester: Suggester) -> None:
+    session = suggester.session
+    for doc in session.documents:
+        anns = session.annotations(doc.id)
+        for g in suggester.for_document(doc.id):
+            assert not any(a.start < g.end and g.start < a.end for a in anns)
+            assert g.best >= suggester.min_confidence
+    assert suggester.for_document(UNTAGGED)
+    batch = suggester.for_documents([d.id for d in session.documents])
+    assert batch[UNTAGGED] == suggester.for_document(UNTAGGED)
+
+
+def test_reject_is_remembered_and_undone_through_the_session(suggester: Suggester) -> None:
+    session = suggester.session
+    ghost = suggester.for_document(UNTAGGED)[0]
+    category = ghost.categories[0]
+    outcome = suggester.reject(ghost)
+    assert outcome.saved and not outcome.error
+    on_disk = Rejections.load(session.store.root)
+    assert [(r.document, r.start, r.category) for r in on_disk] == [(UNTAGGED, ghost.start, category)]
+    after = suggester.at(UNTAGGED, ghost.start, ghost.end)
+    assert after is None or category not in after.confidence
+    undo = session.undo()
+    assert undo is not None and undo.message.startswith("Undid: rejected suggestion")
+    assert len(Rejections.load(session.store.root)) == 0
+    back = suggester.at(UNTAGGED, ghost.start, ghost.end)
+    assert back is not None and category in back.confidence
+    session.redo()
+    assert len(Rejections.load(session.store.root)) == 1
+
+
+def test_accept_makes_a_normal_annotation(suggester: Suggester) -> None:
+    session = suggester.session
+    ghost = suggester.for_document(UNTAGGED)[0]
+    outcome = suggester.accept(ghost)
+    assert outcome.saved
+    [ann] = session.annotations(UNTAGGED)
+    assert (ann.start, ann.end, ann.categories) == (ghost.start, ghost.end, ghost.categories[:1])
+    assert suggester.at(UNTAGGED, ghost.start, ghost.end) is None
+
+
+def test_reject_refused_when_read_only_or_the_rejections_file_is_bad(suggester: Suggester) -> None:
+    session = suggester.session
+    ghost = suggester.for_document(UNTAGGED)[0]
+    session.read_only = True
+    assert suggester.reject(ghost).error and not (session.store.root / REJECTIONS_FILE).exists()
+    session.read_only = False
+    (session.store.root / REJECTIONS_FILE).write_text("schema = [broken", encoding="utf-8")
+    fresh = Suggester(session)
+    fresh.model = suggester.model
+    outcome = fresh.reject(ghost)
+    assert outcome.error and REJECTIONS_FILE in outcome.error
+    assert (session.store.root / REJECTIONS_FILE).read_text(encoding="utf-8") == "schema = [broken"
+
+
+def test_not_ready_and_off_give_no_suggestions(seeds: Path, demo_set: Path) -> None:
+    documents, _ = load_documents([seeds])
+    s = Suggester(Session(AnnotationStore.open(demo_set), documents, cache=False))
+    trained = s.retrain()
+    s.install(trained)
+    assert trained.model is None and "at least" in (trained.reason or "")
+    assert not s.active and s.for_document(documents[0].id) == ()
+    assert "No suggestions yet" in s.status()
+    s.enabled = False
+    assert s.status() == "Suggestions are off"
