@@ -2,7 +2,7 @@
 
 ```toml
 theme = "reviewer-dark"          # a Textual theme or one of themes/
-suggestions = true               # offer similar clauses while tagging
+suggestions = true               # suggest categories learned from the set's own tags
 annotator = "ana"                # name written into new sets
 annotations = "annotations/default"   # the set opened when --annotations is not given
 
