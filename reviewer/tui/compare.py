@@ -145,6 +145,11 @@ class CompareHost(Screen):
         for frame in self.frames:  # type: ignore[attr-defined]
             self.refresh_ghosts(frame)
         if event.trained.model is not None and not was:
+            from reviewer.tui.screens.coverage_matrix import CoverageMatrixScreen
+
+            for screen in self.app.screen_stack:  # an open matrix gets its suggestion marks now
+                if isinstance(screen, CoverageMatrixScreen):
+                    screen.reload(self._matrix_note())
             self.app.notify(f"Suggestions ready: learned from {event.trained.examples} tagged clauses "
                             "(y accepts, x rejects, ctrl+n next, S turns them off)", title="Suggestions",
                             timeout=6, markup=False)
@@ -320,11 +325,15 @@ class CompareHost(Screen):
 
         if isinstance(self.app.screen, CoverageMatrixScreen):
             return
-        s = self.suggester
-        note = "" if s.active else ("(suggestions off: S)" if not s.enabled else "(no suggestions yet: too few tags)")
         screen = CoverageMatrixScreen(self.taxonomy, self.coverage_matrix, self._suggested_counts,  # type: ignore[attr-defined]
-                                      suggestions_note=note)
+                                      suggestions_note=self._matrix_note())
         self.app.push_screen(screen, self._cell_chosen)
+
+    def _matrix_note(self) -> str:
+        s = self.suggester
+        if s.active:
+            return ""
+        return "(suggestions off: S)" if not s.enabled else "(no suggestions yet: too few tags)"
 
     def _cell_chosen(self, choice) -> None:
         if choice is None:

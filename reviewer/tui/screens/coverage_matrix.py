@@ -110,6 +110,12 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
                                 " none: a gap  ", (f"{GHOST_BADGE}3", "bold $warning"),
                                 " none, 3 clauses suggested  ", self._note)
 
+    def reload(self, suggestions_note: str = "") -> None:
+        """Count again (e.g. suggestions just became ready); the cursor and filter stay."""
+        self._note = suggestions_note
+        self.query_one("#matrix-legend", Static).update(self._legend())
+        self.load()
+
     def on_mount(self) -> None:
         self.query_one(Input).focus()
         self.load()
