@@ -68,7 +68,7 @@ def test_matrix_enter_opens_the_policy_at_its_first_clause_of_the_category(make_
         assert screen.order == ["piconext"]
         # to the Data Retention column: policy, total, then categories in taxonomy order
         col = 2 + list(screen.matrix.columns).index("data-retention")
-        while app.screen.query_one("DataTable").cursor_column < col:
+        while app.screen.grid.cursor_column < col:
             await pilot.press("right")
         assert screen.cursor_cell() == ("piconext", "data-retention")
         await pilot.press("enter")

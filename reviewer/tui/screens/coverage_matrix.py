@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
-from rich.text import Text
+from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,13 +24,14 @@ from textual.color import Color
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from reviewer.coverage import CoverageMatrix
 from reviewer.safetext import one_line
 from reviewer.taxonomy import Taxonomy
 from reviewer.tui.ghosts import GHOST_BADGE
+from reviewer.tui.widgets.matrix_grid import Cell, Column, MatrixGrid
 
 TITLE_WIDTH = 28
 CELL_WIDTH = 8
@@ -92,15 +93,16 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         self.suggested: dict[str, Counter[str]] = {}
         self.sort_key: tuple[str, bool] = ("name", False)   # (name | total | slug, descending)
         self.order: list[str] = []                           # document ids shown, in order
-        self._styles: dict[tuple, str] = {}
+        self._styles: dict[tuple, Style] = {}
+        self._all: list[str] = []
+        self._row_cache: dict[str, list[Cell]] = {}
+        self._top = 0
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(Content("Counting annotations\u2026"), id="matrix-summary")
         yield Input(placeholder="Type to filter policies by name", id="matrix-filter", compact=True)
-        table: DataTable = DataTable(id="matrix", cursor_type="cell", zebra_stripes=False, cell_padding=0)
-        table.can_focus = False  # typing goes to the filter; the screen's keys move the cursor
-        yield table
+        yield MatrixGrid(self._cells, id="matrix")  # not focusable: typing goes to the filter
         yield Static(Content(""), id="matrix-cell")
         yield Static(self._legend(), id="matrix-legend")
         yield Footer()
@@ -126,7 +128,12 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
 
     def _theme_changed(self, _theme) -> None:
         self._styles.clear()
-        self._fill()
+        self._row_cache.clear()
+        self.grid.invalidate()
+
+    @property
+    def grid(self) -> MatrixGrid:
+        return self.query_one(MatrixGrid)
 
     @work(thread=True, exclusive=True, group="matrix", exit_on_error=False)
     def load(self) -> None:
@@ -143,26 +150,29 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
 
     @on(MatrixReady)
     def _matrix_ready(self, event: MatrixReady) -> None:
+        first = self.matrix is None
         self.matrix = event.matrix
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_column(Text("Policy (document)", style="bold"), width=TITLE_WIDTH, key=TITLE)
-        table.add_column(Text("total".rjust(6), style="bold"), width=7, key=TOTAL)
+        self._row_cache.clear()
+        self._top = max(event.matrix.cells.values(), default=0)  # one scale: same count, same colour
+        columns = [Column(TITLE, " Policy (document)", TITLE_WIDTH), Column(TOTAL, "total".rjust(6) + " ", 7)]
         for slug in event.matrix.columns:
-            cat = self.taxonomy.get(slug) if hasattr(self.taxonomy, "get") else None
+            cat = self.taxonomy.get(slug)
             key = getattr(cat, "key", "") or ""
             label = one_line(f"{key} {event.matrix.names.get(slug, slug)}".strip(), CELL_WIDTH - 1)
-            table.add_column(Text(label.center(CELL_WIDTH - 1) + " ", style="bold"), width=CELL_WIDTH, key=slug)
+            columns.append(Column(slug, label.center(CELL_WIDTH - 1) + " ", CELL_WIDTH, gap=True))
+        self.grid.set_columns(columns)
         self._sort_rows()
         self._fill()
-        if event.matrix.columns:
-            table.move_cursor(row=0, column=2)
+        if first and event.matrix.columns:
+            self.grid.move_cursor(0, 2)
         self._summary()
 
     @on(SuggestedReady)
     def _suggested_ready(self, event: SuggestedReady) -> None:
         self.suggested = event.counts
-        self._fill()
+        self._row_cache.clear()
+        self.grid.invalidate()
+        self._describe()
         self._summary()
 
     # -- rows ------------------------------------------------------------------------------------------
@@ -190,45 +200,44 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         return all(w in hay for w in words)
 
     def _fill(self) -> None:
-        """(Re)build the rows shown: sorted, filtered; the cursor stays on its policy and column."""
-        m = self.matrix
-        if m is None:
+        """The rows shown: sorted, then filtered; the cursor stays on its policy and column. Only
+        the list of keys changes: the grid builds the visible rows when it paints."""
+        if self.matrix is None:
             return
-        table = self.query_one(DataTable)
         words = self.query_one(Input).value.casefold().split()
-        keep = getattr(self, "_all", list(m.rows))
-        self.order = [d for d in keep if self._matches(d, words)] if words else list(keep)
-        at_doc, at_col = self.cursor_cell()
-        column = table.cursor_column
-        table.clear()
-        top = max(m.cells.values(), default=0)  # one scale for the whole matrix: same count, same colour
-        rows = []
-        for doc_id in self.order:
-            counts = m.row(doc_id)
-            cells: list[Text] = [Text(one_line(doc_id, TITLE_WIDTH - 1), no_wrap=True, overflow="ellipsis"),
-                                 Text(f"{sum(counts)} ".rjust(7), style="bold")]
-            for slug, n in zip(m.columns, counts):
-                cells.append(self._cell(n, top, self.suggested.get(doc_id, {}).get(slug, 0)))
-            rows.append(cells)
-        table.add_rows(rows)
-        # row keys are the document ids (DataTable assigns RowKey objects: map by position)
-        self._row_ids = list(self.order)
+        at_doc, _col = self.cursor_cell()
+        self.order = [d for d in self._all if self._matches(d, words)] if words else list(self._all)
+        grid = self.grid
+        grid.set_rows(self.order)
         if self.order:
-            row = self.order.index(at_doc) if at_doc in self.order else 0
-            table.move_cursor(row=row, column=column if column >= 0 else 2, animate=False)
+            grid.move_cursor(self.order.index(at_doc) if at_doc in self.order else 0)
         self._describe()
 
-    def _cell(self, n: int, top: int, suggested: int) -> Text:
+    def _cells(self, doc_id: str) -> list[Cell]:
+        """The cells of one row (cached until the counts, suggestions or theme change)."""
+        cells = self._row_cache.get(doc_id)
+        if cells is None:
+            m = self.matrix
+            assert m is not None
+            counts = m.row(doc_id)
+            suggested = self.suggested.get(doc_id, {})
+            cells = [(" " + one_line(doc_id, TITLE_WIDTH - 2), Style()),
+                     (f"{sum(counts)} ".rjust(7), Style(bold=True))]
+            cells.extend(self._cell(n, suggested.get(slug, 0)) for slug, n in zip(m.columns, counts))
+            self._row_cache[doc_id] = cells
+        return cells
+
+    def _cell(self, n: int, suggested: int) -> Cell:
         inner = CELL_WIDTH - 1  # one blank column between cells
         if n > 0:
-            level = math.log1p(n) / math.log1p(max(top, 1))
-            return Text.assemble((f"{n}".center(inner), self._style("count", round(level * 4))), " ")
+            level = math.log1p(n) / math.log1p(max(self._top, 1))
+            return f"{n}".center(inner) + " ", self._style("count", round(level * 4))
         if suggested:
-            return Text.assemble((f"{GHOST_BADGE}{suggested}".center(inner), self._style("suggested", 0)), " ")
-        return Text.assemble((GAP.center(inner), self._style("gap", 0)), " ")
+            return f"{GHOST_BADGE}{suggested}".center(inner) + " ", self._style("suggested", 0)
+        return GAP.center(inner) + " ", self._style("gap", 0)
 
-    def _style(self, kind: str, level: int) -> str:
-        """A Rich style string from the current theme's colours (cached per theme)."""
+    def _style(self, kind: str, level: int) -> Style:
+        """A style from the current theme's colours (cached per theme)."""
         key = (kind, level)
         style = self._styles.get(key)
         if style is None:
@@ -241,17 +250,17 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             else:
                 bg = ground.blend(Color.parse(variables.get("error", "#ba3c5b")), 0.55)
             fg = bg.get_contrast_text(1.0)
-            style = self._styles[key] = f"bold {fg.hex} on {bg.hex}"
+            style = self._styles[key] = Style(color=fg.rich_color, bgcolor=bg.rich_color, bold=True)
         return style
 
     # -- cursor and what it shows ---------------------------------------------------------------------------
     def cursor_cell(self) -> tuple[str | None, str | None]:
         """(document id, column key) under the cursor; column is a slug, TITLE or TOTAL."""
-        table = self.query_one(DataTable)
-        ids = getattr(self, "_row_ids", [])
-        if not ids or self.matrix is None or not table.columns:
+        grid = self.grid
+        ids = grid.rows
+        if not ids or self.matrix is None or not grid.columns:
             return None, None
-        row, col = table.cursor_row, table.cursor_column
+        row, col = grid.cursor_row, grid.cursor_column
         doc = ids[row] if 0 <= row < len(ids) else None
         keys = [TITLE, TOTAL, *self.matrix.columns]
         return doc, keys[col] if 0 <= col < len(keys) else None
@@ -292,8 +301,8 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             what = f"nothing \u2014 a gap ({missing} of {len(m.rows)} policies say nothing about it)"
         label.update(Content(one_line(f"{title} \u00b7 {name}: {what}", 300)))
 
-    @on(DataTable.CellHighlighted)
-    def _highlighted(self, event: DataTable.CellHighlighted) -> None:
+    @on(MatrixGrid.CursorMoved)
+    def _highlighted(self, event: MatrixGrid.CursorMoved) -> None:
         self._describe()
 
     @on(Input.Changed, "#matrix-filter")
@@ -304,23 +313,23 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         self.action_open()
 
-    @on(DataTable.CellSelected)
-    def _clicked(self, event: DataTable.CellSelected) -> None:
+    @on(MatrixGrid.CellClicked)
+    def _clicked(self, event: MatrixGrid.CellClicked) -> None:
         self.action_open()
 
-    @on(DataTable.HeaderSelected)
-    def _header(self, event: DataTable.HeaderSelected) -> None:
-        key = event.column_key.value
-        self._sort({TITLE: "name", TOTAL: "total"}.get(key, key))  # type: ignore[arg-type]
+    @on(MatrixGrid.HeaderClicked)
+    def _header(self, event: MatrixGrid.HeaderClicked) -> None:
+        key = self.grid.columns[event.column].key
+        self._sort({TITLE: "name", TOTAL: "total"}.get(key, key))
 
     # -- actions ---------------------------------------------------------------------------------------------
     def action_move(self, rows: int, columns: int) -> None:
-        table = self.query_one(DataTable)
+        grid = self.grid
         if not self.order:
             return
-        row = max(0, min(len(self.order) - 1, table.cursor_row + rows))
-        col = max(0, min(len(table.columns) - 1, table.cursor_column + columns))
-        table.move_cursor(row=row, column=col, animate=False)
+        if abs(rows) > 1:
+            rows = grid.page if rows > 0 else -grid.page
+        grid.move_cursor(grid.cursor_row + rows, grid.cursor_column + columns)
 
     def action_open(self) -> None:
         doc, col = self.cursor_cell()
