@@ -40,6 +40,8 @@ from reviewer.tui.widgets.policy_pane import PolicyPane
 
 GHOST_NOTE = "Suggested: "   # how a status note about the suggestion under the cursor starts
 RETRAIN_AFTER = 0.6   # seconds after the workspace appears before the first training
+RETRAIN_QUIET = 0.4   # a retrain starts once changes pause this long (a running fit cannot be stopped,
+                      # so a burst of tags must not start one thread per key)
 
 
 @dataclass
@@ -113,15 +115,19 @@ class CompareHost(Screen):
 
     # -- suggestions ----------------------------------------------------------------------------------
     def compare_changed(self, outcome: Outcome) -> None:
-        """After any change: drop the changed document's stale ghosts now, retrain in the background."""
+        """After any change: the changed document's ghosts now, a retrain once changes pause."""
         if not outcome.document or not self.suggester.enabled:
             return
+        # The document's clauses covered or uncovered changed: its suggestions are scored again now
+        # with the current model (one document, a few milliseconds); the model follows in a worker.
+        self.suggester.forget(outcome.document)
         for frame in self.frames:  # type: ignore[attr-defined]
             if frame.document.id == outcome.document:
-                anns = frame.pane.annotations
-                frame.pane.set_ghosts(tuple(g for g in frame.pane.ghosts
-                                            if not any(a.start < g.end and g.start < a.end for a in anns)))
-        self.retrain_suggestions()
+                self.refresh_ghosts(frame)
+        timer = getattr(self, "_retrain_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._retrain_timer = self.set_timer(RETRAIN_QUIET, self.retrain_suggestions, name="suggest-retrain")
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def retrain_suggestions(self) -> None:
