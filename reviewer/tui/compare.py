@@ -250,10 +250,15 @@ class CompareHost(Screen):
         self.app.push_screen(SyncChooser(self.taxonomy, self._sync_category), self._sync_chosen)  # type: ignore[attr-defined]
 
     def _sync_chosen(self, result: str | None) -> None:
-        from reviewer.tui.screens.sync_chooser import PICK
+        from reviewer.tui.screens.sync_chooser import ALL, PICK
         from reviewer.tui.screens.tag_picker import TagPicker
 
-        if result == PICK:
+        if result == ALL:
+            self._sync_category = None
+            for frame in self.frames:  # type: ignore[attr-defined]
+                frame.pane.category_filter = None
+                frame.status.set_message("] and [ walk every annotation", True)
+        elif result == PICK:
             picker = TagPicker(self.taxonomy, (self._sync_category,) if self._sync_category else ())  # type: ignore[attr-defined]
             self.app.push_screen(picker, self._sync_picked)
         elif result:

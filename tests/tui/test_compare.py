@@ -172,6 +172,9 @@ def test_category_sync_over_three_panes_including_one_without_the_category(make_
         await pilot.press("c", "escape")           # cancelled: nothing moves
         await pilot.pause()
         assert pico.cursor == wanted["piconext"][1]
+        await pilot.press("c", "a")                # all: ] and [ walk every annotation again
+        await pilot.pause()
+        assert all(p.category_filter is None for p in (top, picky, pico))
 
     drive(app, scenario)
 

@@ -2,7 +2,8 @@
 
 A one-line bar at the bottom: a category key (1..0) chooses that category, ``c`` or ``enter``
 repeats the last one (every pane walks on to its next clause of it), ``/`` or ``t`` opens the fuzzy
-TagPicker (the first ticked category is taken), escape cancels. Returns a slug, ``PICK`` or None.
+TagPicker (the first ticked category is taken), ``a`` drops the category filter of ``]``/``[``,
+escape cancels. Returns a slug, ``PICK``, ``ALL`` or None.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from reviewer.safetext import one_line
 from reviewer.taxonomy import Taxonomy
 
 PICK = "\x00pick"   # the result asking for the fuzzy picker (never a category slug)
+ALL = "\x00all"     # the result asking to drop the panes' category filter (] and [ walk every annotation)
 DIGITS = "1234567890"
 
 
@@ -28,6 +30,7 @@ class SyncChooser(ModalScreen[str | None]):
         Binding("c,enter", "again", "Same again", id="sync.again",
                 tooltip="Every pane walks on to its next clause of the last category"),
         Binding("slash,t", "pick", "Pick", id="sync.pick", tooltip="Choose the category by name (fuzzy)"),
+        Binding("a", "all", "All", id="sync.all", tooltip="] and [ walk every annotation again, in every pane"),
         *(Binding(k, f"choose('{k}')", f"Category {k}", show=False, id=f"sync.key_{k}",
                   tooltip=f"Every pane jumps to its next clause of the category with key {k}") for k in DIGITS),
     ]
@@ -45,7 +48,8 @@ class SyncChooser(ModalScreen[str | None]):
                                               one_line(category.name, 24), "  "))
         if self.last:
             parts.append(Content.assemble(("c", "bold $accent"), f" {one_line(self.taxonomy.name(self.last), 24)} again  "))
-        parts.append(Content.assemble(("/", "bold $accent"), " by name  ", ("esc", "bold $accent"), " cancel"))
+        parts.append(Content.assemble(("/", "bold $accent"), " by name  ", ("a", "bold $accent"), " all  ",
+                                      ("esc", "bold $accent"), " cancel"))
         yield Static(Content("").join(parts), id="sync-bar")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -64,3 +68,6 @@ class SyncChooser(ModalScreen[str | None]):
 
     def action_pick(self) -> None:
         self.dismiss(PICK)
+
+    def action_all(self) -> None:
+        self.dismiss(ALL)
