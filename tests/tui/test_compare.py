@@ -147,6 +147,39 @@ def test_launch_starts_on_the_matrix_only_above_four_policies(seeds: Path, demo_
     assert not ws.start_with_coverage
 
 
+def test_settings_turn_suggestions_off_at_launch(seeds: Path, demo_set: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer.tui.launch import prepare
+
+    assert prepare([seeds], demo_set, lock=False)[0].suggestions
+    config = tmp_path / "config.toml"
+    config.write_text("suggestions = false\n", encoding="utf-8")
+    monkeypatch.setenv("REVIEWER_CONFIG", str(config))
+    assert not prepare([seeds], demo_set, lock=False)[0].suggestions
+
+
+def test_every_compare_key_has_a_palette_entry(make_app) -> None:
+    from reviewer.tui.commands import bound_actions
+
+    app = make_app(["picker-top"])
+
+    async def scenario(pilot) -> None:
+        actions = {r.action: r for r in bound_actions(app.screen)}
+        for action in ("coverage", "sync", "toggle_sync_scroll", "accept_suggestion", "next_suggestion",
+                       "toggle_suggestions"):
+            assert action in actions, action
+        assert actions["coverage"].group == "Compare"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Matrix")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "CoverageMatrixScreen"
+
+    drive(app, scenario)
+
+
 # -- category sync -------------------------------------------------------------------------------------
 def test_category_sync_over_three_panes_including_one_without_the_category(make_app) -> None:
     app = make_app(["picker-top", "picky-assist", "piconext"])
