@@ -196,7 +196,18 @@ def pid_alive(pid: int) -> bool:
         return True  # exists, owned by someone else
     except OSError:
         return False
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A killed process not yet reaped by its parent (Linux /proc state Z or X): it is dead and will
+    never release its lock. Under an init that does not reap (some containers), it stays forever."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    state = stat[stat.rfind(")") + 2:stat.rfind(")") + 3]
+    return state in ("Z", "X")
 
 
 def is_stale(info: LockInfo) -> bool:
