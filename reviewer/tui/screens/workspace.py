@@ -84,6 +84,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         self._active: PaneFrame | None = None
         self._check_every = check_every
         self._frames = 0
+        self._told_errors: set[str] = set()   # documents whose unreadable annotation file was reported
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -182,8 +183,13 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         s = self.session
         frame.pane.annotations = tuple(s.annotations(doc_id))
         frame.pane.anchor_status = s.anchor_status(doc_id)
+        error = s.load_error(doc_id)
         frame.update_status(orphans=len(s.orphans(doc_id)), pending=doc_id in s.pending,
-                            error=s.load_error(doc_id), read_only=s.read_only)
+                            error=error, read_only=s.read_only)
+        if error and doc_id not in self._told_errors:  # the status line cannot say which file or why
+            self._told_errors.add(doc_id)
+            self.app.notify(f"{error}. {doc_id} is read-only until the file is fixed; it is never changed.",
+                            title="Annotation file refused", severity="error", timeout=20, markup=False)
         self.refresh_ghosts(frame)  # issue 7: suggestions as ghost tags
 
     def refresh_document(self, doc_id: str) -> None:
