@@ -300,3 +300,35 @@ def test_right_to_left_and_combining_marks_keep_code_point_offsets(tmp_path: Pat
             assert not ("\U0001F3FB" <= RTL[head] <= "\U0001F3FF")           # nor a skin-tone modifier
     (saved,) = AnnotationStore.open(set_dir).load("rtl").annotations
     assert saved.start == 0 and saved.quote == RTL[:saved.end]
+
+
+def test_binary_invalid_utf8_and_utf16_documents_in_the_app(tmp_path: Path) -> None:
+    from reviewer.tui.launch import prepare
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a-binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    (folder / "b-latin1.txt").write_bytes("Caf\u00e9 policy. We collect data.\n".encode("cp1252"))
+    (folder / "c-utf16.txt").write_bytes("\ufeffUTF-16 policy \u00e9\u6f22. We share data.\n".encode("utf-16-le"))
+    workspace, _ = prepare([folder], tmp_path / "set", lock=False)
+    assert [d.id for d in workspace.session.documents] == ["b-latin1", "c-utf16"]
+    assert any(str(folder / "a-binary.txt") in w for w in workspace.warnings)      # refused, named
+    assert any(str(folder / "b-latin1.txt") in w for w in workspace.warnings)      # decoded with a warning
+    app = ReviewerApp(workspace)
+
+    async def scenario(pilot) -> None:
+        first, second = app.screen.query(PolicyPane)
+        assert first.document.text.startswith("Caf\u00e9 policy")
+        assert second.document.text.startswith("UTF-16 policy \u00e9\u6f22")
+        assert any("a-binary.txt" in str(n.message) for n in app._notifications)
+        await pilot.press("tab", "1")
+        await pilot.pause()
+
+    _timed(app, scenario, 30)
+    (saved,) = AnnotationStore.open(tmp_path / "set").load("c-utf16").annotations
+    assert saved.quote.startswith("UTF-16 policy")
+    if REVIEWER.exists():   # nothing readable at all: one line naming the file, exit 2
+        out = subprocess.run([str(REVIEWER), str(folder / "a-binary.txt"), "--annotations", str(tmp_path / "s2")],
+                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1 and "a-binary.txt" in out.stderr
