@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-import numpy as np
-
 from reviewer.documents import Document
 from reviewer.errors import StoreError
 from reviewer.store import Annotation, AnnotationStore
@@ -75,6 +73,8 @@ def suggest(model: SuggestionModel, items: Iterable[tuple[Document, Sequence[Ann
         for i in uncovered_clauses(document, anns):
             c = document.clauses[i]
             spans.append((document, c.start, c.end))
+    import numpy as np  # lazily: the app imports this module at start-up, numpy is needed only here
+
     texts = [d.text[s:e] for d, s, e in spans]
     probs, known = model.scores(texts)
     cats = model.categories

@@ -10,16 +10,19 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.message import Message
 
-from reviewer.fuzzy import FuzzyIndex, Match, match_spans, tokenize
-from reviewer.index_cache import SharedIndex
 from reviewer.safetext import one_line
 from reviewer.session import Session
+
+if TYPE_CHECKING:  # the index (numpy) loads on first use, not at start-up
+    from reviewer.fuzzy import FuzzyIndex, Match
+    from reviewer.index_cache import SharedIndex
 
 PREVIEW = 320  # characters of a clause shown in a list row
 
@@ -30,12 +33,16 @@ def index_for(session: Session) -> SharedIndex:
     """The session's shared clause index (created on first call; built on first ``get``)."""
     shared = _INDEXES.get(session)
     if shared is None:
+        from reviewer.index_cache import SharedIndex
+
         shared = _INDEXES[session] = SharedIndex(lambda: list(session.documents))
     return shared
 
 
 def clause_content(query: str, text: str, limit: int = PREVIEW) -> Content:
     """The clause on one line, inert (never markup), with the words matching ``query`` in bold."""
+    from reviewer.fuzzy import match_spans
+
     shown = one_line(text, limit)
     content = Content(shown)
     for start, end in match_spans(query, text):
@@ -68,6 +75,8 @@ class ClauseSearch(Provider):
     """Palette entries for the clauses most like what was typed (three or more letters)."""
 
     async def search(self, query: str) -> Hits:
+        from reviewer.fuzzy import tokenize
+
         if len(query.strip()) < 3 or not tokenize(query):
             return
         session = getattr(self.app, "session", None)

@@ -30,12 +30,12 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from reviewer.fuzzy import Hit, Match
-from reviewer.index_cache import SharedIndex
 from reviewer.tui.clause_search import ClauseSearch, OpenMatches, clause_content, index_for, where
 from reviewer.tui.widgets.similar_panel import SimilarPanel
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the index (numpy) loads on first use, not at start-up
+    from reviewer.fuzzy import Hit, Match
+    from reviewer.index_cache import SharedIndex
     from reviewer.tui.widgets.pane_frame import PaneFrame
 
 DEBOUNCE = 0.12  # seconds of quiet typing before a lookup starts
@@ -208,8 +208,12 @@ class LookupHost(Screen):
     def _warm_index(self) -> None:
         """Build (or load from the cache) the clause index in the background, so that the first
         ctrl+f or s answers at once."""
-        if not self.clause_index.ready:
-            self.run_worker(self.clause_index.get, thread=True, group="lookup-index", exit_on_error=False)
+        def warm() -> None:  # the import (numpy) happens in the thread too, off the event loop
+            shared = self.clause_index
+            if not shared.ready:
+                shared.get()
+
+        self.run_worker(warm, thread=True, group="lookup-index", exit_on_error=False)
 
     # -- lookup ---------------------------------------------------------------------------------
     def action_lookup(self) -> None:

@@ -9,7 +9,7 @@ current annotation's categories to every marked one; the workspace screen does t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,10 +20,12 @@ from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from reviewer.fuzzy import Hit, Match
 from reviewer.safetext import one_line
 from reviewer.taxonomy import Taxonomy
 from reviewer.tui.clause_search import clause_content
+
+if TYPE_CHECKING:
+    from reviewer.fuzzy import Hit, Match
 
 
 def _tag_bindings() -> list[Binding]:
