@@ -61,6 +61,14 @@ def test_a_changed_file_misses_and_a_bad_one_raises(tmp_path: Path) -> None:
     assert [a.id for a in cache.load(store, "doc").annotations] == ["two"]
     assert (cache.hits, cache.misses) == (0, 2)
     assert len(list((tmp_path / "cache").glob("*.json"))) == 1   # the old version's entry is gone
+    other_doc = tmp_path / "set" / "other.toml"
+    other_doc.write_text(dump_annotation_file(AnnotationFile("other", "other.txt", "", [ann])))
+    assert cache.load(store, "other").annotations == [ann]
+    path.write_text(path.read_text().replace('id = "two"', 'id = "three"'))
+    later = LoadCache(tmp_path / "set", folder=tmp_path / "cache", enabled=True)   # a later start
+    assert [a.id for a in later.load(store, "doc").annotations] == ["three"]
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 2   # its previous entry went, other's stayed
+    assert [a.id for a in later.load(store, "other").annotations] == ["one"] and later.hits == 1
     path.write_text("not [ toml")
     with pytest.raises(StoreError):
         cache.load(store, "doc")
