@@ -131,3 +131,24 @@ def test_empty_and_odd_documents_do_not_break_the_pane(tmp_path: Path) -> None:
         assert long.layout.width == long.scrollable_content_region.width - 5
 
     drive(app, scenario)
+
+
+def test_moving_the_cursor_repaints_exactly_what_a_full_repaint_shows(make_app) -> None:
+    """The pane repaints only the lines the cursor leaves and enters; that must never leave a stale
+    highlight behind (it once did for the first clause after the layout was built)."""
+    from .conftest import drive as _drive
+
+    app = make_app()
+
+    async def scenario(pilot) -> None:
+        pane = app.screen.query_one(PolicyPane)
+        for keys in (("j", "j"), ("j", "k", "J"), ("G", "g")):
+            await pilot.press(*keys)
+            await pilot.pause()
+            incremental = app.export_screenshot()
+            pane._cache.clear()
+            pane.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == incremental, f"stale lines after {keys}"
+
+    _drive(app, scenario)

@@ -271,6 +271,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout = tl.wrap(self.text, width)
         self._cache.clear()
         self._line_versions = {}
+        self._lit = self._lit_lines()  # lit lines of the new layout, so the next move unlights them
         self.virtual_size = Size(width + GUTTER, len(self._layout))
         self.refresh()
 
@@ -281,7 +282,14 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_mount(self) -> None:
         self._relayout()
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.notify_style_update())
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self.notify_style_update()
+
+    def on_unmount(self) -> None:
+        # A Signal keeps its subscribers until it next publishes: a closed pane would stay in memory.
+        self.app.theme_changed_signal.unsubscribe(self)
 
     # -- what the screen asks -----------------------------------------------------------------
     @property
