@@ -186,7 +186,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             return
         key, descending = self.sort_key
         rows = list(m.rows)
-        rows.sort(key=lambda d: (self._title(d).casefold(), d))
+        rows.sort(key=lambda d: (d.casefold(), d))  # by the name the row shows: the document id
         if key == "total":
             rows.sort(key=m.row_total, reverse=descending)
         elif key != "name":
