@@ -18,13 +18,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reviewer.documents import Document
 from reviewer.safetext import one_line
 from reviewer.session import Outcome, Session
 from reviewer.tui.messages import CountsReady
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.widgets.document_list import DocumentList
 from reviewer.tui.widgets.legend import Legend
 from reviewer.tui.widgets.pane_frame import PaneFrame
@@ -94,7 +95,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
                 for doc_id in self._initial:
                     yield self._new_frame(self.session.document(doc_id))
         yield Legend(self.taxonomy, id="legend")
-        yield Footer()
+        yield KeyFooter()  # Footer without its leak on rebuilds
 
     def _new_frame(self, document: Document) -> PaneFrame:
         self._frames += 1
