@@ -93,7 +93,9 @@ def test_thousands_of_tag_untag_undo_actions_end_with_disk_equal_to_memory(seeds
     warm, end = samples[1], samples[-1]
     growth_mb = (end - warm) / 1024
     print(f"{actions} actions, {len(writes)} writes: RSS {samples[0] / 1024:.0f} -> {end / 1024:.0f} MB (samples {samples})")
-    assert growth_mb < (40 if actions <= 1000 else 80), samples
+    # 10,000 keys: +3 MB after the first tenth (the suggestion model is trained in it); with the footer
+    # leak (fixed in KeyFooter) it was +100 MB, growing steadily.
+    assert growth_mb < (40 if actions <= 1000 else 30), samples
     if actions > 1000:
         late = (samples[-1] - samples[len(samples) // 2]) / 1024
         early = (samples[len(samples) // 2] - samples[1]) / 1024
