@@ -24,13 +24,14 @@ from textual.color import Color
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from reviewer.coverage import CoverageMatrix
 from reviewer.safetext import one_line
 from reviewer.taxonomy import Taxonomy
 from reviewer.tui.ghosts import GHOST_BADGE
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.widgets.matrix_grid import Cell, Column, MatrixGrid
 
 TITLE_WIDTH = 28
@@ -105,7 +106,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         yield MatrixGrid(self._cells, id="matrix")  # not focusable: typing goes to the filter
         yield Static(Content(""), id="matrix-cell")
         yield Static(self._legend(), id="matrix-legend")
-        yield Footer()
+        yield KeyFooter()  # Footer without its leak on rebuilds (the matrix is a long-lived home view)
 
     def _legend(self) -> Content:
         return Content.assemble(("12", "bold"), " annotations (stronger: more)  ", (GAP, "bold $error"),
