@@ -13,6 +13,19 @@ from reviewer.commands import COMMANDS
 DEFAULT_SET = "annotations/default"
 
 
+def rich_report():
+    """Rich's ``Console``, ``Table`` and ``Text`` for a subcommand's printed report.
+
+    Rich lives in the command line layer only (this module); subcommands get it from here, lazily,
+    so that the core and a ``--json`` run never import it.
+    """
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    return Console, Table, Text
+
+
 def _command_parser(name: str) -> tuple[argparse.ArgumentParser, object]:
     module_name, help_text = COMMANDS[name]
     module = importlib.import_module(module_name)
