@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter
 
 from reviewer.annotated import load_annotated
-from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs
-from reviewer.errors import ReviewerError
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set
 from reviewer.safetext import one_line
-from reviewer.store import AnnotationStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,13 +21,9 @@ def run(args: argparse.Namespace) -> int:
     documents, status = load_inputs(args.paths)
     store = None
     if args.annotations:
-        try:
-            store = AnnotationStore.open(args.annotations, create=False)
-        except ReviewerError as exc:
-            error(exc)
+        store = open_set(args.annotations)
+        if store is None:
             return EXIT_BAD
-        for w in store.warnings:
-            print(f"reviewer: warning: {one_line(w)}", file=sys.stderr)
     reports = []
     orphans = False
     for doc in documents:

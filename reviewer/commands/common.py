@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewer.documents import Document, load_documents
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
+
+if TYPE_CHECKING:
+    from reviewer.store import AnnotationStore
 
 EXIT_OK, EXIT_SOFT, EXIT_BAD = 0, 1, 2
 
@@ -19,6 +23,21 @@ def error(message: str | ReviewerError) -> None:
 
 def warn(message: str) -> None:
     print(f"reviewer: warning: {one_line(message)}", file=sys.stderr)
+
+
+def open_set(root: str | Path) -> "AnnotationStore | None":
+    """Open an existing annotation set for a command: its warnings on stderr, None (after one
+    error line) when it cannot be used."""
+    from reviewer.store import AnnotationStore
+
+    try:
+        store = AnnotationStore.open(root, create=False)
+    except ReviewerError as exc:
+        error(exc)
+        return None
+    for w in store.warnings:
+        warn(w)
+    return store
 
 
 def load_inputs(paths: list[str]) -> tuple[list[Document], int]:

@@ -7,10 +7,8 @@ import json
 import sys
 
 from reviewer.annotated import load_annotated
-from reviewer.commands.common import EXIT_BAD, EXIT_OK, error, load_inputs, warn
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, error, load_inputs, open_set
 from reviewer.coverage import CoverageMatrix, coverage
-from reviewer.errors import ReviewerError
-from reviewer.store import AnnotationStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,13 +22,9 @@ def run(args: argparse.Namespace) -> int:
     documents, status = load_inputs(args.paths)
     if status == EXIT_BAD:
         return EXIT_BAD
-    try:
-        store = AnnotationStore.open(args.annotations, create=False)
-    except ReviewerError as exc:
-        error(exc)
+    store = open_set(args.annotations)
+    if store is None:
         return EXIT_BAD
-    for w in store.warnings:
-        warn(w)
     by_doc = {}
     for doc in documents:
         ad = load_annotated(store, doc)

@@ -6,10 +6,9 @@ import argparse
 import sys
 
 from reviewer import formats
-from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, warn
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set, warn
 from reviewer.errors import ReviewerError
 from reviewer.export import export_set, write_output
-from reviewer.store import AnnotationStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,13 +28,9 @@ def run(args: argparse.Namespace) -> int:
     documents, status = load_inputs(args.paths)
     if status == EXIT_BAD:
         return EXIT_BAD
-    try:
-        store = AnnotationStore.open(args.annotations, create=False)
-    except ReviewerError as exc:
-        error(exc)
+    store = open_set(args.annotations)
+    if store is None:
         return EXIT_BAD
-    for w in store.warnings:
-        warn(w)
     result = export_set(documents, store, args.format)
     if result.errors:
         for exc in result.errors:

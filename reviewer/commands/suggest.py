@@ -7,14 +7,13 @@ import argparse
 import hashlib
 import json
 import os
-import sys
 import tomllib
 from dataclasses import replace
 from pathlib import Path
 
 from reviewer.annotated import load_annotated
 from reviewer.atomic import atomic_write
-from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, warn
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set
 from reviewer.documents import Document
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.safetext import one_line
@@ -42,10 +41,8 @@ def run(args: argparse.Namespace) -> int:
         error(f"--min-confidence must be between 0 and 1 (got {args.min_confidence})")
         return EXIT_BAD
     set_root = Path(args.annotations)
-    try:
-        store = AnnotationStore.open(set_root, create=False)
-    except ReviewerError as exc:
-        error(exc)
+    store = open_set(set_root)
+    if store is None:
         return EXIT_BAD
     into = Path(args.into) if args.into else None
     if into is not None:
@@ -53,8 +50,6 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             error(f"{into}: {problem}")
             return EXIT_BAD
-    for w in store.warnings:
-        warn(w)
     documents, status = load_inputs(args.paths)
     if not documents:
         return EXIT_BAD

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -489,20 +489,17 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._moved()
 
     def action_word(self, delta: int) -> None:
-        self._start_char_selection()
-        if self.selection is None:
-            return
-        head = self.selection[1]
-        new = tl.next_word_end(self.text, head) if delta > 0 else tl.prev_word_start(self.text, head)
-        self._set_head(new)
+        self._step_head(tl.next_word_end if delta > 0 else tl.prev_word_start)
 
     def action_char(self, delta: int) -> None:
+        self._step_head(tl.next_boundary if delta > 0 else tl.prev_boundary)
+
+    def _step_head(self, step: Callable[[str, int], int]) -> None:
+        """Move the selection's moving end by one ``step`` (a word or a grapheme)."""
         self._start_char_selection()
         if self.selection is None:
             return
-        head = self.selection[1]
-        new = tl.next_boundary(self.text, head) if delta > 0 else tl.prev_boundary(self.text, head)
-        self._set_head(new)
+        self._set_head(step(self.text, self.selection[1]))
 
     def action_char_line(self, delta: int) -> None:
         self._start_char_selection()
