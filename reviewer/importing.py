@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -28,8 +28,9 @@ from reviewer.anchoring import ORPHANED, resolve
 from reviewer.documents import Document, text_sha256
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.formats.common import FormatError, ImportedData, ImportedDocument, load_json, read_text
-from reviewer.lock import write_guard
-from reviewer.store import Annotation, AnnotationFile, AnnotationStore, utcnow
+from reviewer.store import (SET_FILE, Annotation, AnnotationFile, AnnotationStore, dump_annotation_file,
+                            parse_annotation_file, utcnow)
+from reviewer.transaction import commit, recover, set_guard
 
 
 LOSSLESS = ("w3c", "jsonl")  # formats that carry every field of an annotation
@@ -144,22 +145,17 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
     plan = ImportPlan(data, warnings=list(data.warnings))
     by_doc = {d.id: d for d in documents} if documents is not None else None
     for doc in data.documents:
-        try:
-            store.path_for(doc.id)
-        except StoreError as exc:
-            raise FormatError(data.path, f"document id {doc.id!r} cannot be stored in a set ({exc.message})") from None
-    seen: dict[str, str] = {}
-    for doc in data.documents:
+        check_document_id(data, store, doc.id)
+    for doc in data.documents:  # identity is (document, id): an id may repeat across documents
         if not doc.ids_given:
             continue
+        seen: set[str] = set()
         for ann in doc.annotations:
             if ann.id in seen:
-                raise FormatError(data.path, f"annotation id {ann.id!r} appears twice (documents "
-                                             f"{seen[ann.id]!r} and {doc.id!r})")
-            seen[ann.id] = doc.id
+                raise FormatError(data.path, f"annotation id {ann.id!r} appears twice in document {doc.id!r}")
+            seen.add(ann.id)
     existing = _existing(store, {d.id for d in data.documents}, plan.warnings)
     lossless = data.format in LOSSLESS
-    owner = {a.id: doc_id for doc_id, af in existing.items() for a in af.annotations}
 
     for doc in data.documents:
         current = by_doc.get(doc.id) if by_doc is not None else None
@@ -200,10 +196,6 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
                 ann = replace(old, start=ann.start, end=ann.end, quote=ann.quote, prefix=ann.prefix,
                               suffix=ann.suffix, categories=ann.categories, note=ann.note,
                               updated=old.updated if same else (ann.updated or now))
-            elsewhere = owner.get(ann.id)
-            if elsewhere is not None and elsewhere != doc.id:
-                raise FormatError(data.path, f"annotation id {ann.id!r} belongs to document {elsewhere!r} in the set "
-                                             f"but to {doc.id!r} here")
             if ann.id in by_id:
                 old = af.annotations[by_id[ann.id]]
                 if old == ann:
@@ -254,11 +246,50 @@ def _anchor(doc: ImportedDocument, current: Document | None, path: Path, plan: I
 # ---------------------------------------------------------------------------------------------
 # Writing
 
-def apply_import(store: AnnotationStore, plan: ImportPlan) -> list[Path]:
-    written = []
+NAME_MAX = 255  # bytes in one file name on Linux and macOS
+
+
+def check_document_id(data: ImportedData, store: AnnotationStore, doc_id: str) -> None:
+    """A document id the set can hold as a file name, or a FormatError naming the import file."""
+    try:
+        path = store.path_for(doc_id)
+    except StoreError as exc:
+        raise FormatError(data.path, f"document id {doc_id!r} cannot be stored in a set ({exc.message})") from None
+    if "\x00" in doc_id:
+        raise FormatError(data.path, f"document id {doc_id!r} holds a NUL character, which no file name can")
+    if len(os.fsencode(path.name)) > NAME_MAX:
+        raise FormatError(data.path, f"document id {doc_id[:40]!r}... is too long for a file name "
+                                     f"({len(os.fsencode(path.name))} bytes with .toml; at most {NAME_MAX})")
+
+
+def render(plan: ImportPlan, store: AnnotationStore) -> dict[str, bytes]:
+    """Every file of the plan serialised, each checked by the store's own parser first.
+
+    What import writes must load: a file the store would refuse (a ``created`` that is not a
+    date-time, ``attributes`` that are not a table, ...) raises FormatError naming the import
+    file, before anything is written. Re-serialising what the parser reads must give the same
+    text, so nothing is written that would change at the next save.
+    """
+    out: dict[str, bytes] = {}
     for af in plan.files:
-        written.append(store.save(af))
-    return written
+        path = store.path_for(af.document)
+        text = dump_annotation_file(af)
+        try:
+            again = dump_annotation_file(parse_annotation_file(text, path))
+        except StoreError as exc:
+            raise FormatError(plan.data.path, f"document {af.document!r} would be written as a file the set "
+                                              f"cannot load ({exc.message}); nothing was imported") from None
+        if again != text:
+            raise FormatError(plan.data.path, f"document {af.document!r}: an annotation does not survive being "
+                                              "written and read back (a key of reviewer:extra that is a field of "
+                                              "its own?); nothing was imported")
+        out[path.name] = text.encode("utf-8")
+    return out
+
+
+def apply_import(store: AnnotationStore, plan: ImportPlan) -> list[Path]:
+    """Write every file of the plan, all or none (``reviewer.transaction``)."""
+    return commit(store.root, render(plan, store)) if plan.files else []
 
 
 def open_target_set(root: Path | str) -> tuple[AnnotationStore, bool]:
@@ -273,16 +304,23 @@ def open_target_set(root: Path | str) -> tuple[AnnotationStore, bool]:
 
 def import_file(set_root: Path | str, path: Path | str, fmt: str | None = None,
                 documents: Iterable[Document] | None = None) -> tuple[ImportPlan, list[Path]]:
-    """Read, validate, merge and write. Raises ReviewerError with the set untouched."""
+    """Read, validate, merge and write, all or nothing. Raises ReviewerError with the set untouched.
+
+    The set (created when missing) is read, merged and written under its write guard, so a
+    session writing meanwhile is never overwritten, and two imports into a set that does not
+    exist yet both land. An import another process left half done (killed) is finished first.
+    """
     data = read_import(path, fmt)
-    store, exists = open_target_set(set_root)
-    # A cooperating writer (like the app's session): read, merge and write under the set's
-    # write guard, so a session writing the same file meanwhile is never overwritten.
-    with write_guard(store.root) if exists else nullcontext():
-        plan = plan_import(store, data, documents)
-        if not exists:
+    docs = list(documents) if documents is not None else None
+    with set_guard(set_root):
+        warnings = recover(set_root)
+        store, _ = open_target_set(set_root)
+        plan = plan_import(store, data, docs)
+        plan.warnings[:0] = warnings
+        files = render(plan, store) if plan.files else {}
+        if not (Path(set_root) / SET_FILE).exists():
             store = AnnotationStore.open(set_root, create=True, annotator=data.annotator or None)
-        return plan, apply_import(store, plan)
+        return plan, commit(store.root, files) if files else []
 
 
 __all__ = ["ImportPlan", "Unplaced", "guess_format", "read_import", "plan_import", "apply_import",

@@ -80,11 +80,14 @@ class ImportedData:
 
     def document(self, doc_id: str, **defaults: Any) -> ImportedDocument:
         """The entry for ``doc_id``, created on first use (keeps file order)."""
-        for doc in self.documents:
-            if doc.id == doc_id:
-                return doc
-        doc = ImportedDocument(doc_id, **defaults)
-        self.documents.append(doc)
+        index = self.__dict__.setdefault("_index", {})
+        if len(index) != len(self.documents):
+            index.clear()
+            index.update((d.id, d) for d in self.documents)
+        doc = index.get(doc_id)
+        if doc is None:
+            doc = index[doc_id] = ImportedDocument(doc_id, **defaults)
+            self.documents.append(doc)
         return doc
 
     @property

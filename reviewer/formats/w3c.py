@@ -6,7 +6,9 @@ valid, self-contained Web Annotation when taken out of the page.
 
 * ``id``: ``urn:uuid:`` IRIs. An annotation id that already is a UUID (or an absolute IRI) is used
   as it is; reviewer's short ids map to a name-based UUID (uuid5), and the id itself is kept in
-  ``reviewer:id`` so that import gives it back exactly.
+  ``reviewer:id`` so that import gives it back exactly. An annotation is identified by its
+  document and its id: an id found in several documents of the export gets a UUID named after
+  both, so no two annotations of a collection share an IRI.
 * ``body``: one ``TextualBody`` with purpose ``tagging`` per category (value = category slug), and
   one with purpose ``commenting`` for a non-empty note.
 * ``target``: ``source`` is the document's ``file:`` IRI; selectors are a ``TextQuoteSelector``
@@ -45,7 +47,11 @@ _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 # ---------------------------------------------------------------------------------------------
 # Export
 
-def annotation_iri(ann_id: str) -> str:
+def annotation_iri(ann_id: str, document: str | None = None) -> str:
+    """The annotation's IRI. ``document``: the id repeats in another document of the export, so
+    the IRI is named after (document, id), identity in a set being the pair."""
+    if document is not None:
+        return uuid.uuid5(NS, f"annotation/{document}/{ann_id}").urn
     try:
         return uuid.UUID(ann_id).urn if len(ann_id) in (32, 36) else _named(ann_id)
     except ValueError:
@@ -62,7 +68,8 @@ def document_iri(doc: ExportDocument) -> str:
     return uuid.uuid5(NS, "document/" + doc.sha256).urn
 
 
-def annotation_json(ann: Annotation, doc: ExportDocument, bundle: ExportBundle) -> dict[str, Any]:
+def annotation_json(ann: Annotation, doc: ExportDocument, bundle: ExportBundle,
+                    repeated: frozenset[str] = frozenset()) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": cat} for cat in ann.categories
     ]
@@ -74,7 +81,7 @@ def annotation_json(ann: Annotation, doc: ExportDocument, bundle: ExportBundle) 
     quote_selector = {"type": "TextQuoteSelector", "exact": ann.quote, "prefix": ann.prefix, "suffix": ann.suffix}
     out: dict[str, Any] = {
         "@context": CONTEXT,
-        "id": annotation_iri(ann.id),
+        "id": annotation_iri(ann.id, doc.id if ann.id in repeated else None),
         "type": "Annotation",
         "motivation": "tagging" if ann.categories else ("commenting" if ann.note else "highlighting"),
     }
@@ -106,7 +113,12 @@ def annotation_json(ann: Annotation, doc: ExportDocument, bundle: ExportBundle) 
 
 
 def build(bundle: ExportBundle) -> dict[str, Any]:
-    items = [annotation_json(a, d, bundle) for d in bundle.documents for a in d.annotations]
+    owners: dict[str, set[str]] = {}
+    for d in bundle.documents:
+        for a in d.annotations:
+            owners.setdefault(a.id, set()).add(d.id)
+    repeated = frozenset(i for i, docs in owners.items() if len(docs) > 1)
+    items = [annotation_json(a, d, bundle, repeated) for d in bundle.documents for a in d.annotations]
     collection: dict[str, Any] = {
         "@context": CONTEXT,
         "id": uuid.uuid5(NS, "set/" + bundle.set_name).urn,
