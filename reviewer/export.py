@@ -3,7 +3,7 @@
 Pure functions over the store, shared by ``reviewer export`` and the app's export dialog:
 ``collect()`` re-anchors each document's annotations against its current text (exactly as
 loading does), ``render()`` turns that into the format's text (or a folder of files), and
-``write_output()`` writes it atomically. Orphaned annotations cannot be placed in the current
+``write_output()`` writes it (``reviewer.outfile``: never over an input or into the set). Orphaned annotations cannot be placed in the current
 text, so they are left out of the export and reported (they stay in the set).
 """
 
@@ -15,10 +15,10 @@ from typing import Callable, Iterable
 
 from reviewer import formats
 from reviewer.annotated import load_annotated
-from reviewer.atomic import atomic_write
 from reviewer.documents import Document
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.formats.common import ExportBundle, ExportDocument, Output
+from reviewer.outfile import check_targets, write_target
 from reviewer.store import Annotation, AnnotationStore
 
 Progress = Callable[[int, int], None]
@@ -32,10 +32,18 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
     left_out: list[tuple[str, Annotation]] = field(default_factory=list)  # (document id, orphan)
     errors: list[StoreError] = field(default_factory=list)               # unreadable set files
+    not_written: list[tuple[str, str, str]] = field(default_factory=list)  # (document, id, why): format can't
+    inputs: list[Path] = field(default_factory=list)                    # the documents read
+    set_root: Path | None = None
 
     @property
     def count(self) -> int:
-        return self.bundle.count
+        """How many annotations the output holds: every placed one the format could write."""
+        return self.bundle.count - len(self.not_written)
+
+    def write(self, out: Path | str) -> list[Path]:
+        """Write the output to ``out``, never over an input document nor inside the set."""
+        return write_output(self.output, out, inputs=self.inputs, set_root=self.set_root)
 
 
 def collect(documents: Iterable[Document], store: AnnotationStore, progress: Progress | None = None
@@ -70,32 +78,42 @@ def render(bundle: ExportBundle, fmt: str) -> tuple[Output, list[str]]:
 def export_set(documents: Iterable[Document], store: AnnotationStore, fmt: str,
                progress: Progress | None = None) -> ExportResult:
     formats.get(fmt)  # unknown format: ValueError before any work
+    documents = list(documents)
     bundle, warnings, left_out, errors = collect(documents, store, progress)
     output, more = render(bundle, fmt)
-    return ExportResult(fmt, output, bundle, warnings + more, left_out, errors)
+    module = formats.get(fmt)
+    not_written = module.left_out(bundle) if hasattr(module, "left_out") else []
+    more += [f"{doc}: annotation {ann_id!r} {why} (left out of the export, kept in the set)"
+             for doc, ann_id, why in not_written]
+    return ExportResult(fmt, output, bundle, warnings + more, left_out, errors, not_written,
+                        [d.path for d in documents], store.root)
 
 
-def write_output(output: Output, out: Path | str) -> list[Path]:
-    """Write one file, or a folder's files, each atomically. Returns what was written.
+def write_output(output: Output, out: Path | str, *, inputs: Iterable[Path] = (),
+                 set_root: Path | None = None) -> list[Path]:
+    """Write one file, or a folder's files, by ``reviewer.outfile``'s rules: never over an input
+    document or inside the set (``inputs``, ``set_root``), through a pipe or a device, at a link's
+    target, else atomically. Every target is checked before the first is written.
 
     Raises ReviewerError naming the path when it cannot be written.
     """
     out = Path(out)
+    inputs = list(inputs)
     if isinstance(output, str):
         if out.is_dir():
             raise ReviewerError(out, "is a folder; give a file name for this format")
+        check_targets([out], inputs, set_root)
         _ensure_folder(out.parent)
-        _write(out, output)
+        write_target(out, output)
         return [out]
     if out.exists() and not out.is_dir():
         raise ReviewerError(out, "exists and is not a folder (this format writes a folder)")
+    targets = [out / name for name in output]
+    check_targets([out, *targets], inputs, set_root)
     _ensure_folder(out)
-    written = []
-    for name, text in output.items():
-        target = out / name
-        _write(target, text)
-        written.append(target)
-    return written
+    for target, text in zip(targets, output.values()):
+        write_target(target, text)
+    return targets
 
 
 def _ensure_folder(folder: Path) -> None:
@@ -105,13 +123,6 @@ def _ensure_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReviewerError(folder, f"cannot create folder ({exc.strerror or exc})") from None
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        atomic_write(path, text)
-    except OSError as exc:
-        raise ReviewerError(path, f"cannot write ({exc.strerror or exc}); nothing was replaced") from None
 
 
 def default_name(set_name: str, fmt: str) -> str:

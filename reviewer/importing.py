@@ -27,9 +27,10 @@ from reviewer import formats
 from reviewer.anchoring import ORPHANED, resolve
 from reviewer.documents import Document, text_sha256
 from reviewer.errors import ReviewerError, StoreError
-from reviewer.formats.common import FormatError, ImportedData, ImportedDocument, load_json, read_text
-from reviewer.store import (SET_FILE, Annotation, AnnotationFile, AnnotationStore, dump_annotation_file,
-                            parse_annotation_file, utcnow)
+from reviewer.formats.common import (INT_MAX, INT_MIN, FormatError, ImportedData, ImportedDocument, load_json,
+                                     read_text)
+from reviewer.store import (SET_FILE, Annotation, AnnotationFile, AnnotationStore, annotation_table,
+                            dump_annotation_file, parse_annotation_file, utcnow)
 from reviewer.transaction import commit, recover, set_guard
 
 
@@ -273,7 +274,13 @@ def render(plan: ImportPlan, store: AnnotationStore) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for af in plan.files:
         path = store.path_for(af.document)
-        text = dump_annotation_file(af)
+        for ann in af.annotations:
+            _check_integers(annotation_table(ann), plan.data.path, f"document {af.document!r}, annotation {ann.id!r}")
+        try:
+            text = dump_annotation_file(af)
+        except (TypeError, ValueError) as exc:
+            raise FormatError(plan.data.path, f"document {af.document!r} cannot be written as TOML ({exc}); "
+                                              "nothing was imported") from None
         try:
             again = dump_annotation_file(parse_annotation_file(text, path))
         except StoreError as exc:
@@ -285,6 +292,18 @@ def render(plan: ImportPlan, store: AnnotationStore) -> dict[str, bytes]:
                                               "its own?); nothing was imported")
         out[path.name] = text.encode("utf-8")
     return out
+
+
+def _check_integers(value: Any, path: Path, where: str) -> None:
+    """TOML integers are 64-bit: a bigger one would be written but other TOML readers refuse it."""
+    if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+        raise FormatError(path, f"{where}: integer {value} is beyond TOML's 64-bit range; nothing was imported")
+    if isinstance(value, dict):
+        for v in value.values():
+            _check_integers(v, path, where)
+    elif isinstance(value, list):
+        for v in value:
+            _check_integers(v, path, where)
 
 
 def apply_import(store: AnnotationStore, plan: ImportPlan) -> list[Path]:

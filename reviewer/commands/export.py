@@ -8,7 +8,8 @@ import sys
 from reviewer import formats
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set, warn
 from reviewer.errors import ReviewerError
-from reviewer.export import export_set, write_output
+from reviewer.export import export_set
+from reviewer.safetext import visible
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         warn(w)
     if args.output:
         try:
-            write_output(result.output, args.output)
+            result.write(args.output)
         except ReviewerError as exc:
             error(exc)
             return EXIT_BAD
@@ -48,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
               f"{len(result.bundle.documents)} document{'s' if len(result.bundle.documents) != 1 else ''} "
               f"to {args.output} ({args.format})", file=sys.stderr)
     else:
+        text = result.output
+        assert isinstance(text, str)  # folder formats need -o (checked above)
+        if sys.stdout.isatty():  # a person reads it: escape sequences in a document stay inert
+            text = visible(text.replace("\r\n", "\n"))
         sys.stdout.flush()
-        sys.stdout.buffer.write(result.output.encode("utf-8"))  # type: ignore[union-attr]  # bytes: no newline or encoding translation
+        sys.stdout.buffer.write(text.encode("utf-8"))  # bytes: no newline or encoding translation
         sys.stdout.buffer.flush()
-    return EXIT_SOFT if result.left_out else EXIT_OK
+    return EXIT_SOFT if result.left_out or result.not_written else EXIT_OK

@@ -95,8 +95,7 @@ def ann_file(text: str, annotations: list[Annotation], warnings: list[str], doc_
     for ann in annotations:
         pieces = fragments(text, ann.start, ann.end)
         if not pieces:
-            warnings.append(f"{doc_id}: annotation {ann.id!r} covers only line breaks; brat cannot show it (left out)")
-            continue
+            continue  # covers only line breaks: reported by left_out()
         spans = ";".join(f"{s} {e}" for s, e in pieces)
         shown = " ".join(text[s:e] for s, e in pieces)
         first = None
@@ -147,6 +146,12 @@ def visual_conf(bundle: ExportBundle) -> str:
         if cat:
             drawing.append(f"{name}\tbgColor:{cat.colour}")
     return "\n".join(["[labels]", *labels, "", "[drawing]", *drawing, ""]) + "\n"
+
+
+def left_out(bundle: ExportBundle) -> list[tuple[str, str, str]]:
+    """(document, annotation id, why) for each annotation brat cannot hold, so not written."""
+    return [(doc.id, ann.id, "covers only line breaks; brat cannot show it")
+            for doc in bundle.documents for ann in doc.annotations if not fragments(doc.text, ann.start, ann.end)]
 
 
 def export_files(bundle: ExportBundle) -> tuple[dict[str, str], list[str]]:
@@ -245,7 +250,8 @@ def read(path: Path) -> ImportedData:
         if skipped:
             result.warnings.append(f"{ann_path}: {skipped} line(s) other than text spans and notes ignored")
         for key, cats in spans.items():
-            start, end = key[0][0], key[-1][1]
+            # brat lists fragments in any order: the annotation spans from the first to the last
+            start, end = min(s for s, _ in key), max(e for _, e in key)
             if cats == ["annotation"]:
                 cats = []  # reviewer's type for an annotation without categories
             note = "\n\n".join(dict.fromkeys(x for x in notes.get(key, []) if x))

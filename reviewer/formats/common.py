@@ -114,21 +114,86 @@ def parse_iso(value: Any, path: Path, where: str) -> datetime | None:
         dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise FormatError(path, f"{where}: {value!r} is not an ISO 8601 date-time") from None
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    try:
+        return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00: the same instant in UTC is before year 1
+        raise FormatError(path, f"{where}: {value!r} is out of range once converted to UTC") from None
+
+
+TAG = "$toml"  # {"$toml": kind, "value": text}: a TOML value JSON has no type for
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # TOML integers are 64-bit
 
 
 def jsonable(value: Any) -> Any:
-    """TOML values as JSON: date-times become ISO strings, non-finite floats strings."""
+    """TOML values (of unknown keys and attributes) as JSON, every type carried.
+
+    Date-times, dates, times and non-finite floats have no JSON type: each becomes
+    ``{"$toml": "offset-date-time" | "local-date-time" | "local-date" | "local-time" | "float",
+    "value": "<its TOML text>"}``, which ``from_jsonable`` turns back into the same value.
+    """
     if isinstance(value, datetime):
-        return iso(value)
-    if isinstance(value, (date, time)):
-        return value.isoformat()
+        return {TAG: "offset-date-time" if value.tzinfo is not None else "local-date-time",
+                "value": value.isoformat()}
+    if isinstance(value, date):
+        return {TAG: "local-date", "value": value.isoformat()}
+    if isinstance(value, time):
+        return {TAG: "local-time", "value": value.isoformat()}
     if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
+        return {TAG: "float", "value": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
+    return value
+
+
+_DECODE = {
+    "offset-date-time": lambda t: _aware(datetime.fromisoformat(t)),
+    "local-date-time": lambda t: _naive(datetime.fromisoformat(t)),
+    "local-date": date.fromisoformat,
+    "local-time": time.fromisoformat,
+    "float": lambda t: float(t) if t in ("nan", "inf", "-inf", "+inf") else _bad(t),
+}
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo is not None else _bad(dt.isoformat())
+
+
+def _naive(dt: datetime) -> datetime:
+    return dt if dt.tzinfo is None else _bad(dt.isoformat())
+
+
+def _bad(text: Any) -> Any:
+    raise ValueError(text)
+
+
+def from_jsonable(value: Any, path: Path, where: str) -> Any:
+    """A JSON value (of an unknown key or an attribute) as the TOML value it stands for.
+
+    Raises FormatError for what TOML cannot hold: null, an integer beyond 64 bits, a malformed
+    ``$toml`` value.
+    """
+    if value is None:
+        raise FormatError(path, f"{where}: null has no TOML equivalent")
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not INT_MIN <= value <= INT_MAX:
+            raise FormatError(path, f"{where}: integer {value} is beyond TOML's 64-bit range")
+        return value
+    if isinstance(value, list):
+        return [from_jsonable(v, path, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        if set(value) == {TAG, "value"} and isinstance(value[TAG], str):
+            decode = _DECODE.get(value[TAG])
+            if decode is None or not isinstance(value["value"], str):
+                raise FormatError(path, f"{where}: {TAG} {value[TAG]!r} is not a TOML type reviewer writes")
+            try:
+                return decode(value["value"])
+            except ValueError:
+                raise FormatError(path, f"{where}: {value['value']!r} is not a TOML {value[TAG]}") from None
+        return {k: from_jsonable(v, path, f"{where}.{k}") for k, v in value.items()}
     return value
 
 

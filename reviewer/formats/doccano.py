@@ -46,6 +46,13 @@ class Utf16Map:
         return units - k
 
 
+def left_out(bundle: ExportBundle) -> list[tuple[str, str, str]]:
+    """(document, annotation id, why) for each annotation doccano cannot hold, so not written: a
+    highlight with neither a category (doccano's label) nor a note."""
+    return [(doc.id, ann.id, "has no category and no note; doccano has no label for it")
+            for doc in bundle.documents for ann in doc.annotations if not ann.categories and not ann.note]
+
+
 def export(bundle: ExportBundle) -> str:
     lines = []
     for doc in bundle.documents:

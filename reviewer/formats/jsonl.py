@@ -2,16 +2,20 @@
 
 ``{"document": ..., "source": ..., "sha256": ..., "id": ..., "start": ..., "end": ..., "quote": ...,
 "prefix": ..., "suffix": ..., "categories": [...], "note": ..., "created": "...Z", "updated": "...Z",
-"attributes": {...}, <unknown TOML keys>}``; date-times are ISO 8601 strings in UTC.
+"attributes": {...}, <unknown TOML keys>}``; ``created`` and ``updated`` are ISO 8601 strings in UTC. Values of
+attributes and unknown keys keep their TOML type: those JSON has no type for (date-times, dates, times, nan and
+infinities) are ``{"$toml": kind, "value": text}`` (``reviewer.formats.common.jsonable``).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from reviewer.errors import StoreError
-from reviewer.formats.common import ExportBundle, FormatError, ImportedData, dumps, jsonable, load_jsonl
+from reviewer.formats.common import (ExportBundle, FormatError, ImportedData, dumps, from_jsonable, iso, jsonable,
+                                     load_jsonl)
 from reviewer.store import annotation_table, parse_annotation
 
 NAME = "jsonl"
@@ -19,11 +23,13 @@ DESCRIPTION = "JSON Lines, one annotation per line with every field of the TOML"
 EXTENSION = ".jsonl"
 FOLDER = False
 DOCUMENT_KEYS = ("document", "source", "sha256")
+TYPED_KEYS = ("id", "start", "end", "quote", "prefix", "suffix", "categories", "note", "created", "updated")
 
 
 def record(doc_id: str, source: str, sha256: str, table: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {"document": doc_id, "source": source, "sha256": sha256}
-    row.update(jsonable(table))
+    for key, value in table.items():  # created and updated are UTC strings; other values keep their type
+        row[key] = iso(value) if key in ("created", "updated") and isinstance(value, datetime) else jsonable(value)
     return row
 
 
@@ -55,7 +61,8 @@ def read(path: Path) -> ImportedData:
         for key in ("source", "sha256"):
             if key in row and not isinstance(row[key], str):
                 raise FormatError(path, f"{where}: {key} must be a string")
-        raw = {k: v for k, v in row.items() if k not in DOCUMENT_KEYS}
+        raw = {k: v if k in TYPED_KEYS else from_jsonable(v, path, f"{where}: {k}")
+               for k, v in row.items() if k not in DOCUMENT_KEYS}
         try:
             ann = parse_annotation(raw, path, where)
         except StoreError as exc:

@@ -29,9 +29,9 @@ from urllib.parse import unquote, urlsplit
 
 from reviewer.formats.common import (
     ExportBundle, ExportDocument, FormatError, ImportedData, check_span, document_id_from, dumps,
-    iso, jsonable, load_json, parse_iso,
+    from_jsonable, iso, jsonable, load_json, parse_iso,
 )
-from reviewer.store import Annotation
+from reviewer.store import KNOWN_FIELDS, Annotation
 
 NAME = "w3c"
 DESCRIPTION = "W3C Web Annotation Data Model (JSON-LD AnnotationCollection)"
@@ -312,9 +312,15 @@ def read(path: Path) -> ImportedData:
         attributes = item.get(P + "attributes", {})
         if not isinstance(attributes, dict):
             raise FormatError(path, f"{where}: {P}attributes must be an object")
+        attributes = from_jsonable(attributes, path, f"{where}: {P}attributes")
         extra = item.get(P + "extra", {})
         if not isinstance(extra, dict):
             raise FormatError(path, f"{where}: {P}extra must be an object")
+        extra = from_jsonable(extra, path, f"{where}: {P}extra")
+        clash = sorted(set(extra) & set(KNOWN_FIELDS))
+        if clash:
+            raise FormatError(path, f"{where}: {P}extra holds {clash[0]!r}, which is a field of its own, not an "
+                                    "unknown key")
         ann = Annotation(
             id=ann_id, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix,
             categories=tuple(categories), note="\n\n".join(notes),

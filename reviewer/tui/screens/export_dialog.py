@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from reviewer import formats
 from reviewer.errors import ReviewerError
-from reviewer.export import default_name, export_set, write_output
+from reviewer.export import default_name, export_set
 from reviewer.safetext import one_line
 from reviewer.store import AnnotationStore
 
@@ -113,7 +113,7 @@ def start_export(app: App, session, fmt: str, path: str) -> None:
             result = export_set(documents, store, fmt, progress)
             if result.errors:
                 raise result.errors[0]
-            write_output(result.output, path)
+            result.write(path)
         except ReviewerError as exc:
             app.call_from_thread(app.notify, one_line(str(exc)), title="Export failed", severity="error",
                                  markup=False, timeout=12)
