@@ -14,11 +14,10 @@ against the current text), so orphans do not count.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+from reviewer.csvsafe import csv_text
 from reviewer.documents import Document
 from reviewer.store import Annotation
 from reviewer.taxonomy import Taxonomy
@@ -62,15 +61,12 @@ class CoverageMatrix:
         }
 
     def to_csv(self) -> str:
-        """RFC 4180: header ``document,<slug>...,total``, a row per document, then a ``total`` row."""
-        out = io.StringIO(newline="")
-        w = csv.writer(out, lineterminator="\r\n")
-        w.writerow(["document", *self.columns, "total"])
-        for d in self.rows:
-            cell = "'" + d if d.startswith(("=", "+", "-", "@", "\t", "\r")) else d
-            w.writerow([cell, *self.row(d), self.row_total(d)])
-        w.writerow(["total", *(self.column_total(c) for c in self.columns), self.total])
-        return out.getvalue()
+        """RFC 4180: header ``document,<slug>...,total``, a row per document, then a ``total`` row;
+        every cell (slugs and document ids come from files) neutralised by ``reviewer.csvsafe``."""
+        rows: list[list[object]] = [["document", *self.columns, "total"]]
+        rows.extend([d, *self.row(d), self.row_total(d)] for d in self.rows)
+        rows.append(["total", *(self.column_total(c) for c in self.columns), self.total])
+        return csv_text(rows)
 
 
 def coverage(documents: Iterable[Document | str], annotations_by_doc: Mapping[str, Sequence[Annotation]],

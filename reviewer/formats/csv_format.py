@@ -2,16 +2,15 @@
 
 Columns: document, start, end, categories (``;``-joined), quote, note, annotator, created, updated.
 Records end with CRLF and fields are quoted when they hold a comma, a double quote, CR or LF
-(quotes doubled), as RFC 4180 says. A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return gets a leading ``'`` so that spreadsheet software shows it as text and never runs
-it as a formula (OWASP "CSV injection"). Export only: it is not read back.
+(quotes doubled), as RFC 4180 says. Every cell goes through ``reviewer.csvsafe.neutralise``, the
+one rule for all CSV the tool writes: a cell a spreadsheet would run as a formula (``=``, ``+``,
+``-``, ``@`` after any spaces or invisible characters, their fullwidth forms, a leading tab or
+line break) gets a leading ``'``. Export only: it is not read back.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
+from reviewer.csvsafe import csv_text, neutralise  # noqa: F401 - neutralise: this format's rule, re-exported
 from reviewer.formats.common import ExportBundle, iso
 
 NAME = "csv"
@@ -19,21 +18,12 @@ DESCRIPTION = "CSV for spreadsheets (RFC 4180, formula cells neutralised)"
 EXTENSION = ".csv"
 FOLDER = False
 HEADER = ("document", "start", "end", "categories", "quote", "note", "annotator", "created", "updated")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would read as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def export(bundle: ExportBundle) -> str:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
+    rows: list[tuple[str, ...]] = [HEADER]
     for doc in bundle.documents:
         for ann in doc.annotations:
-            row = (doc.id, str(ann.start), str(ann.end), ";".join(ann.categories), ann.quote, ann.note,
-                   bundle.annotator, iso(ann.created) or "", iso(ann.updated) or "")
-            writer.writerow([neutralise(cell) for cell in row])
-    return out.getvalue()
+            rows.append((doc.id, str(ann.start), str(ann.end), ";".join(ann.categories), ann.quote, ann.note,
+                         bundle.annotator, iso(ann.created) or "", iso(ann.updated) or ""))
+    return csv_text(rows)
