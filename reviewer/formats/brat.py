@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 from reviewer.documents import normalise_newlines
-from reviewer.formats.common import ExportBundle, FormatError, ImportedData, check_span
+from reviewer.formats.common import ExportBundle, FormatError, ImportedData, check_span, decode_text
 from reviewer.store import Annotation
 
 NAME = "brat"
@@ -180,10 +180,7 @@ def _read(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise FormatError(path, f"cannot read ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(path, f"not valid UTF-8 (first bad byte at offset {exc.start})") from None
+    return decode_text(data, path, json_text=False)
 
 
 def read(path: Path) -> ImportedData:

@@ -7,6 +7,7 @@ back, ``read(path) -> ImportedData`` and ``sniff(data) -> bool`` (is this parsed
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 from dataclasses import dataclass, field
@@ -204,7 +205,12 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
 # -- reading -------------------------------------------------------------------------------------
 
 def read_text(path: Path) -> str:
-    """An import file's text (UTF-8, BOM allowed); a one-line FormatError when it cannot be read."""
+    """An import file's text; a one-line FormatError when it cannot be read.
+
+    Encodings as for documents: UTF-8 (BOM allowed), UTF-16 and UTF-32 with a byte order mark,
+    and, since JSON text starts with an ASCII character, UTF-16/32 without one (the pattern of its
+    NUL bytes tells which, as RFC 4627 describes). Any other NUL byte means a binary file.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -213,12 +219,30 @@ def read_text(path: Path) -> str:
         raise FormatError(path, "is a folder (only the brat format is a folder)") from None
     except OSError as exc:
         raise FormatError(path, f"cannot read ({exc.strerror or exc})") from None
-    if b"\x00" in data[:8192]:
-        raise FormatError(path, "binary file, not an annotation export")
+    return decode_text(data, path)
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # UTF-32 first: FF FE 00 00
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8-sig"))
+
+
+def decode_text(data: bytes, path: Path, *, json_text: bool = True) -> str:
+    """``json_text``: the file is JSON (BOM-less UTF-16/32 recognised, other NULs refused)."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is None and json_text and b"\x00" in data[:4]:
+        encoding = json.detect_encoding(data[:4])  # BOM-less UTF-16/32 JSON: NULs around ASCII
+        if encoding == "utf-8":
+            encoding = None
+    if encoding is None:
+        if json_text and b"\x00" in data:
+            raise FormatError(path, "binary file (NUL bytes), not an annotation export")
+        encoding = "utf-8"
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise FormatError(path, f"not valid UTF-8 (first bad byte at offset {exc.start})") from None
+        raise FormatError(path, f"not valid {encoding.upper().replace('-SIG', '')} (first bad byte at offset "
+                                f"{exc.start})") from None
+    return text.lstrip("\ufeff") if encoding != "utf-8-sig" else text
 
 
 def load_json(path: Path, text: str | None = None) -> Any:
