@@ -7,7 +7,8 @@ leave half of its work behind. ``commit(root, files)`` does it in three phases:
    replace is hard-linked (or copied) to ``.reviewer-txn/<n>.old``. Nothing in the set changes.
 2. *Commit point*: ``.reviewer-txn/journal.json`` is written atomically. Before it exists the step
    has not happened; once it exists the step has.
-3. *Apply*: each staged file is renamed over its target; then the staging folder is removed.
+3. *Apply*: each staged file is renamed over its target (or the target removed, for a file the
+   step deletes); then the staging folder is removed.
 
 A failure in phase 1 or 2 removes the staging folder (the set is as it was). A failure in phase 3
 puts the ``.old`` links back and removes the files that were new (the set is as it was). A process
@@ -74,8 +75,9 @@ def _keep_old(target: Path, backup: Path) -> str | None:
     return _digest(data)
 
 
-def commit(root: Path | str, files: dict[str, bytes]) -> list[Path]:
-    """Replace ``root/<name>`` with ``data`` for every item, all or none. ``name`` is a plain file name.
+def commit(root: Path | str, files: dict[str, bytes | None]) -> list[Path]:
+    """Replace ``root/<name>`` with ``data`` for every item (``None``: remove it), all or none.
+    ``name`` is a plain file name.
 
     Raises CommitError (the set unchanged) when it cannot be done. Returns the paths written.
     """
@@ -88,10 +90,12 @@ def commit(root: Path | str, files: dict[str, bytes]) -> list[Path]:
         for n, (name, data) in enumerate(files.items()):
             if os.sep in name or name in ("", ".", "..") or name.startswith("."):
                 raise ValueError(f"not a plain file name: {name!r}")
-            _write_new(staging / f"{n}.new", data)
+            if data is not None:
+                _write_new(staging / f"{n}.new", data)
             old = _keep_old(root / name, staging / f"{n}.old")
-            entries.append({"name": name, "new": f"{n}.new", "old": f"{n}.old" if old else None,
-                            "old_sha256": old, "new_sha256": _digest(data)})
+            entries.append({"name": name, "new": f"{n}.new" if data is not None else None,
+                            "old": f"{n}.old" if old else None, "old_sha256": old,
+                            "new_sha256": _digest(data) if data is not None else None})
         fsync_dir(staging)
         atomic_write(staging / JOURNAL, json.dumps({"files": entries}, ensure_ascii=False))
     except OSError as exc:
@@ -104,7 +108,10 @@ def commit(root: Path | str, files: dict[str, bytes]) -> list[Path]:
     done: list[dict[str, str | None]] = []
     try:
         for entry in entries:
-            os.replace(staging / str(entry["new"]), root / str(entry["name"]))
+            if entry["new"] is not None:
+                os.replace(staging / str(entry["new"]), root / str(entry["name"]))
+            else:
+                (root / str(entry["name"])).unlink(missing_ok=True)
             done.append(entry)
         fsync_dir(root)
     except OSError as exc:
@@ -162,10 +169,15 @@ def recover(root: Path | str) -> list[str]:
         return []
     warnings = []
     for entry in entries:
-        new, target = staging / entry["new"], root / entry["name"]
+        target = root / entry["name"]
+        current = _file_digest(target)
+        if entry["new"] is None:  # a removal
+            if current is not None and current == entry["old_sha256"]:
+                target.unlink()
+            continue
+        new = staging / entry["new"]
         if not new.exists():
             continue  # renamed before the kill
-        current = _file_digest(target)
         if current in (entry["old_sha256"], entry["new_sha256"]):
             os.replace(new, target)
         else:

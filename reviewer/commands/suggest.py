@@ -9,15 +9,18 @@ import json
 import os
 import tomllib
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from reviewer.annotated import load_annotated
-from reviewer.atomic import atomic_write
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set
 from reviewer.documents import Document
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.safetext import one_line
-from reviewer.store import SET_FILE, TAXONOMY_FILE, Annotation, AnnotationFile, AnnotationStore, dumps_toml, utcnow
+from reviewer.lock import acquire
+from reviewer.store import (SET_FILE, TAXONOMY_FILE, Annotation, AnnotationFile, AnnotationStore,
+                            dump_annotation_file, dumps_toml, utcnow)
+from reviewer.transaction import commit, recover, set_guard
 from reviewer.suggestions import (DEFAULT_MIN_CONFIDENCE, Rejections, Suggestion, SuggestionModel, suggest,
                                   training_examples, why_not_ready)
 
@@ -96,13 +99,14 @@ def run(args: argparse.Namespace) -> int:
               f"{model.n_examples} tagged clauses ({', '.join(model.categories)})")
     if into is not None:
         try:
-            written = _write_set(into, set_root, store, items, suggestions)
+            written, in_documents, kept = _write_set(into, set_root, store, items, suggestions)
         except ReviewerError as exc:
             error(exc)
             return EXIT_BAD
         if not args.json:
-            print(f"wrote {len(suggestions)} suggestions for {written} documents to {into} "
-                  f"(check it with: reviewer check PATHS --annotations {into})")
+            print(one_line(f"wrote {written} suggestions for {in_documents} documents to {into}"
+                           + (f", kept {kept} annotations changed or added there" if kept else "")
+                           + f" (check it with: reviewer check PATHS --annotations {into})"))
     if status == EXIT_BAD:
         return EXIT_BAD
     if not suggestions:
@@ -138,48 +142,81 @@ def _into_problem(set_root: Path, into: Path) -> str | None:
     return None
 
 
-def _suggestion_id(s: Suggestion) -> str:
-    return hashlib.sha1(f"{s.document}\0{s.start}\0{s.end}".encode()).hexdigest()[:12]
+def _suggestion_id(document: str, start: int, end: int) -> str:
+    return hashlib.sha1(f"{document}\0{start}\0{end}".encode()).hexdigest()[:12]
+
+
+def _note(confidence: dict[str, float]) -> str:
+    return "suggested: " + ", ".join(f"{c} {p:.2f}" for c, p in confidence.items())
+
+
+def _as_written(doc: Document, s: Suggestion, now: datetime) -> Annotation:
+    """The annotation ``suggest`` writes for a suggestion: everything in it follows from its span
+    and confidences, so ``_untouched`` can tell it from one the analyst changed."""
+    confidence = {c: round(s.confidence[c], 4) for c in s.categories}
+    ann = Annotation.create(doc.text, s.start, s.end, s.categories, _note(confidence),
+                            id=_suggestion_id(s.document, s.start, s.end), now=now)
+    return replace(ann, extra={"confidence": confidence})
+
+
+def _untouched(doc_id: str, ann: Annotation) -> bool:
+    """Is this annotation exactly as ``suggest`` wrote it (no edit, note, category or move since)?"""
+    confidence = ann.extra.get("confidence")
+    return (set(ann.extra) == {"confidence"} and isinstance(confidence, dict) and not ann.attributes
+            and ann.id == _suggestion_id(doc_id, ann.start, ann.end)
+            and ann.categories == tuple(confidence) and ann.note == _note(confidence)
+            and ann.created is not None and ann.created == ann.updated)
 
 
 def _write_set(into: Path, set_root: Path, source: AnnotationStore, items: list[tuple[Document, list[Annotation]]],
-               suggestions: list[Suggestion]) -> int:
-    try:
-        into.mkdir(parents=True, exist_ok=True)
-        meta = into / SET_FILE
-        if not meta.exists():
-            atomic_write(meta, dumps_toml({"schema": 1, "name": f"{source.meta.name} suggestions",
-                                           "annotator": GENERATOR, "created": utcnow(), "generated_by": GENERATOR,
-                                           "suggested_from": str(set_root)}))
-        taxonomy = set_root / TAXONOMY_FILE
-        if taxonomy.is_file():
-            atomic_write(into / TAXONOMY_FILE, taxonomy.read_bytes())
-    except OSError as exc:
-        raise StoreError(into, f"cannot write ({exc.strerror or exc})") from None
-    target = AnnotationStore.open(into, create=True)
+               suggestions: list[Suggestion]) -> tuple[int, int, int]:
+    """Write the suggestions into SET2, all files or none, holding its lock and write guard.
+
+    A re-run replaces only the suggestions nobody touched: every annotation the analyst added or
+    changed in SET2 (a note, a category, a move) stays, and wins over a new suggestion with its id.
+    A file SET2 holds that cannot be read is never overwritten (the run stops, writing nothing).
+    Returns (suggestions written, documents they are in, annotations kept as the analyst left them).
+    """
     by_doc: dict[str, list[Suggestion]] = {}
     for s in suggestions:
         by_doc.setdefault(s.document, []).append(s)
-    written = 0
     now = utcnow()
-    for doc, _ in items:
-        mine = by_doc.get(doc.id)
-        if not mine:
-            stale = target.path_for(doc.id)  # an earlier run's suggestions, now all gone
-            try:
-                stale.unlink(missing_ok=True)
-            except OSError as exc:
-                raise StoreError(stale, f"cannot remove ({exc.strerror or exc})") from None
-            continue
-        anns = []
-        for s in mine:
-            conf = ", ".join(f"{c} {s.confidence[c]:.2f}" for c in s.categories)
-            ann = Annotation.create(doc.text, s.start, s.end, s.categories, f"suggested: {conf}",
-                                    id=_suggestion_id(s), now=now)
-            anns.append(replace(ann, extra={"confidence": {c: round(s.confidence[c], 4) for c in s.categories}}))
-        target.save(AnnotationFile(doc.id, doc.path.name, doc.sha256, anns))
-        written += 1
-    return written
+    with set_guard(into):
+        with acquire(into):
+            for warning in recover(into):
+                error(warning)
+            target = AnnotationStore.open(into, create=False)
+            files: dict[str, bytes | None] = {}
+            if not (into / SET_FILE).exists():
+                files[SET_FILE] = dumps_toml({"schema": 1, "name": f"{source.meta.name} suggestions",
+                                              "annotator": GENERATOR, "created": now, "generated_by": GENERATOR,
+                                              "suggested_from": str(set_root)}).encode("utf-8")
+            taxonomy = set_root / TAXONOMY_FILE
+            if taxonomy.is_file():
+                try:
+                    files[TAXONOMY_FILE] = taxonomy.read_bytes()
+                except OSError as exc:
+                    raise StoreError(taxonomy, f"cannot read ({exc.strerror or exc})") from None
+            written = documents = kept_count = 0
+            for doc, _ in items:
+                existing = target.load(doc.id)  # StoreError when unreadable: nothing is written
+                kept = [a for a in (existing.annotations if existing else []) if not _untouched(doc.id, a)]
+                taken = {a.id for a in kept}
+                fresh = [a for a in (_as_written(doc, s, now) for s in by_doc.get(doc.id, [])) if a.id not in taken]
+                name = target.path_for(doc.id).name
+                if not kept and not fresh:
+                    if existing is not None:
+                        files[name] = None  # only an earlier run's suggestions, all gone now
+                    continue
+                af = AnnotationFile(doc.id, doc.path.name, doc.sha256, kept + fresh,
+                                    existing.extra if existing else {})
+                if existing is None or dump_annotation_file(af) != dump_annotation_file(existing):
+                    files[name] = dump_annotation_file(af).encode("utf-8")
+                written += len(fresh)
+                documents += bool(fresh)
+                kept_count += len(kept)
+            commit(into, files)
+    return written, documents, kept_count
 
 
 def _print_table(suggestions: list[Suggestion], documents: dict[str, Document]) -> None:

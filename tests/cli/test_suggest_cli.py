@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -239,3 +240,51 @@ def test_real_policies(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0, err
     found = json.loads(out)["suggestions"]
     assert {s["document"] for s in found} >= set(chosen[6:])
+
+
+def test_rerun_into_keeps_what_the_analyst_changed_there_and_replaces_only_untouched(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs, set_dir = build(tmp_path)
+    review = tmp_path / "review"
+    code, _, err = run(capsys, str(docs), "--annotations", str(set_dir), "--into", str(review))
+    assert code == 0, err
+    store = AnnotationStore.open(review, create=False)
+    af = store.load("untagged")
+    assert af is not None and len(af.annotations) >= 3
+    noted = af.annotations[0].edited(note="checked: right")
+    recategorised = af.annotations[1].edited(categories=("other",))
+    doc = load_document(docs / "untagged.txt")
+    added = Annotation.create(doc.text, 0, 7, ["other"], "mine")
+    untouched = af.annotations[2:]
+    af.annotations = [noted, recategorised, *untouched, added]
+    store.save(af)
+    # a re-run that suggests nothing: untouched suggestions go, everything the analyst changed stays
+    code, _, _ = run(capsys, str(docs), "--annotations", str(set_dir), "--into", str(review), "--min-confidence", "1")
+    assert code == 1
+    after = store.load("untagged")
+    assert after is not None
+    assert sorted(after.annotations, key=lambda a: a.id) == sorted([noted, recategorised, added], key=lambda a: a.id)
+    assert store.load("half") is None  # only untouched suggestions were there
+    # a re-run that suggests again brings the untouched ones back, never a second copy of a kept one
+    code, out, err = run(capsys, str(docs), "--annotations", str(set_dir), "--into", str(review))
+    assert code == 0, err
+    again = store.load("untagged")
+    assert again is not None
+    ids = [a.id for a in again.annotations]
+    assert len(ids) == len(set(ids)) and {noted.id, recategorised.id, added.id} <= set(ids)
+    assert {a.id: a for a in again.annotations}[noted.id] == noted
+    assert "kept 3 annotations" in out
+
+
+def test_into_a_set_open_in_the_app_is_refused_and_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reviewer.lock import acquire
+
+    docs, set_dir = build(tmp_path)
+    review = tmp_path / "review"
+    assert run(capsys, str(docs), "--annotations", str(set_dir), "--into", str(review))[0] == 0
+    with acquire(review):  # as the app holds it
+        before = snapshot(review)
+        code, _, err = run(capsys, str(docs), "--annotations", str(set_dir), "--into", str(review),
+                           "--min-confidence", "1")
+        assert code == 2 and str(os.getpid()) in err, err
+        assert snapshot(review) == before
