@@ -29,8 +29,8 @@ from reviewer.documents import Document, text_sha256
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.formats.common import (INT_MAX, INT_MIN, FormatError, ImportedData, ImportedDocument, load_json,
                                      read_text)
-from reviewer.store import (SET_FILE, Annotation, AnnotationFile, AnnotationStore, annotation_table,
-                            dump_annotation_file, parse_annotation_file, utcnow)
+from reviewer.store import (SET_FILE, Annotation, AnnotationFile, AnnotationStore, dump_annotation_file,
+                            parse_annotation_file, utcnow)
 from reviewer.transaction import commit, recover, set_guard
 
 
@@ -275,23 +275,31 @@ def render(plan: ImportPlan, store: AnnotationStore) -> dict[str, bytes]:
     for af in plan.files:
         path = store.path_for(af.document)
         for ann in af.annotations:
-            _check_integers(annotation_table(ann), plan.data.path, f"document {af.document!r}, annotation {ann.id!r}")
+            if ann.end > INT_MAX or ann.attributes or ann.extra:
+                _check_integers([ann.end, ann.attributes, ann.extra], plan.data.path,
+                                f"document {af.document!r}, annotation {ann.id!r}")
         try:
             text = dump_annotation_file(af)
         except (TypeError, ValueError) as exc:
             raise FormatError(plan.data.path, f"document {af.document!r} cannot be written as TOML ({exc}); "
                                               "nothing was imported") from None
         try:
-            again = dump_annotation_file(parse_annotation_file(text, path))
+            back = parse_annotation_file(text, path)
         except StoreError as exc:
             raise FormatError(plan.data.path, f"document {af.document!r} would be written as a file the set "
                                               f"cannot load ({exc.message}); nothing was imported") from None
-        if again != text:
+        if not _same(back, af) and dump_annotation_file(back) != text:  # the text check: nan != nan
             raise FormatError(plan.data.path, f"document {af.document!r}: an annotation does not survive being "
                                               "written and read back (a key of reviewer:extra that is a field of "
                                               "its own?); nothing was imported")
         out[path.name] = text.encode("utf-8")
     return out
+
+
+def _same(a: AnnotationFile, b: AnnotationFile) -> bool:
+    key = lambda x: (x.start, x.id)  # noqa: E731 - the order the file is written in
+    return ((a.document, a.source, a.sha256, a.extra) == (b.document, b.source, b.sha256, b.extra)
+            and sorted(a.annotations, key=key) == sorted(b.annotations, key=key))
 
 
 def _check_integers(value: Any, path: Path, where: str) -> None:
