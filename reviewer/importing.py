@@ -347,6 +347,9 @@ def import_file(set_root: Path | str, path: Path | str, fmt: str | None = None,
         files = render(plan, store) if plan.files else {}
         if not (Path(set_root) / SET_FILE).exists():
             store = AnnotationStore.open(set_root, create=True, annotator=data.annotator or None)
+            if not (Path(set_root) / SET_FILE).exists():
+                raise StoreError(Path(set_root) / SET_FILE, "cannot write " + "; ".join(store.warnings)
+                                 + "; nothing was imported, the set is unchanged")
         return plan, commit(store.root, files) if files else []
 
 

@@ -199,6 +199,7 @@ def set_guard(root: Path | str) -> Iterator[bool]:
     root = Path(root)
     while True:
         created = False
+        missing = [f for f in (root, *root.parents) if not f.exists()]  # deepest first
         try:
             root.mkdir(parents=True)
             created = True
@@ -222,17 +223,20 @@ def set_guard(root: Path | str) -> Iterator[bool]:
                 yield created
             except BaseException:
                 if created:
-                    _remove_if_only_meta(root)
+                    _remove_if_only_meta(root, missing[1:])
                 raise
             return
 
 
-def _remove_if_only_meta(root: Path) -> None:
+def _remove_if_only_meta(root: Path, parents: list[Path]) -> None:
+    """Remove a set folder this process made (and the parents it made), if nothing else is in it."""
     try:
         names = {p.name for p in root.iterdir()}
         if names <= {"set.toml"}:
             (root / "set.toml").unlink(missing_ok=True)
             root.rmdir()
+        for parent in parents:
+            parent.rmdir()  # fails, and stops, at the first one holding something else
     except OSError:
         pass
 

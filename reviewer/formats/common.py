@@ -78,10 +78,11 @@ class ImportedData:
     documents: list[ImportedDocument] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     annotator: str = ""  # who made them, when the file says (a new set takes it as its annotator)
+    _index: dict[str, ImportedDocument] = field(default_factory=dict, repr=False, compare=False)
 
     def document(self, doc_id: str, **defaults: Any) -> ImportedDocument:
         """The entry for ``doc_id``, created on first use (keeps file order)."""
-        index = self.__dict__.setdefault("_index", {})
+        index = self._index
         if len(index) != len(self.documents):
             index.clear()
             index.update((d.id, d) for d in self.documents)

@@ -103,9 +103,10 @@ def test_a_failing_import_into_a_new_set_leaves_no_set(tmp_path: Path, monkeypat
     _fail_at(monkeypatch, "replace", n)
     try:
         import_file(target, f)
-    except ReviewerError:
+    except ReviewerError as exc:
         monkeypatch.undo()
-        assert not target.exists()
+        assert "unchanged" in str(exc)
+        assert not (tmp_path / "new").exists()  # not the set, nor the folder made for it
         return
     monkeypatch.undo()
     assert AnnotationStore.open(target, create=False).document_ids() == ["alpha", "beta", "gamma"]
