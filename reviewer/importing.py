@@ -1,9 +1,11 @@
 """Import annotations from another tool's file into a set: guess the format, validate, merge, write.
 
-Everything is read and checked before anything is written: a bad file (wrong format, truncated
-JSON, offsets beyond the document, an id clash) raises a ``ReviewerError`` naming the file and
-the set is left exactly as it was. Merging is by annotation id and never duplicates: an id the set
-already has is updated in place. Formats without ids (doccano, brat) match an annotation the set
+Everything is read, merged, serialised and checked (each file must load back in the store)
+before anything is written: a bad file (wrong format, truncated JSON, offsets beyond the document,
+a value TOML or the store cannot hold) raises a ``ReviewerError`` naming the file and the set is
+left exactly as it was. Then every file is written in one step (``reviewer.transaction``): all of
+them or none. Identity is (document, id): merging is by id within a document and never
+duplicates; an id the document already has is updated in place. Formats without ids (doccano, brat) match an annotation the set
 already has on the same span of the same document, else get an id derived from that span, so
 importing the same file twice changes nothing.
 
@@ -268,8 +270,9 @@ def render(plan: ImportPlan, store: AnnotationStore) -> dict[str, bytes]:
 
     What import writes must load: a file the store would refuse (a ``created`` that is not a
     date-time, ``attributes`` that are not a table, ...) raises FormatError naming the import
-    file, before anything is written. Re-serialising what the parser reads must give the same
-    text, so nothing is written that would change at the next save.
+    file, before anything is written. What the parser reads back must be what was meant (or,
+    for values like nan that equal nothing, re-serialise to the same text), so nothing is
+    written that would change at the next load and save.
     """
     out: dict[str, bytes] = {}
     for af in plan.files:
