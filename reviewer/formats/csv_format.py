@@ -10,7 +10,7 @@ line break) gets a leading ``'``. Export only: it is not read back.
 
 from __future__ import annotations
 
-from reviewer.csvsafe import csv_text, neutralise  # noqa: F401 - neutralise: this format's rule, re-exported
+from reviewer.csvsafe import csv_text
 from reviewer.formats.common import ExportBundle, iso
 
 NAME = "csv"
