@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from reviewer.documents import Document, load_documents
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
+from reviewer.transaction import pending
 
 if TYPE_CHECKING:
     from reviewer.store import AnnotationStore
@@ -37,6 +38,9 @@ def open_set(root: str | Path) -> "AnnotationStore | None":
         return None
     for w in store.warnings:
         warn(w)
+    if pending(store.root):
+        warn(f"{store.root}: an import or suggest --into was interrupted there; some files may not be "
+             "updated yet: run it again to complete it")
     return store
 
 

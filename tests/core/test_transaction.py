@@ -86,3 +86,14 @@ def test_a_failed_rename_puts_every_file_back(tmp_path: Path, monkeypatch: pytes
     monkeypatch.undo()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml", "c.toml"]
     assert [(tmp_path / n).read_text() for n in ("a.toml", "c.toml")] == ["old a", "old c"]
+
+
+def test_commands_warn_about_an_interrupted_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reviewer.commands.common import open_set
+    from reviewer.store import AnnotationStore
+
+    AnnotationStore.open(tmp_path / "set")
+    (tmp_path / "set" / STAGING).mkdir()
+    assert open_set(tmp_path / "set") is not None
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "run it again" in err and len(err.strip().splitlines()) == 1
