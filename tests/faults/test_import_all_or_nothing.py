@@ -159,3 +159,34 @@ def test_two_imports_racing_into_a_new_set_both_land(tmp_path: Path) -> None:
         store = AnnotationStore.open(target, create=False)
         ids = {a.id for d in store.document_ids() for a in store.load(d).annotations}  # type: ignore[union-attr]
         assert len(ids) == 3000, attempt
+
+
+def test_disk_full_on_a_real_small_tmpfs_leaves_the_set_as_it_was(tmp_path: Path) -> None:
+    mount = tmp_path / "tmpfs"
+    mount.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)], capture_output=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.decode().strip()}")
+    try:
+        target = mount / "set"
+        shutil.copytree(INPUT / "set", target)
+        rows = _rows()
+        big = []
+        for n in range(1200):  # about 1 MB of TOML over three documents: more than the disk holds
+            row = dict(rows[n % len(rows)])
+            row["id"] = f"bulk-{n}"
+            row["document"] = ("alpha", "beta", "delta")[n % 3]
+            big.append(row)
+        f = tmp_path / "big.jsonl"
+        f.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in big), encoding="utf-8")
+        before = _snapshot(target)
+        with pytest.raises(ReviewerError) as info:
+            import_file(target, f)
+        assert "No space left" in str(info.value) and "unchanged" in str(info.value)
+        assert _snapshot(target) == before
+        new = mount / "new-set"
+        with pytest.raises(ReviewerError):
+            import_file(new, f)
+        assert not new.exists()
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
