@@ -9,7 +9,7 @@ from reviewer import formats
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set, warn
 from reviewer.errors import ReviewerError
 from reviewer.export import export_set
-from reviewer.safetext import visible
+from reviewer.safetext import one_line, visible
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
         except ReviewerError as exc:
             error(exc)
             return EXIT_BAD
-        print(f"reviewer: wrote {result.count} annotation{'s' if result.count != 1 else ''} from "
+        print("reviewer: " + one_line(f"wrote {result.count} annotation{'s' if result.count != 1 else ''} from "
               f"{len(result.bundle.documents)} document{'s' if len(result.bundle.documents) != 1 else ''} "
-              f"to {args.output} ({args.format})", file=sys.stderr)
+              f"to {args.output} ({args.format})"), file=sys.stderr)
     else:
         text = result.output
         assert isinstance(text, str)  # folder formats need -o (checked above)
