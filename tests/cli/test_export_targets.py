@@ -173,3 +173,12 @@ def test_utf16_json_lines_import_like_documents(tmp_path: Path, encoding: str) -
     assert proc.returncode == 0, proc.stderr
     for doc in ("alpha", "beta"):
         assert (tmp_path / "set" / f"{doc}.toml").read_bytes() == (INPUT / "set" / f"{doc}.toml").read_bytes()
+
+
+def test_the_output_name_is_reported_inertly(golden: tuple[Path, Path], tmp_path: Path) -> None:
+    docs, ann = golden
+    out = tmp_path / "x\x1b]0;PWNED\x07.csv"
+    proc = run("export", str(docs), "--annotations", str(ann), "--format", "csv", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert out.is_file() and "wrote 8 annotations" in proc.stderr
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
