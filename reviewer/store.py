@@ -351,6 +351,7 @@ class AnnotationStore:
         self.taxonomy = taxonomy
         self.warnings = warnings or []
         self.stamps: dict[str, FileStamp | None] = {}
+        self.meta_error: str | None = None   # set.toml could not be read (the rest of the set is usable)
         self._layouts: dict[str, tuple[str, Layout]] = {}   # document -> (sha256 of the file, its cut)
 
     # -- opening -------------------------------------------------------------------------------
@@ -373,8 +374,15 @@ class AnnotationStore:
         warnings = [f"{root / p.name}: removed a temporary file left by an interrupted write"
                     for p in clean_temporaries(root)]
         meta_path = root / SET_FILE
-        if meta_path.exists():
-            meta = cls._read_meta(meta_path)
+        meta_error = None
+        if os.path.lexists(meta_path):
+            try:
+                meta = cls._read_meta(meta_path)
+            except StoreError as exc:
+                # The set's description only: its annotations still load; the file is never rewritten.
+                meta_error = str(exc)
+                warnings.append(f"{exc} (the set's name and annotator were not read; the file is left as it is)")
+                meta = SetMeta(name=root.name, annotator=annotator or _default_annotator(), created=None)
         else:
             meta = SetMeta(name=root.name, annotator=annotator or _default_annotator(), created=utcnow())
             if create:
@@ -384,7 +392,9 @@ class AnnotationStore:
                     warnings.append(f"{meta_path}: cannot write ({exc.strerror or exc})")
         taxonomy = taxonomy_for_set(root)
         warnings.extend(taxonomy.warnings)
-        return cls(root, meta, taxonomy, warnings)
+        store = cls(root, meta, taxonomy, warnings)
+        store.meta_error = meta_error
+        return store
 
     @staticmethod
     def _read_meta(path: Path) -> SetMeta:
