@@ -573,7 +573,8 @@ class Session:
             # The whole file vanished (rm, a sync tool, a checkout): far likelier an accident than
             # "delete every annotation", so nothing is dropped; the file is written back.
             ds.base, ds.base_extra = {}, {}
-            self._pending.add(ident)
+            if not self.read_only:   # a read-only session keeps what it shows, and writes nothing back
+                self._pending.add(ident)
             return (f"{path.name} was deleted by another program; it is written back with the "
                     f"{len(ds.entries)} annotation{'' if len(ds.entries) == 1 else 's'} this session holds")
         theirs, status = _entries(ad.resolutions, ds.doc.text)
@@ -590,14 +591,17 @@ class Session:
         ds.base, ds.base_extra = theirs, their_extra
         ds.warnings.extend(w for w in ad.warnings if w not in ds.warnings)
         ds.invalidate()
-        if ds.entries != ds.base or ds.extra != ds.base_extra:
+        if (ds.entries != ds.base or ds.extra != ds.base_extra) and not self.read_only:
             self._pending.add(ident)
         else:
             self._pending.discard(ident)
         return f"{path.name} was changed by another program; merged by id: {result.summary()}"
 
     def _write(self, ds: _Doc) -> tuple[bool, str | None, str | None]:
-        """Write the document's file now: (saved, error, merge note)."""
+        """Write the document's file now: (saved, error, merge note). Every write of the session
+        comes through here, so read-only is enforced once, for every path that writes."""
+        if self.read_only:
+            return False, READ_ONLY, None
         with write_guard(self.store.root):
             return self._write_guarded(ds)
 
