@@ -387,9 +387,9 @@ class AnnotationStore:
             meta = SetMeta(name=root.name, annotator=annotator or _default_annotator(), created=utcnow())
             if create:
                 try:
-                    atomic_write(meta_path, dumps_toml(_meta_table(meta)))
-                except OSError as exc:
-                    warnings.append(f"{meta_path}: cannot write ({exc.strerror or exc})")
+                    meta = _create_meta(root, meta_path, meta)
+                except StoreError as exc:
+                    warnings.append(str(exc))
         taxonomy = taxonomy_for_set(root)
         warnings.extend(taxonomy.warnings)
         store = cls(root, meta, taxonomy, warnings)
@@ -494,6 +494,19 @@ def _meta_table(meta: SetMeta) -> dict[str, Any]:
         table["created"] = _utc(meta.created)
     table.update({k: v for k, v in meta.extra.items() if k not in table})
     return table
+
+
+def _create_meta(root: Path, path: Path, meta: SetMeta) -> SetMeta:
+    """Write ``set.toml`` unless another writer made one meanwhile (then that one is read, kept)."""
+    from reviewer.setwrite import read_merge_write
+
+    def read() -> SetMeta | None:
+        return AnnotationStore._read_meta(path) if os.path.lexists(path) else None
+
+    def merge(now: SetMeta | None) -> tuple[SetMeta, str | None]:
+        return (now, None) if now is not None else (meta, dumps_toml(_meta_table(meta)))
+
+    return read_merge_write(root, path, read, merge)
 
 
 def _default_annotator() -> str:
