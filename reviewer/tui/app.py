@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Iterable
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 
+from reviewer.safetext import visible
 from reviewer.session import Session
 from reviewer.tui.commands import ActionCommands, help_rows
 from reviewer.tui.screens.export_dialog import IOCommands
@@ -147,6 +149,13 @@ class ReviewerApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - a bad key must not stop the app
             warnings.append(f"bad key in the [keys] settings ({exc}); using the default keys")
             self.set_keymap({})
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast of the app passes here: its text is data (file names, ids, errors quoting
+        them), so controls and escape sequences are made visible and markup is never parsed."""
+        super().notify(visible(str(message)), title=visible(str(title)), severity=severity, timeout=timeout,
+                       markup=False)
 
     def handle_bindings_clash(self, clashed_bindings, node) -> None:
         names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
