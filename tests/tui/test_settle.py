@@ -1,5 +1,5 @@
 """The tests' one worker-wait helper: a worker cancelled by a newer one in its exclusive group is
-not an error, and the newer one is waited for.""""
+not an error, and the newer one is waited for."""
 
 from __future__ import annotations
 
