@@ -15,6 +15,7 @@ try:  # the same parser as the standard library's tomllib, compiled: about 3x fa
 except ImportError:  # pragma: no cover
     import tomllib  # type: ignore[no-redef]
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +34,7 @@ CONTEXT = 32
 SET_FILE = "set.toml"
 TAXONOMY_FILE = "taxonomy.toml"
 RESERVED_IDS = {"set", "taxonomy", "suggestions"}  # suggestions.toml: rejected suggestions (reviewer.suggestions)
+LAYOUTS_KEPT = 32   # files whose cut is kept between saves
 NAME_MAX = 255   # bytes in one file name on Linux, macOS and Windows file systems
 KNOWN_FIELDS = ("id", "start", "end", "quote", "prefix", "suffix", "categories", "note",
                 "created", "updated", "attributes")
@@ -352,7 +354,9 @@ class AnnotationStore:
         self.warnings = warnings or []
         self.stamps: dict[str, FileStamp | None] = {}
         self.meta_error: str | None = None   # set.toml could not be read (the rest of the set is usable)
-        self._layouts: dict[str, tuple[str, Layout]] = {}   # document -> (sha256 of the file, its cut)
+        # document -> (sha256 of the file, its cut), for the files saved last: a later save of one of
+        # them skips cutting it again; bounded, so a save-everything pass does not hold every file
+        self._layouts: OrderedDict[str, tuple[str, Layout]] = OrderedDict()
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -378,6 +382,8 @@ class AnnotationStore:
         if os.path.lexists(meta_path):
             try:
                 meta = cls._read_meta(meta_path)
+            except _NewerSchema:
+                raise   # a set made by a newer reviewer: refused whole, not half understood
             except StoreError as exc:
                 # The set's description only: its annotations still load; the file is never rewritten.
                 meta_error = str(exc)
@@ -401,7 +407,7 @@ class AnnotationStore:
         data = _toml(_read_text(path), path)
         schema = data.get("schema", SCHEMA)
         if not isinstance(schema, int) or schema > SCHEMA:
-            raise StoreError(path, f"unsupported schema {schema!r}")
+            raise _NewerSchema(path, f"unsupported schema {schema!r}")
         name, annotator = data.get("name", path.parent.name), data.get("annotator", "")
         if not isinstance(name, str) or not isinstance(annotator, str):
             raise StoreError(path, "name and annotator must be strings")
@@ -466,8 +472,11 @@ class AnnotationStore:
         except OSError as exc:
             raise StoreError(path, f"cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
         payload = text.encode("utf-8")
+        self._layouts.pop(af.document, None)
         if layout is not None:
             self._layouts[af.document] = (hashlib.sha256(payload).hexdigest(), layout)
+            while len(self._layouts) > LAYOUTS_KEPT:
+                self._layouts.popitem(last=False)
         self.stamps[af.document] = FileStamp.of(path)
         return path
 
@@ -494,6 +503,10 @@ def _meta_table(meta: SetMeta) -> dict[str, Any]:
         table["created"] = _utc(meta.created)
     table.update({k: v for k, v in meta.extra.items() if k not in table})
     return table
+
+
+class _NewerSchema(StoreError):
+    """set.toml declares a schema this reviewer does not know."""
 
 
 def _create_meta(root: Path, path: Path, meta: SetMeta) -> SetMeta:
