@@ -353,7 +353,7 @@ class AnnotationStore:
         self.taxonomy = taxonomy
         self.warnings = warnings or []
         self.stamps: dict[str, FileStamp | None] = {}
-        self.meta_error: str | None = None   # set.toml could not be read (the rest of the set is usable)
+        self.meta_error: str | None = None   # set.toml could not be read (the rest of the set is usable): one line
         # document -> (sha256 of the file, its cut), for the files saved last: a later save of one of
         # them skips cutting it again; bounded, so a save-everything pass does not hold every file
         self._layouts: OrderedDict[str, tuple[str, Layout]] = OrderedDict()
@@ -386,8 +386,7 @@ class AnnotationStore:
                 raise   # a set made by a newer reviewer: refused whole, not half understood
             except StoreError as exc:
                 # The set's description only: its annotations still load; the file is never rewritten.
-                meta_error = str(exc)
-                warnings.append(f"{exc} (the set's name and annotator were not read; the file is left as it is)")
+                meta_error = f"{exc} (the set's name and annotator were not read; the file is left as it is)"
                 meta = SetMeta(name=root.name, annotator=annotator or _default_annotator(), created=None)
         else:
             meta = SetMeta(name=root.name, annotator=annotator or _default_annotator(), created=utcnow())

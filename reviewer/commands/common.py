@@ -35,6 +35,8 @@ def open_set(root: str | Path) -> "AnnotationStore | None":
     except ReviewerError as exc:
         error(exc)
         return None
+    if store.meta_error is not None:
+        error(store.meta_error)
     for w in store.warnings:
         warn(w)
     return store

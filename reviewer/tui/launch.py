@@ -32,7 +32,7 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
     if settings.annotations and str(set_path) == DEFAULT_SET:
         set_path = settings.annotations  # the settings' default set, unless --annotations named one
     store = AnnotationStore.open(set_path)
-    warnings.extend(store.warnings)
+    warnings.extend(([store.meta_error] if store.meta_error else []) + store.warnings)
     held = None
     reason = None
     if lock:
