@@ -21,7 +21,6 @@ from textual.widgets import Button, Footer, TextArea
 
 from reviewer.safetext import editable, one_line, restore
 
-
 DRAFT_DELAY = 0.3   # seconds after the last key before the draft is written
 
 
