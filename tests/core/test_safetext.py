@@ -94,10 +94,13 @@ def test_rich_text_spans_stay_aligned_with_offsets() -> None:
 
 
 _STAND_INS = {chr(0x2400 + c) for c in range(0x20)} | {"\u2421", "\u2409", "\ufffd", "\u25c7"}
+# Controls whose stand-in is shared (C1 controls, bidi marks) are left out: deleting one of two
+# identical stand-ins cannot say which real character was meant.
+_SHARED = "".join(chr(c) for c in range(0x80, 0xA0)) + "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _typed = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="".join(_STAND_INS)), max_size=5)
 
 
-@given(st.text(st.characters(blacklist_characters="".join(_STAND_INS)), max_size=40), st.integers(0, 40), _typed,
+@given(st.text(st.characters(blacklist_characters="".join(_STAND_INS) + _SHARED), max_size=40), st.integers(0, 40), _typed,
        st.integers(0, 3))
 def test_restore_keeps_every_untouched_character_and_takes_what_was_typed(original: str, at: int, typed: str,
                                                                           cut: int) -> None:
