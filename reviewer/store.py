@@ -327,13 +327,17 @@ def splice_annotation_file(layout: Layout, af: AnnotationFile, path: Path) -> Sp
     defaults = {"schema": SCHEMA, "document": path.stem, "source": "", "sha256": ""}
     try:
         return splice(layout, _head(af), defaults, [(a.id, a) for a in af.annotations], _order,
-                      _render_statement, render_annotation)
+                      _render_statement, render_annotation, _record_parser(path))
     except ValueError:
         return None
 
 
 def cut_annotation_file(text: str, path: Path) -> Layout | None:
-    return cut(text, "annotation", lambda raw: _keyed(parse_annotation(raw, path, "annotation")))
+    return cut(text, "annotation", _record_parser(path))
+
+
+def _record_parser(path: Path):
+    return lambda raw: _keyed(parse_annotation(raw, path, "annotation"))
 
 
 def _keyed(ann: Annotation) -> tuple[str, Annotation]:

@@ -51,6 +51,7 @@ class Piece:
     body: str
     key: Hashable = None      # statement: its top-level key; record: the record's identity
     value: Any = None         # statement: its parsed value; record: the parsed record
+    cut: bool = False         # record: found in the file (not written here): checked before it is changed
 
     @property
     def text(self) -> str:
@@ -110,9 +111,20 @@ def cut(text: str, name: str, parse_record: Callable[[dict[str, Any]], tuple[Has
     layout.pieces.append(Piece("tail", pending, ""))
     try:
         whole = tomllib.loads(body_text)
+        records = whole.get(name, [])
+        pieces = [p for p in layout.pieces if p.kind == "record"]
+        if not isinstance(records, list) or len(records) != len(pieces):
+            return None   # a header inside a string, or records written inline: not cut here
         rest: dict[str, Any] = {}
         seen: set[Hashable] = set()
-        records: list[Any] = []
+        for piece, raw in zip(pieces, records):
+            # Each record piece is matched to the whole file's record at the same place; a piece is
+            # parsed alone (and must give that record) only when a save replaces or removes it.
+            piece.cut = True
+            piece.key, piece.value = parse_record(raw)
+            if piece.key in seen:
+                return None
+            seen.add(piece.key)
         for piece in layout.pieces:
             if piece.kind == "statement":
                 parsed = tomllib.loads(piece.body)
@@ -122,23 +134,13 @@ def cut(text: str, name: str, parse_record: Callable[[dict[str, Any]], tuple[Has
                 if piece.key in rest or piece.key == name and piece.value != []:
                     return None
                 rest[piece.key] = piece.value
-            elif piece.kind == "record":
-                parsed = tomllib.loads(piece.body)
-                if list(parsed) != [name] or len(parsed[name]) != 1:
-                    return None
-                records.append(parsed[name][0])
-                piece.key, piece.value = parse_record(parsed[name][0])
-                if piece.key in seen:
-                    return None
-                seen.add(piece.key)
         tables = tomllib.loads("".join(p.body for p in layout.pieces if p.kind == "table"))
     except Exception:  # noqa: BLE001 - any doubt about the cut means: write the file whole
         return None
     if set(tables) & set(rest):
         return None
     rest.update(tables)
-    if whole.get(name, []) != records or {k: v for k, v in whole.items() if k != name} != \
-            {k: v for k, v in rest.items() if k != name}:
+    if {k: v for k, v in whole.items() if k != name} != {k: v for k, v in rest.items() if k != name}:
         return None
     return layout
 
@@ -151,7 +153,8 @@ class Spliced:
 
 def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], records: list[tuple[Hashable, Any]],
            order: Callable[[Any], Any], render_statement: Callable[[str, Any], str],
-           render_record: Callable[[Any], str]) -> Spliced | None:
+           render_record: Callable[[Any], str],
+           parse_record: Callable[[dict[str, Any]], tuple[Hashable, Any]]) -> Spliced | None:
     """The file holding ``head`` (top-level values, in the order new ones are to be written) and
     ``records`` ((identity, record) pairs), changing only the pieces that differ. A key missing
     from the file counts as ``defaults[key]``. None when the change needs a whole rewrite (a table
@@ -182,13 +185,15 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
                 if head.get(key) != value:
                     return None
         elif piece.kind == "record":
-            if piece.key not in wanted:
+            new = wanted.get(piece.key, _MISSING)
+            if new is piece.value or new == piece.value:
+                out.append(Piece("record", piece.lead, piece.body, piece.key, new, piece.cut))  # one copy kept
                 continue
-            new = wanted[piece.key]
-            if new != piece.value:
-                if order(new) != order(piece.value):
-                    continue   # moved: cut out here, inserted at its new place below
-                piece = Piece("record", piece.lead, fix(render_record(new)), piece.key, new)
+            if not _alone(piece, name, parse_record):
+                return None
+            if new is _MISSING or order(new) != order(piece.value):
+                continue   # deleted, or moved: cut out here (a moved one is inserted below)
+            piece = Piece("record", piece.lead, fix(render_record(new)), piece.key, new)
         out.append(piece)
     kept = {p.key for p in out if p.kind == "record"}
     for key, value in head.items():
@@ -210,6 +215,19 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
 
 
 _MISSING = object()
+
+
+def _alone(piece: Piece, name: str, parse_record: Callable[[dict[str, Any]], tuple[Hashable, Any]]) -> bool:
+    """Is the piece exactly its record (parsed alone, it gives what the whole file gave)? Checked
+    before a piece is replaced or removed, so only whole records are ever cut out."""
+    if not piece.cut:
+        return True   # written by this module
+    try:
+        parsed = tomllib.loads(piece.body)
+        return list(parsed) == [name] and len(parsed[name]) == 1 and \
+            parse_record(parsed[name][0]) == (piece.key, piece.value)
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _insert(pieces: list[Piece], new: Piece, order: Callable[[Any], Any]) -> list[Piece]:

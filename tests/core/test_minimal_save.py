@@ -240,3 +240,26 @@ def test_two_analysts_each_add_one_annotation_to_a_foreign_file_and_git_merges_c
     assert merged.returncode == 0, merged.stdout + merged.stderr
     final = parse_annotation_file((repo / "set" / "alpha.toml").read_text(), repo / "set" / "alpha.toml")
     assert {a.id for a in final.annotations} == {a.id for a in base} | {ana, ben}
+
+
+@pytest.mark.parametrize("body", [
+    # a header line inside a multi-line string: the cut would be wrong, so the file is written whole
+    "[[annotation]]\nid = 'a'\nstart = 0\nend = 5\nquote = 'hello'\nnote = '''\n[[annotation]]\nid = 'fake'\n'''\n",
+    # records written as one inline array
+    "annotation = [{ id = 'a', start = 0, end = 5, quote = 'hello' }]\n",
+    # CRLF line ends and a byte order mark are kept
+    "\ufeff[[annotation]]\r\nid = 'a'\r\nstart = 0\r\nend = 5\r\nquote = 'hello'\r\n",
+])
+def test_files_that_cannot_be_cut_safely_are_written_whole_and_correctly(tmp_path: Path, body: str) -> None:
+    store = AnnotationStore.open(tmp_path)
+    path = tmp_path / "alpha.toml"
+    path.write_text(body, encoding="utf-8", newline="")
+    first = parse_annotation_file(path.read_text(encoding="utf-8-sig"), path).annotations[0]
+    added = Annotation.create("hello world", 6, 11, ["other"], id="b")
+    store.save(AnnotationFile("alpha", "alpha.txt", "", [first, added]))
+    data = path.read_bytes()
+    after = parse_annotation_file(data.decode("utf-8-sig"), path)
+    assert {a.id: a for a in after.annotations} == {"a": first, "b": added}
+    if "\r\n" in body:
+        assert data.startswith("\ufeff".encode()) and body[1:].encode() in data     # the block kept, byte for byte
+        assert b"\n" not in data.replace(b"\r\n", b"")                             # new lines end the same way
