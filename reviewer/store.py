@@ -34,7 +34,7 @@ CONTEXT = 32
 SET_FILE = "set.toml"
 TAXONOMY_FILE = "taxonomy.toml"
 RESERVED_IDS = {"set", "taxonomy", "suggestions"}  # suggestions.toml: rejected suggestions (reviewer.suggestions)
-LAYOUTS_KEPT = 32   # files whose cut is kept between saves
+LAYOUTS_KEPT = 1024   # files whose cut is kept between saves (about their text size each)
 NAME_MAX = 255   # bytes in one file name on Linux, macOS and Windows file systems
 KNOWN_FIELDS = ("id", "start", "end", "quote", "prefix", "suffix", "categories", "note",
                 "created", "updated", "attributes")
