@@ -170,9 +170,8 @@ def test_every_compare_key_has_a_palette_entry(make_app) -> None:
             assert action in actions, action
         assert actions["coverage"].group == "Compare"
         await from_palette(pilot, "Matrix")
-        await settle(pilot)
         await settle(app)
-        await pilot.pause(0.2)
+        await pilot.pause()
         assert type(app.screen).__name__ == "CoverageMatrixScreen"
 
     drive(app, scenario)
