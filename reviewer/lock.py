@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from reviewer.errors import ReviewerError
+from reviewer.safeio import read_regular
 
 try:
     import fcntl
@@ -141,7 +142,7 @@ class Lock:
 def read_lock(root: Path | str) -> LockInfo | None:
     """The lock in a set folder, or None when there is none (or it cannot be read)."""
     try:
-        text = (Path(root) / LOCK_NAME).read_text(encoding="utf-8", errors="replace")
+        text = read_regular(Path(root) / LOCK_NAME, 64 * 1024).decode("utf-8", errors="replace")
     except OSError:
         return None
     return LockInfo.parse(text)

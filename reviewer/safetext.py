@@ -34,3 +34,28 @@ def one_line(text: str, limit: int | None = None) -> str:
     if limit is not None and len(flat) > limit:
         return flat[: max(0, limit - 1)] + "\u2026"
     return flat
+
+
+_EDITABLE = dict(_KEEP_NEWLINE)
+_EDITABLE[0x09] = "\u2409"   # in an editor a tab must not look like the spaces typed next to it
+
+
+def editable(text: str) -> str:
+    """``text`` for an editor: controls as visible stand-ins (one code point each), newlines kept,
+    a tab as its own symbol. ``restore`` maps the edited result back to real characters."""
+    return text.translate(_EDITABLE)
+
+
+def restore(original: str, edited: str) -> str:
+    """The real text after editing ``editable(original)`` into ``edited``: every character the
+    analyst did not touch is the original one (a tab, CR or BEL stays itself, not its stand-in);
+    what was typed is taken as typed."""
+    shown = editable(original)
+    if edited == shown:
+        return original
+    from difflib import SequenceMatcher
+
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, shown, edited, autojunk=False).get_opcodes():
+        out.append(original[i1:i2] if tag == "equal" else edited[j1:j2])
+    return "".join(out)

@@ -32,8 +32,7 @@ from reviewer.errors import StoreError
 from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.merge import MergeResult, merge3
-from reviewer.store import (SCHEMA, Annotation, AnnotationFile, AnnotationStore, FileStamp, annotation_table,
-                            dump_annotation_file, dumps_toml)
+from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
 from reviewer.taxonomy import Taxonomy
 
 READ_ONLY = "the set is open in another reviewer: read-only, nothing was changed"
@@ -143,46 +142,6 @@ def _entries(resolutions: Iterable[Resolution], text: str) -> tuple[dict[str, En
     return entries, status
 
 
-class _Dumper:
-    """``dump_annotation_file`` with each annotation's TOML block cached, so writing a file after
-    one change formats one annotation, not all of them (one save stays fast in a big file).
-
-    The output is checked against ``dump_annotation_file`` on first use; on any difference the
-    cache is switched off and the store's own serialiser is used from then on.
-    """
-
-    def __init__(self) -> None:
-        self.blocks: dict[str, dict[str, tuple[Annotation, str]]] = {}   # document -> id -> block
-        self.checked = False
-        self.enabled = True
-
-    @staticmethod
-    def block(ann: Annotation, cache: dict[str, tuple[Annotation, str]], keep: dict[str, tuple[Annotation, str]]) -> str:
-        cached = cache.get(ann.id)
-        if cached is None or cached[0] is not ann:
-            cached = (ann, dumps_toml({"annotation": [annotation_table(ann)]}))
-        keep[ann.id] = cached
-        return cached[1]
-
-    def dump(self, af: AnnotationFile) -> str | None:
-        if not self.enabled or not af.annotations:
-            return None
-        head: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
-        head.update({k: v for k, v in af.extra.items() if k not in head})
-        ordered = sorted(af.annotations, key=lambda a: (a.start, a.id))
-        cache = self.blocks.get(af.document, {})
-        keep: dict[str, tuple[Annotation, str]] = {}   # only the file's current blocks stay cached
-        text = dumps_toml(head) + "\n" + "\n".join(self.block(a, cache, keep) for a in ordered)
-        self.blocks[af.document] = keep
-        if not self.checked:
-            self.checked = True
-            if text != dump_annotation_file(af):
-                self.enabled = False
-                self.blocks.clear()
-                return None
-        return text
-
-
 class Session:
     """Documents under review and their annotations in one set; see the module docstring."""
 
@@ -198,7 +157,6 @@ class Session:
         self._undo: list[Action] = []
         self._redo: list[Action] = []
         self._lock = threading.RLock()
-        self._dumper = _Dumper()
         for doc in documents:
             self.add_document(doc)
 
@@ -615,7 +573,8 @@ class Session:
             # The whole file vanished (rm, a sync tool, a checkout): far likelier an accident than
             # "delete every annotation", so nothing is dropped; the file is written back.
             ds.base, ds.base_extra = {}, {}
-            self._pending.add(ident)
+            if not self.read_only:   # a read-only session keeps what it shows, and writes nothing back
+                self._pending.add(ident)
             return (f"{path.name} was deleted by another program; it is written back with the "
                     f"{len(ds.entries)} annotation{'' if len(ds.entries) == 1 else 's'} this session holds")
         theirs, status = _entries(ad.resolutions, ds.doc.text)
@@ -632,14 +591,17 @@ class Session:
         ds.base, ds.base_extra = theirs, their_extra
         ds.warnings.extend(w for w in ad.warnings if w not in ds.warnings)
         ds.invalidate()
-        if ds.entries != ds.base or ds.extra != ds.base_extra:
+        if (ds.entries != ds.base or ds.extra != ds.base_extra) and not self.read_only:
             self._pending.add(ident)
         else:
             self._pending.discard(ident)
         return f"{path.name} was changed by another program; merged by id: {result.summary()}"
 
     def _write(self, ds: _Doc) -> tuple[bool, str | None, str | None]:
-        """Write the document's file now: (saved, error, merge note)."""
+        """Write the document's file now: (saved, error, merge note). Every write of the session
+        comes through here, so read-only is enforced once, for every path that writes."""
+        if self.read_only:
+            return False, READ_ONLY, None
         with write_guard(self.store.root):
             return self._write_guarded(ds)
 
@@ -653,7 +615,7 @@ class Session:
         af = AnnotationFile(document=ident, source=ds.doc.path.name, sha256=ds.doc.sha256,
                             annotations=[e.ann for e in ds.entries.values()], extra=dict(ds.extra))
         try:
-            self.store.save(af, text=self._dumper.dump(af))
+            self.store.save(af)
         except StoreError as exc:
             self._pending.add(ident)
             return False, str(exc), note

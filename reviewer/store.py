@@ -15,6 +15,7 @@ try:  # the same parser as the standard library's tomllib, compiled: about 3x fa
 except ImportError:  # pragma: no cover
     import tomllib  # type: ignore[no-redef]
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,13 +25,17 @@ import tomli_w
 
 from reviewer.atomic import TEMP_PREFIX, atomic_write, clean_temporaries
 from reviewer.errors import StoreError
+from reviewer.safeio import describe, read_regular, read_regular_stat
 from reviewer.taxonomy import Taxonomy, taxonomy_for_set
+from reviewer.tomlsplice import Layout, Spliced, cut, splice
 
 SCHEMA = 1
 CONTEXT = 32
 SET_FILE = "set.toml"
 TAXONOMY_FILE = "taxonomy.toml"
 RESERVED_IDS = {"set", "taxonomy", "suggestions"}  # suggestions.toml: rejected suggestions (reviewer.suggestions)
+LAYOUTS_KEPT = 1024   # files whose cut is kept between saves (about their text size each)
+NAME_MAX = 255   # bytes in one file name on Linux, macOS and Windows file systems
 KNOWN_FIELDS = ("id", "start", "end", "quote", "prefix", "suffix", "categories", "note",
                 "created", "updated", "attributes")
 
@@ -108,9 +113,7 @@ class FileStamp:
     @classmethod
     def of(cls, path: Path) -> "FileStamp | None":
         try:
-            with open(path, "rb") as handle:  # one open file: size, time and digest of the same version
-                st = os.fstat(handle.fileno())
-                data = handle.read()
+            data, st = read_regular_stat(path)   # one open file: size, time and digest of the same version
         except FileNotFoundError:
             return None
         return cls(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
@@ -140,11 +143,9 @@ def _toml(text: str, path: Path) -> dict[str, Any]:
 
 def _read_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
-    except PermissionError:
-        raise StoreError(path, "permission denied") from None
+        data = read_regular(path)
     except OSError as exc:
-        raise StoreError(path, f"cannot read ({exc.strerror or exc})") from None
+        raise StoreError(path, describe(exc)) from None
     if b"\x00" in data:
         raise StoreError(path, "binary file, not TOML")
     try:
@@ -159,7 +160,7 @@ def _datetime(value: Any, path: Path, where: str, name: str) -> datetime | None:
     if isinstance(value, datetime):
         try:
             return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-        except OverflowError:
+        except (OverflowError, ValueError):   # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
             raise StoreError(path, f"{where}: {name} is out of range in UTC ({value.isoformat()})") from None
     if isinstance(value, str):
         try:
@@ -273,12 +274,74 @@ def dumps_toml(data: dict[str, Any]) -> str:
     return _UTC_LINE.sub(r"\1T\2Z", tomli_w.dumps(data))
 
 
-def dump_annotation_file(af: AnnotationFile) -> str:
-    """Serialise; annotations sorted by start, then id, so changes diff and merge cleanly."""
+def _head(af: AnnotationFile) -> dict[str, Any]:
     data: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
-    data.update({k: v for k, v in af.extra.items() if k not in data})
-    data["annotation"] = [annotation_table(a) for a in sorted(af.annotations, key=lambda a: (a.start, a.id))]
-    return dumps_toml(data)
+    data.update({k: v for k, v in af.extra.items() if k not in data and k != "annotation"})
+    return data
+
+
+def _order(ann: Annotation) -> tuple[int, str]:
+    return ann.start, ann.id
+
+
+def render_annotation(ann: Annotation) -> str:
+    """One ``[[annotation]]`` block, always in that form (never an inline table), so that each
+    annotation owns its own lines. Raises ValueError when it cannot be written as a block."""
+    table = annotation_table(ann)
+    literals = {k: v for k, v in table.items() if not isinstance(v, dict)}
+    text = "[[annotation]]\n" + dumps_toml(literals)
+    for key, value in table.items():
+        if isinstance(value, dict):
+            text += "\n" + dumps_toml({"annotation": {key: value}})
+    try:
+        back = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raise ValueError("not a block") from None
+    if back != {"annotation": [table]}:
+        raise ValueError("not a block")
+    return text
+
+
+def dump_annotation_file(af: AnnotationFile) -> str:
+    """Serialise; annotations sorted by start, then id, one block each, so changes diff and merge cleanly."""
+    head = _head(af)
+    ordered = sorted(af.annotations, key=_order)
+    if ordered:
+        try:
+            return dumps_toml(head) + "\n" + "\n".join(render_annotation(a) for a in ordered)
+        except ValueError:
+            pass   # a value only the whole-file writer can place: let it lay the file out
+    head["annotation"] = [annotation_table(a) for a in ordered]
+    return dumps_toml(head)
+
+
+def _render_statement(key: str, value: Any) -> str:
+    text = dumps_toml({key: value})
+    if text.lstrip().startswith("["):
+        raise ValueError("a table, not a statement")
+    return text
+
+
+def splice_annotation_file(layout: Layout, af: AnnotationFile, path: Path) -> Spliced | None:
+    """``af`` written over the file cut as ``layout``, changing only what differs (see tomlsplice)."""
+    defaults = {"schema": SCHEMA, "document": path.stem, "source": "", "sha256": ""}
+    try:
+        return splice(layout, _head(af), defaults, [(a.id, a) for a in af.annotations], _order,
+                      _render_statement, render_annotation, _record_parser(path))
+    except ValueError:
+        return None
+
+
+def cut_annotation_file(text: str, path: Path) -> Layout | None:
+    return cut(text, "annotation", _record_parser(path))
+
+
+def _record_parser(path: Path):
+    return lambda raw: _keyed(parse_annotation(raw, path, "annotation"))
+
+
+def _keyed(ann: Annotation) -> tuple[str, Annotation]:
+    return ann.id, ann
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,6 +357,10 @@ class AnnotationStore:
         self.taxonomy = taxonomy
         self.warnings = warnings or []
         self.stamps: dict[str, FileStamp | None] = {}
+        self.meta_error: str | None = None   # set.toml could not be read (the rest of the set is usable): one line
+        # document -> (sha256 of the file, its cut), for the files saved last: a later save of one of
+        # them skips cutting it again; bounded, so a save-everything pass does not hold every file
+        self._layouts: OrderedDict[str, tuple[str, Layout]] = OrderedDict()
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -315,25 +382,35 @@ class AnnotationStore:
         warnings = [f"{root / p.name}: removed a temporary file left by an interrupted write"
                     for p in clean_temporaries(root)]
         meta_path = root / SET_FILE
-        if meta_path.exists():
-            meta = cls._read_meta(meta_path)
+        meta_error = None
+        if os.path.lexists(meta_path):
+            try:
+                meta = cls._read_meta(meta_path)
+            except _NewerSchema:
+                raise   # a set made by a newer reviewer: refused whole, not half understood
+            except StoreError as exc:
+                # The set's description only: its annotations still load; the file is never rewritten.
+                meta_error = f"{exc} (the set's name and annotator were not read; the file is left as it is)"
+                meta = SetMeta(name=root.name, annotator=annotator or _default_annotator(), created=None)
         else:
             meta = SetMeta(name=root.name, annotator=annotator or _default_annotator(), created=utcnow())
             if create:
                 try:
-                    atomic_write(meta_path, dumps_toml(_meta_table(meta)))
-                except OSError as exc:
-                    warnings.append(f"{meta_path}: cannot write ({exc.strerror or exc})")
+                    meta = _create_meta(root, meta_path, meta)
+                except StoreError as exc:
+                    warnings.append(str(exc))
         taxonomy = taxonomy_for_set(root)
         warnings.extend(taxonomy.warnings)
-        return cls(root, meta, taxonomy, warnings)
+        store = cls(root, meta, taxonomy, warnings)
+        store.meta_error = meta_error
+        return store
 
     @staticmethod
     def _read_meta(path: Path) -> SetMeta:
         data = _toml(_read_text(path), path)
         schema = data.get("schema", SCHEMA)
         if not isinstance(schema, int) or schema > SCHEMA:
-            raise StoreError(path, f"unsupported schema {schema!r}")
+            raise _NewerSchema(path, f"unsupported schema {schema!r}")
         name, annotator = data.get("name", path.parent.name), data.get("annotator", "")
         if not isinstance(name, str) or not isinstance(annotator, str):
             raise StoreError(path, "name and annotator must be strings")
@@ -346,7 +423,12 @@ class AnnotationStore:
         if document_id in RESERVED_IDS or document_id.startswith(".") or "/" in document_id or "\\" in document_id:
             raise StoreError(self.root / f"{document_id}.toml",
                              f"document id {document_id!r} cannot be stored in a set (reserved or unsafe name); rename the document")
-        return self.root / f"{document_id}.toml"
+        name = f"{document_id}.toml"
+        if len(os.fsencode(name)) > NAME_MAX:
+            raise StoreError(self.root / name,
+                             f"the annotation file name would be {len(os.fsencode(name))} bytes, more than a file "
+                             f"name can hold ({NAME_MAX}); rename the document")
+        return self.root / name
 
     def document_ids(self) -> list[str]:
         """Ids of the documents that have an annotation file in this set."""
@@ -385,12 +467,37 @@ class AnnotationStore:
         the previous file is then intact.
         """
         path = self.path_for(af.document)
+        layout = None
+        if text is None:
+            text, layout = self._minimal_change(path, af)
         try:
-            atomic_write(path, dump_annotation_file(af) if text is None else text)
+            atomic_write(path, text)
         except OSError as exc:
             raise StoreError(path, f"cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
+        payload = text.encode("utf-8")
+        self._layouts.pop(af.document, None)
+        if layout is not None:
+            self._layouts[af.document] = (hashlib.sha256(payload).hexdigest(), layout)
+            while len(self._layouts) > LAYOUTS_KEPT:
+                self._layouts.popitem(last=False)
         self.stamps[af.document] = FileStamp.of(path)
         return path
+
+    def _minimal_change(self, path: Path, af: AnnotationFile) -> tuple[str, Layout | None]:
+        """The file's new text, changing only the lines of what changed when the file on disk can
+        be cut into blocks (tomlsplice), else the whole file in this tool's layout."""
+        try:
+            data = read_regular(path)
+            old = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return dump_annotation_file(af), None
+        digest = hashlib.sha256(data).hexdigest()
+        cached = self._layouts.get(af.document)
+        layout = cached[1] if cached is not None and cached[0] == digest else cut_annotation_file(old, path)
+        spliced = splice_annotation_file(layout, af, path) if layout is not None else None
+        if spliced is None:
+            return dump_annotation_file(af), None
+        return spliced.text, spliced.layout
 
 
 def _meta_table(meta: SetMeta) -> dict[str, Any]:
@@ -399,6 +506,23 @@ def _meta_table(meta: SetMeta) -> dict[str, Any]:
         table["created"] = _utc(meta.created)
     table.update({k: v for k, v in meta.extra.items() if k not in table})
     return table
+
+
+class _NewerSchema(StoreError):
+    """set.toml declares a schema this reviewer does not know."""
+
+
+def _create_meta(root: Path, path: Path, meta: SetMeta) -> SetMeta:
+    """Write ``set.toml`` unless another writer made one meanwhile (then that one is read, kept)."""
+    from reviewer.setwrite import read_merge_write
+
+    def read() -> SetMeta | None:
+        return AnnotationStore._read_meta(path) if os.path.lexists(path) else None
+
+    def merge(now: SetMeta | None) -> tuple[SetMeta, str | None]:
+        return (now, None) if now is not None else (meta, dumps_toml(_meta_table(meta)))
+
+    return read_merge_write(root, path, read, merge)
 
 
 def _default_annotator() -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.errors import TaxonomyError
+from reviewer.safeio import describe, read_regular
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -113,13 +115,15 @@ def load_taxonomy(path: Path | str) -> Taxonomy:
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise TaxonomyError(path, f"malformed TOML: {exc}") from None
+    except RecursionError:
+        raise TaxonomyError(path, "malformed TOML: nested too deeply") from None
     except UnicodeDecodeError as exc:
         raise TaxonomyError(path, f"not valid UTF-8 (byte {exc.start})") from None
     except OSError as exc:
-        raise TaxonomyError(path, f"cannot read ({exc.strerror or exc})") from None
+        raise TaxonomyError(path, describe(exc)) from None
     raw = data.get("category")
     if not isinstance(raw, list) or not raw:
         raise TaxonomyError(path, "needs at least one [[category]] table")
@@ -182,4 +186,4 @@ def _attributes(path: Path, where: str, raw: object) -> tuple[Attribute, ...]:
 def taxonomy_for_set(set_dir: Path | str) -> Taxonomy:
     """The set's own taxonomy.toml when present, else the OPP-115 default."""
     path = Path(set_dir) / "taxonomy.toml"
-    return load_taxonomy(path) if path.is_file() else DEFAULT_TAXONOMY
+    return load_taxonomy(path) if os.path.lexists(path) else DEFAULT_TAXONOMY   # a FIFO or a dangling link is refused, not skipped

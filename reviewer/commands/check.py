@@ -24,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
         store = open_set(args.annotations)
         if store is None:
             return EXIT_BAD
+        if store.meta_error is not None:
+            status = EXIT_BAD   # named on stderr by open_set; the annotations are still checked
     reports = []
     orphans = False
     for doc in documents:

@@ -36,6 +36,8 @@ def open_set(root: str | Path) -> "AnnotationStore | None":
     except ReviewerError as exc:
         error(exc)
         return None
+    if store.meta_error is not None:
+        error(store.meta_error)
     for w in store.warnings:
         warn(w)
     if pending(store.root):

@@ -24,10 +24,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-from reviewer.atomic import atomic_write
 from reviewer.errors import StoreError
+from reviewer.setwrite import read_merge_write
 from reviewer.store import SCHEMA, _datetime, _read_text, _toml, dumps_toml, utcnow
 
 FILE = "suggestions.toml"
@@ -96,31 +96,46 @@ class Rejections:
         extra = {k: v for k, v in data.items() if k not in ("schema", "rejected")}
         return cls(path, items, extra)
 
-    def save(self) -> None:
-        """Write atomically, sorted by document, start, category. Raises StoreError on failure."""
+    def _dump(self, items: list[Rejection], extra: dict[str, Any]) -> str:
+        ordered = sorted(items, key=lambda r: (r.document, r.start, r.end, r.category, r.quote))
+        data: dict[str, Any] = {"schema": SCHEMA, **{k: v for k, v in extra.items() if k != "schema"}}
+        data["rejected"] = [r.table() for r in ordered]
+        return dumps_toml(data)
+
+    def _commit(self, change: Callable[[list[Rejection]], list[Rejection] | None]) -> None:
+        """Apply ``change`` to the file as it is now (another program's rejections kept), write it,
+        and hold the result. Raises StoreError when the file cannot be read (it is then not
+        overwritten) or written."""
+        root = self.path.parent
+
+        def merge(now: "Rejections") -> tuple["Rejections", str | None]:
+            items = change(list(now._items))
+            if items is None:
+                return now, None
+            return Rejections(self.path, items, now._extra), self._dump(items, now._extra)
+
+        fresh = read_merge_write(root, self.path, lambda: Rejections.load(root), merge)
         with self._lock:
-            items = sorted(self._items, key=lambda r: (r.document, r.start, r.end, r.category, r.quote))
-            data: dict[str, Any] = {"schema": SCHEMA, **{k: v for k, v in self._extra.items() if k != "schema"}}
-            data["rejected"] = [r.table() for r in items]
-        try:
-            atomic_write(self.path, dumps_toml(data))
-        except OSError as exc:
-            raise StoreError(self.path, f"cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
+            self._items, self._extra = list(fresh._items), dict(fresh._extra)
+            self._index()
 
     # -- the API the app and the command use -------------------------------------------------
     def reject(self, document: str, start: int, end: int, category: str, quote: str = "", *,
                save: bool = True) -> Rejection:
         """Remember that ``category`` is not to be suggested for this clause; returns the rejection
-        (pass it to ``unreject`` to undo). Rejecting twice keeps one entry."""
+        (pass it to ``unreject`` to undo). Rejecting twice keeps one entry. With ``save``, the
+        rejection is added to the file as it is on disk now (nothing else in it is lost)."""
         rejection = Rejection(document, start, end, category, quote, utcnow())
         with self._lock:
             for r in self._items:
                 if _same(r, rejection):
-                    return r
-            self._items.append(rejection)
-            self._index()
+                    rejection = r
+                    break
+            else:
+                self._items.append(rejection)
+                self._index()
         if save:
-            self.save()
+            self._commit(lambda items: None if any(_same(r, rejection) for r in items) else [*items, rejection])
         return rejection
 
     def unreject(self, rejection: Rejection, *, save: bool = True) -> bool:
@@ -130,8 +145,11 @@ class Rejections:
             removed = len(kept) != len(self._items)
             self._items = kept
             self._index()
-        if removed and save:
-            self.save()
+        if save:
+            def drop(items: list[Rejection]) -> list[Rejection] | None:
+                left = [r for r in items if not _same(r, rejection)]
+                return None if len(left) == len(items) else left
+            self._commit(drop)
         return removed
 
     def is_rejected(self, document: str, start: int, end: int, category: str, quote: str = "") -> bool:

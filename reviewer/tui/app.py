@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 
+from reviewer.safetext import visible
 from reviewer.session import Session
 from reviewer.tui.commands import ActionCommands, help_rows
 from reviewer.tui.screens.export_dialog import IOCommands
@@ -116,8 +120,10 @@ class ReviewerApp(App[None]):
         self._apply_theme(self.workspace.theme, warnings)
         if self.workspace.keys:
             self._apply_keymap(self.workspace.keys, warnings)
-        self.push_screen(WorkspaceScreen(self.session, self.workspace.open_ids,
-                                         check_every=self.workspace.check_every))
+        self.workspace_screen = WorkspaceScreen(self.session, self.workspace.open_ids,
+                                                check_every=self.workspace.check_every)
+        self.push_screen(self.workspace_screen)
+        self._catch_signals()
         if warnings:
             self.notify("\n".join(warnings[:8]) + (f"\n(+{len(warnings) - 8} more)" if len(warnings) > 8 else ""),
                         title="Warnings", severity="warning", timeout=10, markup=False)
@@ -148,6 +154,13 @@ class ReviewerApp(App[None]):
             warnings.append(f"bad key in the [keys] settings ({exc}); using the default keys")
             self.set_keymap({})
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast of the app passes here: its text is data (file names, ids, errors quoting
+        them), so controls and escape sequences are made visible and markup is never parsed."""
+        super().notify(visible(str(message)), title=visible(str(title)), severity=severity, timeout=timeout,
+                       markup=False)
+
     def handle_bindings_clash(self, clashed_bindings, node) -> None:
         names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
         self.notify(f"Key clash in the [keys] settings: {names} (the default keys win)", severity="warning",
@@ -160,7 +173,27 @@ class ReviewerApp(App[None]):
             return
         self.push_screen(HelpScreen(help_rows(self.screen)))
 
+    def _catch_signals(self) -> None:
+        """SIGTERM and SIGHUP (the terminal closed) stop the app like ctrl+q: the note being typed
+        is saved first, and the lock is released on the way out."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self._signalled)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+            pass   # not the main thread, or no such signal here: the draft on disk is the safety net
+
+    def _signalled(self) -> None:
+        self.commit_open_note()
+        self.exit()
+
+    def commit_open_note(self) -> None:
+        screen = getattr(self, "workspace_screen", None)
+        if screen is not None:
+            screen.notes.commit()
+
     async def action_quit(self) -> None:
+        self.commit_open_note()
         pending = self.session.pending
         if pending and time.monotonic() - self._quit_armed > 5:
             self._quit_armed = time.monotonic()

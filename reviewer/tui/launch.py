@@ -10,6 +10,7 @@ from reviewer.config import load_settings
 from reviewer.documents import load_documents
 from reviewer.errors import ReviewerError
 from reviewer.lock import LockHeld, acquire
+from reviewer.safetext import one_line
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 
@@ -31,7 +32,7 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
     if settings.annotations and str(set_path) == DEFAULT_SET:
         set_path = settings.annotations  # the settings' default set, unless --annotations named one
     store = AnnotationStore.open(set_path)
-    warnings.extend(store.warnings)
+    warnings.extend(([store.meta_error] if store.meta_error else []) + store.warnings)
     held = None
     reason = None
     if lock:
@@ -59,7 +60,7 @@ def launch(paths: Sequence[str | Path], set_path: str | Path, theme: str | None 
     try:
         workspace, held = prepare(paths, set_path, theme)
     except ReviewerError as exc:
-        print(f"reviewer: {exc}", file=sys.stderr)
+        print(f"reviewer: {one_line(str(exc))}", file=sys.stderr)   # names a file: made inert for the terminal
         return 2
     try:
         ReviewerApp(workspace).run()

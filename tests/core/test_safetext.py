@@ -91,3 +91,27 @@ def test_rich_text_spans_stay_aligned_with_offsets() -> None:
     text = Text(visible(raw))
     text.stylize("bold", 3, 4)  # offsets into the document text
     assert text.plain[3] == raw[3] == "c"
+
+
+_STAND_INS = {chr(0x2400 + c) for c in range(0x20)} | {"\u2421", "\u2409", "\ufffd", "\u25c7"}
+# Controls whose stand-in is shared (C1 controls, bidi marks) are left out: deleting one of two
+# identical stand-ins cannot say which real character was meant.
+_SHARED = "".join(chr(c) for c in range(0x80, 0xA0)) + "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_typed = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="".join(_STAND_INS)), max_size=5)
+
+
+@given(st.text(st.characters(blacklist_characters="".join(_STAND_INS) + _SHARED), max_size=40), st.integers(0, 40), _typed,
+       st.integers(0, 3))
+def test_restore_keeps_every_untouched_character_and_takes_what_was_typed(original: str, at: int, typed: str,
+                                                                          cut: int) -> None:
+    """The note editor: controls are shown as stand-ins; what the analyst did not touch comes
+    back as the real character, what was typed comes back as typed."""
+    from reviewer.safetext import editable, restore
+
+    shown = editable(original)
+    assert len(shown) == len(original) and "\t" not in shown and "\r" not in shown
+    at = min(at, len(shown))
+    assert restore(original, shown) == original
+    assert restore(original, shown[:at] + typed + shown[at:]) == original[:at] + typed + original[at:]
+    end = min(len(shown), at + cut)
+    assert restore(original, shown[:at] + shown[end:]) == original[:at] + original[end:]

@@ -258,11 +258,16 @@ def test_bad_file_is_reported_left_untouched_and_others_load(tmp_path: Path, con
 
 
 def test_malformed_set_toml(tmp_path: Path) -> None:
-    (tmp_path / "set.toml").write_text("schema = [\nname = 1\n", encoding="utf-8")
-    with pytest.raises(StoreError, match=r"set.toml: malformed TOML.*line"):
-        AnnotationStore.open(tmp_path)
-    (tmp_path / "set.toml").write_text("schema = 1\nname = 3\n", encoding="utf-8")
-    with pytest.raises(StoreError, match="name and annotator"):
+    """A bad set.toml is named in a warning, never rewritten, and the set still opens; a newer
+    schema is refused whole."""
+    for text, needle in (("schema = [\nname = 1\n", r"set.toml: malformed TOML.*line"),
+                         ("schema = 1\nname = 3\n", "name and annotator")):
+        (tmp_path / "set.toml").write_text(text, encoding="utf-8")
+        store = AnnotationStore.open(tmp_path)
+        assert store.meta_error and re.search(needle, store.meta_error)
+        assert (tmp_path / "set.toml").read_text(encoding="utf-8") == text
+    (tmp_path / "set.toml").write_text("schema = 99\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="unsupported schema"):
         AnnotationStore.open(tmp_path)
 
 

@@ -18,7 +18,7 @@ from reviewer.store import AnnotationStore
 from reviewer.tui.app import ReviewerApp, Workspace
 from reviewer.tui.widgets.policy_pane import PolicyPane
 from tests.faults.support import memory, raw_file
-from tests.tui.conftest import drive
+from tests.tui.conftest import drive, settle
 
 KEYS = (["j"] * 6 + ["k"] * 3 + [str(d) for d in range(10)] * 2 + ["u"] * 5 + ["ctrl+r"] * 2 + ["tab", "G", "g",
         "right_square_bracket"])
@@ -77,7 +77,7 @@ def test_thousands_of_tag_untag_undo_actions_end_with_disk_equal_to_memory(seeds
                 await pilot.pause()
                 gc.collect()
                 samples.append(rss_kb())
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         for pane in app.screen.query(PolicyPane):          # the panes show what the session holds
             assert {a.id for a in pane.annotations} == {a.id for a in session.annotations(pane.document.id)}

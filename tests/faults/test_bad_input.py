@@ -50,6 +50,8 @@ HOSTILE = {
     "nested-arrays": HEADER + "x = " + "[" * 20000 + "]" * 20000 + "\n",
     "not-utf8": HEADER + 'note = "\xff"\n',
     "binary": "\x00\x01\x02 binary \x00",
+    "year-1-with-offset": HEADER + _ann() + "created = 0001-01-01T00:30:00+01:00\n",
+    "year-9999-with-offset": HEADER + _ann() + "updated = 9999-12-31T23:30:00-01:00\n",
 }
 # Shown safely rather than refused: re-anchored by their quote, or kept as an orphan, never dropped.
 REANCHORED = {
@@ -191,6 +193,7 @@ TAXONOMIES = {
     "duplicate-keys": ('[[category]]\nslug = "a"\nkey = "1"\n[[category]]\nslug = "b"\nkey = "1"\n', "key '1'"),
     "duplicate-toml-key": ('[[category]]\nslug = "a"\nslug = "b"\n', "malformed TOML"),
     "duplicate-slug": ('[[category]]\nslug = "a"\n[[category]]\nslug = "a"\n', "defined twice"),
+    "nested-arrays": ("x = " + "[" * 20000 + "]" * 20000 + "\n", "nested too deeply"),
 }
 
 

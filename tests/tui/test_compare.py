@@ -13,7 +13,7 @@ from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from reviewer.suggestions import REJECTIONS_FILE
 from tests.tui.compare_support import UNTAGGED, build_training_set
-from tests.tui.conftest import drive, on_disk
+from tests.tui.conftest import drive, on_disk, settle, from_palette
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +40,7 @@ def app_for(seeds: Path, set_dir: Path, open_ids: list[str], **kw):
 async def train(pilot) -> None:
     """Retrain through the real worker and wait for it (and for the ghosts it installs)."""
     pilot.app.screen.retrain_suggestions()
-    await pilot.app.workers.wait_for_complete()
+    await settle(pilot)
     await pilot.pause()
 
 
@@ -58,7 +58,7 @@ def test_matrix_enter_opens_the_policy_at_its_first_clause_of_the_category(make_
 
     async def scenario(pilot) -> None:
         await pilot.press("m")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         screen = app.screen
         assert type(screen).__name__ == "CoverageMatrixScreen"
@@ -98,7 +98,7 @@ def test_matrix_counts_come_from_the_core_function_and_sort_and_escape(make_app,
 
     async def scenario(pilot) -> None:
         await pilot.press("m")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         screen = app.screen
         s = app.session
@@ -131,7 +131,7 @@ def test_matrix_opens_first_with_more_than_four_policies(seeds: Path, demo_set: 
     app = app_for(seeds, demo_set, ["picker-top"], start_with_coverage=True)
 
     async def scenario(pilot) -> None:
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         assert type(app.screen).__name__ == "CoverageMatrixScreen"
 
@@ -169,12 +169,9 @@ def test_every_compare_key_has_a_palette_entry(make_app) -> None:
                        "toggle_suggestions"):
             assert action in actions, action
         assert actions["coverage"].group == "Compare"
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Matrix")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await from_palette(pilot, "Matrix")
+        await settle(app)
+        await pilot.pause()
         assert type(app.screen).__name__ == "CoverageMatrixScreen"
 
     drive(app, scenario)

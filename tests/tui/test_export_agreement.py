@@ -15,7 +15,7 @@ from reviewer.tui.screens.agreement import AgreementScreen, SetPathDialog
 from reviewer.tui.screens.export_dialog import ExportDialog
 from reviewer.tui.widgets.policy_pane import PolicyPane
 
-from .conftest import drive
+from .conftest import drive, settle, from_palette
 
 DOC_A, DOC_B = "picker-top", "picky-assist"
 
@@ -32,11 +32,8 @@ def test_export_from_the_palette_writes_the_file_in_a_worker(make_app, tmp_path:
     out = tmp_path / "exported.csv"
 
     async def scenario(pilot) -> None:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Export annotations")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        await from_palette(pilot, "Export annotations")
+        await settle(pilot)
         assert isinstance(app.screen, ExportDialog)
         # formats list has the focus: move from w3c to csv, the path follows the format
         await pilot.press("down")
@@ -46,7 +43,7 @@ def test_export_from_the_palette_writes_the_file_in_a_worker(make_app, tmp_path:
         await _set_input(pilot, "#path", str(out))
         await pilot.press("enter")
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.2)
         assert not isinstance(app.screen, ExportDialog)
         messages = [str(n.message) for n in app._notifications]
@@ -93,7 +90,7 @@ def test_export_error_is_a_notification(make_app, tmp_path: Path) -> None:
         from reviewer.tui.screens.export_dialog import start_export
 
         start_export(app, app.session, "brat", str(blocker))
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.2)
         assert any(n.title == "Export failed" for n in app._notifications)
 
@@ -117,16 +114,13 @@ def test_agreement_screen_shows_kappa_and_jumps_to_a_disagreement(make_app, demo
     app = make_app([DOC_B])
 
     async def scenario(pilot) -> None:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Agreement with")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        await from_palette(pilot, "Agreement with")
+        await settle(pilot)
         assert isinstance(app.screen, SetPathDialog)
         await _set_input(pilot, "#set-path", str(other))
         await pilot.press("enter")
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.3)
         screen = app.screen
         assert isinstance(screen, AgreementScreen)
@@ -160,7 +154,7 @@ def test_agreement_with_a_missing_set_is_a_notification(make_app, tmp_path: Path
         await _set_input(pilot, "#set-path", str(tmp_path / "nope"))
         await pilot.press("enter")
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.2)
         assert not isinstance(app.screen, AgreementScreen)
         assert any(n.title == "Agreement" and "no such annotation set" in str(n.message) for n in app._notifications)
@@ -179,7 +173,7 @@ def test_self_agreement_screen(make_app, demo_set: Path) -> None:
         await pilot.pause()
         await _set_input(pilot, "#set-path", str(demo_set))
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.3)
         screen = app.screen
         assert isinstance(screen, AgreementScreen)

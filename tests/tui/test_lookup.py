@@ -13,6 +13,7 @@ from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.similar_panel import SimilarPanel
 
 from .conftest import drive, on_disk
+from .conftest import settle as settle_workers
 
 DOC_A, DOC_B, DOC_C = "picker-top", "picky-assist", "piconext"
 
@@ -21,7 +22,7 @@ async def settle(pilot, app) -> None:
     """Let the debounce timer fire and every worker finish."""
     for _ in range(3):
         await pilot.pause(0.2)
-        await app.workers.wait_for_complete()
+        await settle_workers(app)
         await pilot.pause()
 
 
@@ -252,7 +253,7 @@ def test_the_index_is_warmed_in_the_background(make_app) -> None:
             if shared.ready:
                 break
             await pilot.pause(0.1)
-            await app.workers.wait_for_complete()
+            await settle_workers(app)
         assert shared.ready, "built without anyone asking"
 
     drive(app, scenario)

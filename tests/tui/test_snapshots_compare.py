@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.tui.compare_support import UNTAGGED, build_training_set
+from tests.tui.conftest import settle
 
 SIZE = (120, 40)
 
@@ -51,7 +52,7 @@ def test_coverage_matrix_with_gaps_and_suggestions(snap_compare, seeds: Path, tm
         await pilot.pause()
         _train_now(pilot.app)
         await pilot.press("m")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         await pilot.press("down", "right", "right", "right")
         field = pilot.app.screen.query_one("#matrix-filter")

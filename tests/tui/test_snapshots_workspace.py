@@ -7,6 +7,8 @@ underline, the gutter badges, the selection and the current clause). Regenerate 
 
 from __future__ import annotations
 
+from tests.tui.conftest import settle
+
 SIZE = (120, 40)
 
 
@@ -32,7 +34,7 @@ def test_search_matches_highlighted(snap_compare, make_app) -> None:
 def test_light_theme(snap_compare, make_app) -> None:
     async def run_before(pilot) -> None:
         await pilot.press("j", "j", "5", "D")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
 
     assert snap_compare(make_app(["picker-top", "picky-assist"], theme="reviewer-light"), terminal_size=SIZE,

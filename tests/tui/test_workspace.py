@@ -10,7 +10,7 @@ from reviewer.store import Annotation, AnnotationStore
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
 
-from .conftest import drive, on_disk
+from .conftest import drive, on_disk, settle, from_palette
 
 DOC_A, DOC_B = "picker-top", "picky-assist"
 
@@ -409,11 +409,8 @@ def test_command_palette_runs_a_bound_action(make_app) -> None:
 
     async def scenario(pilot) -> None:
         pane = _pane(app)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Bottom")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
+        await from_palette(pilot, "Bottom")
+        await settle(pilot)
         assert pane.cursor == len(pane.clauses) - 1
 
     drive(app, scenario)
@@ -466,7 +463,7 @@ def test_document_list_shows_counts_and_opens(make_app) -> None:
         await pilot.press("D")
         doclist = app.screen.query_one("#documents")
         assert doclist.display and app.focused is doclist
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         prompt = str(doclist.get_option(DOC_A).prompt)
         assert "7:1" in prompt and "\u25a0" in prompt  # one policy-change annotation in the demo set

@@ -2,9 +2,13 @@
 
 ``ctrl+s`` or ``escape`` keep the text (the screen returns it, changed or not); the *Discard*
 button (``tab`` to it, then ``enter``) returns None so the caller leaves the note as it was.
+While typing, ``on_change`` gets the text a moment after each pause, so the caller can keep a
+draft on disk; the editor itself writes nothing.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,9 +16,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Footer, TextArea
 
-from reviewer.safetext import one_line, visible
+from reviewer.safetext import editable, one_line, restore
+
+DRAFT_DELAY = 0.3   # seconds after the last key before the draft is written
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -29,11 +36,15 @@ class NoteEditor(ModalScreen[str | None]):
                 tooltip="Close and forget the changes made here", id="note.discard"),
     ]
 
-    def __init__(self, note: str, title: str = "Note") -> None:
+    def __init__(self, note: str, title: str = "Note", on_change: Callable[[str], None] | None = None) -> None:
+        """``on_change(text)``: called a moment after typing pauses (the caller keeps a draft)."""
         super().__init__()
         self.original = note
-        # Notes are the analyst's own text, but may hold pasted control characters: show them inert.
-        self.note = visible(note)
+        self._on_change = on_change
+        self._debounce: Timer | None = None
+        # Notes are the analyst's own text, but may hold pasted control characters: show them inert,
+        # and give back the real characters for everything the analyst did not touch.
+        self.note = editable(note)
         self.dialog_title = title
 
     def compose(self) -> ComposeResult:
@@ -54,8 +65,20 @@ class NoteEditor(ModalScreen[str | None]):
     @property
     def text(self) -> str:
         """The note as edited; the original, byte for byte, when the analyst changed nothing."""
-        text = self.query_one("#note", TextArea).text
-        return self.original if text == self.note else text
+        return restore(self.original, self.query_one("#note", TextArea).text)
+
+    @on(TextArea.Changed, "#note")
+    def _typed(self) -> None:
+        if self._on_change is None:
+            return
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DRAFT_DELAY, self._flush, name="note-draft")
+
+    def _flush(self) -> None:
+        self._debounce = None
+        if self._on_change is not None:
+            self._on_change(self.text)
 
     @on(Button.Pressed, "#keep")
     def action_keep(self) -> None:

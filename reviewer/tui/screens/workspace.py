@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from reviewer.documents import Document
 from reviewer.safetext import one_line
 from reviewer.session import Outcome, Session
+from reviewer.tui.note_drafting import NoteDrafting
 from reviewer.tui.messages import CountsReady
 from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.widgets.document_list import DocumentList
@@ -86,6 +87,14 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         self._check_every = check_every
         self._frames = 0
         self._told_errors: set[str] = set()   # documents whose unreadable annotation file was reported
+        self._notes: NoteDrafting | None = None
+
+    @property
+    def notes(self) -> NoteDrafting:
+        """The note editor and its draft on disk."""
+        if self._notes is None:
+            self._notes = NoteDrafting(self.app, self.session, self.report)
+        return self._notes
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -111,6 +120,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
             frames[0].pane.focus()
         self.set_interval(self._check_every, self.check_external, name="check-external")
         self.set_timer(0.3, self.load_counts, name="counts")  # after the first paint
+        self.notes.recover()   # a note draft a killed app left behind
 
     @property
     def frames(self) -> list[PaneFrame]:
@@ -283,20 +293,12 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         self.report(outcome)
 
     def action_note(self) -> None:
-        from reviewer.tui.screens.note_editor import NoteEditor
-
         pane = self.pane
         ann = pane.target_annotation() if pane else None
         if pane is None or ann is None:
             return
         names = ", ".join(self.taxonomy.name(s) for s in ann.categories) or "annotation"
-        editor = NoteEditor(ann.note, title=f"Note: {one_line(names, 60)}")
-        self.app.push_screen(editor, partial(self._noted, pane.document.id, ann.id))
-
-    def _noted(self, doc_id: str, ann_id: str, note: str | None) -> None:
-        if note is None:
-            return
-        self.report(self.session.set_note(doc_id, ann_id, note))
+        self.notes.edit(pane.document.id, ann, f"Note: {one_line(names, 60)}")
 
     def action_delete(self) -> None:
         if self.reject_suggestion_here():  # issue 7: x on a suggested (untagged) clause rejects it

@@ -1,0 +1,265 @@
+"""A save changes only the lines of the annotations that changed, whoever wrote the file.
+
+The file is written the way another TOML writer might (other date-time style, literal strings,
+shuffled keys, comments, indentation, blank lines); after any sequence of edits the file parses
+to exactly the intended state, every untouched annotation keeps its bytes, and every line that
+went away belonged to an annotation that changed (or to the header line that had to change).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewer.documents import load_documents
+from reviewer.store import (Annotation, AnnotationFile, AnnotationStore, parse_annotation_file, render_annotation)
+from tests.faults.support import POLICY_A, new_session, write_docs
+
+TEXT = POLICY_A
+BASE = datetime(2026, 11, 22, tzinfo=timezone.utc)
+
+
+def basic(s: str) -> str:
+    out = s.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in out) + '"'
+
+
+def string(s: str, rng: random.Random) -> str:
+    if rng.random() < 0.5 and "'" not in s and all(0x20 <= ord(c) != 0x7F for c in s):
+        return f"'{s}'"
+    return basic(s)
+
+
+def when(dt: datetime, rng: random.Random) -> str:
+    style = rng.randrange(4)
+    if style == 0:
+        return dt.strftime("%Y-%m-%d %H:%M:%S+00:00")
+    if style == 1:
+        return '"' + dt.strftime("%Y-%m-%dT%H:%M:%SZ") + '"'
+    if style == 2:
+        return (dt - timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M:%S-07:00")
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def foreign_block(ann: Annotation, rng: random.Random) -> str:
+    """One [[annotation]] as another writer would lay it out."""
+    cats = ann.categories
+    fields = [("id", string(ann.id, rng)), ("start", str(ann.start)), ("end", str(ann.end)),
+              ("quote", string(ann.quote, rng)), ("prefix", string(ann.prefix, rng)),
+              ("suffix", string(ann.suffix, rng)),
+              ("categories", string(cats[0], rng) if len(cats) == 1 and rng.random() < 0.3
+               else "[" + ", ".join(string(c, rng) for c in cats) + "]"),
+              ("note", string(ann.note, rng)), ("created", when(ann.created, rng)), ("updated", when(ann.updated, rng))]
+    rng.shuffle(fields)
+    indent = rng.choice(["", "  ", "\t"])
+    lines = [rng.choice(["# reviewed by hand\n", "", ""]) + rng.choice(["[[annotation]]", "[[ annotation ]]"]) + "\n"]
+    for key, value in fields:
+        lines.append(f"{indent}{key} = {value}{rng.choice(['', '', '  # ok'])}\n")
+    if ann.attributes:
+        lines.append("[annotation.attributes]\n" + "".join(f"{k} = {v}\n" for k, v in ann.attributes.items()))
+    return "".join(lines)
+
+
+def foreign_file(doc_id: str, sha: str, anns: list[Annotation], rng: random.Random) -> tuple[str, dict[str, str]]:
+    head = [f"schema = 1\n", f"document = {string(doc_id, rng)}\n", f"sha256 = {string(sha, rng)}\n",
+            f"source = {string(doc_id + '.txt', rng)}\n"]
+    rng.shuffle(head)
+    text = "# written by another tool\n" + "".join(head)
+    blocks = {}
+    for ann in anns:
+        block = foreign_block(ann, rng)
+        blocks[ann.id] = block
+        text += "\n" * rng.randrange(0, 3) + block
+    return text, blocks
+
+
+def make(i: int, start: int, length: int, cats: list[str], note: str = "", attrs: dict | None = None) -> Annotation:
+    start = min(start, len(TEXT) - 1)
+    end = min(len(TEXT), start + length)
+    ann = Annotation.create(TEXT, start, end, cats, note, id=f"n{i:03d}", now=BASE + timedelta(minutes=i))
+    return replace(ann, attributes=attrs or {})
+
+
+notes = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
+annotation_args = st.tuples(st.integers(0, 2000), st.integers(1, 60), st.lists(st.sampled_from(["other", "data-retention", "a b"]), min_size=1, max_size=2, unique=True),
+                            notes, st.dictionaries(st.sampled_from(["level", "ok"]), st.integers(0, 9), max_size=1))
+edits = st.lists(st.one_of(
+    st.tuples(st.just("add"), annotation_args),
+    st.tuples(st.just("note"), st.integers(0, 50), notes),
+    st.tuples(st.just("move"), st.integers(0, 50), st.integers(0, 2000)),
+    st.tuples(st.just("delete"), st.integers(0, 50)),
+    st.tuples(st.just("sha"), st.text("0123456789abcdef", min_size=4, max_size=8)),
+), min_size=1, max_size=8)
+
+
+def body_lines(block: str) -> set[str]:
+    return set(block.splitlines(keepends=True))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(annotation_args, max_size=6), edits, st.integers(0, 2**32))
+def test_any_edits_change_only_the_lines_of_the_changed_annotations(tmp_path_factory, initial, steps, seed) -> None:
+    rng = random.Random(seed)
+    root = tmp_path_factory.mktemp("set")
+    store = AnnotationStore.open(root)
+    anns = {}
+    for i, (s, n, cats, note, attrs) in enumerate(initial):
+        a = make(i, s, n, cats, note, attrs)
+        anns[a.id] = a
+    sha = "abc"
+    text, blocks = foreign_file("alpha", sha, list(anns.values()), rng)
+    path = root / "alpha.toml"
+    path.write_text(text, encoding="utf-8")
+    assert {a.id: a for a in parse_annotation_file(text, path).annotations} == anns
+    counter = 100
+    order_before = sorted(anns, key=lambda i: text.index(blocks[i]))
+    for step in steps:
+        before = path.read_text(encoding="utf-8")
+        old_state = dict(anns)
+        changed: set[str] = set()
+        kind = step[0]
+        ids = sorted(anns)
+        if kind == "add":
+            counter += 1
+            s, n, cats, note, attrs = step[1]
+            a = make(counter, s, n, cats, note, attrs)
+            anns[a.id] = a
+            changed.add(a.id)
+        elif kind == "sha":
+            sha = step[1]
+        elif not ids:
+            continue
+        else:
+            target = ids[step[1] % len(ids)]
+            changed.add(target)
+            if kind == "note":
+                anns[target] = anns[target].edited(note=step[2])
+            elif kind == "move":
+                s = min(step[2], len(TEXT) - 1)
+                anns[target] = anns[target].moved_to(TEXT, s, min(len(TEXT), s + 5))
+            else:
+                del anns[target]
+        changed = {i for i in changed if old_state.get(i) != anns.get(i)}
+        store.save(AnnotationFile("alpha", "alpha.txt", sha, list(anns.values())))
+        after = path.read_text(encoding="utf-8")
+        parsed = parse_annotation_file(after, path)
+        assert {a.id: a for a in parsed.annotations} == anns
+        assert (parsed.document, parsed.sha256) == ("alpha", sha)
+        for ident in anns:
+            if ident not in changed:
+                assert blocks[ident] in after, f"untouched annotation {ident} was rewritten"
+        allowed_gone = {line for i in changed if i in blocks for line in body_lines(blocks[i])}
+        for i in changed:
+            if i in anns:
+                blocks[i] = render_annotation(anns[i])
+        allowed_new = {line for i in changed if i in anns for line in body_lines(blocks[i])}
+        gone = Counter(before.splitlines(keepends=True)) - Counter(after.splitlines(keepends=True))
+        came = Counter(after.splitlines(keepends=True)) - Counter(before.splitlines(keepends=True))
+        for line in gone:
+            assert (line in allowed_gone or not line.strip() or line.lstrip().startswith("#")
+                    or line.startswith("sha256") or line.startswith("annotation = []")), f"line removed: {line!r}"
+        for line in came:
+            assert (line in allowed_new or not line.strip() or line.startswith("sha256")
+                    or line.startswith("annotation = []")), f"line added: {line!r}"
+        kept_order = [i for i in order_before if i in anns and i not in changed]
+        positions = [after.index(blocks[i]) for i in kept_order]
+        assert positions == sorted(positions), "untouched annotations keep their order"
+        order_before = sorted(anns, key=lambda i: after.find(blocks[i]))
+
+
+def test_a_file_in_another_writers_style_keeps_every_untouched_byte(tmp_path: Path) -> None:
+    """The concrete case: +00:00 date-times with a space, literal strings, keys in another order."""
+    docs = write_docs(tmp_path / "docs", {"alpha": POLICY_A})
+    set_dir = tmp_path / "set"
+    s = new_session(set_dir, docs)
+    doc = s.document("alpha")
+    c1, c3 = doc.clauses[1], doc.clauses[3]
+    text = ("schema = 1\ndocument = 'alpha'\nsource = 'alpha.txt'\n"
+            f"sha256 = '{doc.sha256}'\n\n"
+            "[[annotation]]\nid = 'first'\ncategories = ['other']\n"
+            f"start = {c1.start}\nend = {c1.end}\nquote = {basic(doc.text[c1.start:c1.end])}\n"
+            "created = 2026-11-22 00:00:00+00:00\nupdated = 2026-11-22 00:00:00+00:00\n")
+    (set_dir / "alpha.toml").write_text(text, encoding="utf-8")
+    s = new_session(set_dir, docs)
+    out = s.toggle_category("alpha", c3.start, c3.end, "data-retention")
+    assert out.saved
+    after = (set_dir / "alpha.toml").read_text(encoding="utf-8")
+    assert after.startswith(text), "the existing lines must stay byte for byte"
+    assert len(parse_annotation_file(after, set_dir / "alpha.toml").annotations) == 2
+
+
+pytestmark_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c",
+                           "init.defaultBranch=main", *args], cwd=repo, capture_output=True, text=True, check=check)
+
+
+@pytestmark_git
+def test_two_analysts_each_add_one_annotation_to_a_foreign_file_and_git_merges_cleanly(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    docs = write_docs(repo / "docs", {"alpha": POLICY_A})
+    doc = docs[0] if isinstance(docs, list) else next(iter(docs))
+    s = new_session(repo / "set", docs)
+    doc = s.document("alpha")
+    rng = random.Random(7)
+    base = [make(i, doc.clauses[i].start, doc.clauses[i].end - doc.clauses[i].start, ["other"]) for i in (0, 2, 4, 6)]
+    base = [replace(a, quote=doc.text[a.start:a.end]) for a in base]
+    text, _ = foreign_file("alpha", doc.sha256, base, rng)
+    (repo / "set" / "alpha.toml").write_text(text, encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base, written by another tool")
+
+    def add(clause: int) -> str:
+        docs2, _ = load_documents([repo / "docs"])
+        session = new_session(repo / "set", docs2)
+        c = session.document("alpha").clauses[clause]
+        out = session.toggle_category("alpha", c.start, c.end, "data-retention")
+        assert out.saved
+        return out.annotation
+
+    git(repo, "checkout", "-qb", "ana")
+    ana = add(1)
+    git(repo, "commit", "-qam", "ana")
+    git(repo, "checkout", "-q", "main")
+    ben = add(5)
+    git(repo, "commit", "-qam", "ben")
+    merged = git(repo, "merge", "-q", "--no-edit", "ana", check=False)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    final = parse_annotation_file((repo / "set" / "alpha.toml").read_text(), repo / "set" / "alpha.toml")
+    assert {a.id for a in final.annotations} == {a.id for a in base} | {ana, ben}
+
+
+@pytest.mark.parametrize("body", [
+    # a header line inside a multi-line string: the cut would be wrong, so the file is written whole
+    "[[annotation]]\nid = 'a'\nstart = 0\nend = 5\nquote = 'hello'\nnote = '''\n[[annotation]]\nid = 'fake'\n'''\n",
+    # records written as one inline array
+    "annotation = [{ id = 'a', start = 0, end = 5, quote = 'hello' }]\n",
+    # CRLF line ends and a byte order mark are kept
+    "\ufeff[[annotation]]\r\nid = 'a'\r\nstart = 0\r\nend = 5\r\nquote = 'hello'\r\n",
+])
+def test_files_that_cannot_be_cut_safely_are_written_whole_and_correctly(tmp_path: Path, body: str) -> None:
+    store = AnnotationStore.open(tmp_path)
+    path = tmp_path / "alpha.toml"
+    path.write_text(body, encoding="utf-8", newline="")
+    first = parse_annotation_file(path.read_text(encoding="utf-8-sig"), path).annotations[0]
+    added = Annotation.create("hello world", 6, 11, ["other"], id="b")
+    store.save(AnnotationFile("alpha", "alpha.txt", "", [first, added]))
+    data = path.read_bytes()
+    after = parse_annotation_file(data.decode("utf-8-sig"), path)
+    assert {a.id: a for a in after.annotations} == {"a": first, "b": added}
+    if "\r\n" in body:
+        assert data.startswith("\ufeff".encode()) and body[1:].encode() in data     # the block kept, byte for byte
+        assert b"\n" not in data.replace(b"\r\n", b"")                             # new lines end the same way
