@@ -282,7 +282,7 @@ def render(plan: ImportPlan, store: AnnotationStore) -> dict[str, bytes]:
                 _check_integers([ann.end, ann.attributes, ann.extra], plan.data.path,
                                 f"document {af.document!r}, annotation {ann.id!r}")
         try:
-            text = dump_annotation_file(af)
+            text = store.render(af)  # an existing file keeps every line the import does not change
         except (TypeError, ValueError) as exc:
             raise FormatError(plan.data.path, f"document {af.document!r} cannot be written as TOML ({exc}); "
                                               "nothing was imported") from None

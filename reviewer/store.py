@@ -483,6 +483,10 @@ class AnnotationStore:
         self.stamps[af.document] = FileStamp.of(path)
         return path
 
+    def render(self, af: AnnotationFile) -> str:
+        """The text ``save(af)`` would write: only the lines of what changed, where it can."""
+        return self._minimal_change(self.path_for(af.document), af)[0]
+
     def _minimal_change(self, path: Path, af: AnnotationFile) -> tuple[str, Layout | None]:
         """The file's new text, changing only the lines of what changed when the file on disk can
         be cut into blocks (tomlsplice), else the whole file in this tool's layout."""
