@@ -28,8 +28,9 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
+from reviewer.tui.workers import forward_failure
 from reviewer.tui.clause_search import ClauseSearch, OpenMatches, clause_content, index_for, where
 from reviewer.tui.widgets.similar_panel import SimilarPanel
 
@@ -114,6 +115,9 @@ class LookupScreen(ModalScreen["tuple[Match, ...] | None"]):
         if not self.shared.ready:
             self._status("Indexing the policies (once; later starts load it from the cache)\u2026")
         self._timer = self.set_timer(self.debounce, partial(self.run_lookup, value), name="lookup-debounce")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_failure(self, event)
 
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
     def run_lookup(self, query: str) -> None:

@@ -30,6 +30,7 @@ from reviewer.tui.widgets.document_list import DocumentList
 from reviewer.tui.widgets.legend import Legend
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
+from reviewer.tui.workers import forward_failure
 from reviewer.tui.screens.lookup import LookupHost  # issue 4: ctrl+f lookup, s similar panel, palette
 from reviewer.tui.compare import CompareHost  # issue 7: m matrix, c category sync, suggestions
 
@@ -499,5 +500,4 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
             doclist.update_counts(doc_id, counts)  # type: ignore[arg-type]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.app.notify(f"{event.worker.group}: {event.worker.error}", severity="error", markup=False)
+        forward_failure(self, event)
