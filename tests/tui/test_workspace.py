@@ -235,7 +235,7 @@ def test_search_highlights_and_steps_through_matches(make_app) -> None:
 
 
 def test_search_is_literal() -> None:
-    from reviewer.tui.widgets.policy_pane import find_all
+    from reviewer.cursor import find_all
 
     assert find_all("a.b a+b A.B", "a.b") == [(0, 3), (8, 11)]
     assert find_all("[b]x", "[B]") == [(0, 3)]
@@ -336,7 +336,7 @@ def test_moves(make_app) -> None:
         assert pane.cursor == first
         await pilot.press("G")
         # the cursor is visible after a long jump
-        y = pane.layout.line_of(pane.current_clause.start)
+        y = pane.text_layout.line_of(pane.current_clause.start)
         assert pane.scroll_y <= y < pane.scroll_y + pane.scrollable_content_region.height
 
     drive(app, scenario)
@@ -349,7 +349,7 @@ def test_mouse_click_and_drag(make_app, demo_set: Path) -> None:
     async def scenario(pilot) -> None:
         pane = _pane(app)
         line = 10
-        start = pane.layout.starts[line]
+        start = pane.text_layout.starts[line]
         await pilot.click(pane, offset=(5, line))
         assert pane.cursor == pane.document.clause_index_at(start)
         assert pane.selection is None
@@ -484,13 +484,13 @@ def test_resize_rewraps(make_app, size) -> None:
 
     async def scenario(pilot) -> None:
         pane = _pane(app)
-        width = pane.layout.width
+        width = pane.text_layout.width
         assert width == pane.scrollable_content_region.width - 5
         await pilot.press("G")
         await pilot.resize_terminal(size[0] // 2 + 10, size[1])
         await pilot.pause()
-        assert pane.layout.width == pane.scrollable_content_region.width - 5
-        y = pane.layout.line_of(pane.current_clause.start)
+        assert pane.text_layout.width == pane.scrollable_content_region.width - 5
+        y = pane.text_layout.line_of(pane.current_clause.start)
         assert pane.scroll_y <= y < pane.scroll_y + pane.scrollable_content_region.height + 1
 
     drive(app, scenario, size=size)

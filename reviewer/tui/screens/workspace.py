@@ -150,7 +150,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         if pane is None:
             return common
         return common + (id(pane), pane.target_annotation() is not None, pane.target_span() is not None,
-                pane.selection is not None, bool(pane.query), bool(pane.matches), bool(pane.annotations),
+                pane.selection is not None, bool(pane.search_query), bool(pane.matches), bool(pane.annotations),
                 len(self.frames), s.read_only)
 
     def refresh_bindings(self) -> None:

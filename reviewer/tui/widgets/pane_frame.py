@@ -59,8 +59,8 @@ class PaneFrame(Vertical):
                          fuzzy=sum(1 for s in pane.anchor_status.values() if s[0] == "fuzzy"),
                          orphans=int(self.info.get("orphans", 0) or 0),
                          selected=(span[1] - span[0]) if span else 0,
-                         matches=len(pane.matches) if pane.query else None, match=pane.match_index,
-                         query=pane.query, pending=bool(self.info.get("pending")),
+                         matches=len(pane.matches) if pane.search_query else None, match=pane.match_index,
+                         query=pane.search_query, pending=bool(self.info.get("pending")),
                          error=self.info.get("error") or None,  # type: ignore[arg-type]
                          read_only=bool(self.info.get("read_only")))
 
@@ -72,7 +72,7 @@ class PaneFrame(Vertical):
     def _open_search(self, event: PolicyPane.SearchRequested) -> None:
         event.stop()
         self.search_bar.display = True
-        self.search_bar.value = self.pane.query
+        self.search_bar.value = self.pane.search_query
         self.search_bar.focus()
 
     @on(Input.Changed, ".pane-search")
@@ -84,7 +84,7 @@ class PaneFrame(Vertical):
     @on(SearchBar.Step)
     def _search_step(self, event: SearchBar.Step) -> None:
         event.stop()
-        if self.pane.query != self.search_bar.value:
+        if self.pane.search_query != self.search_bar.value:
             self.pane.search(self.search_bar.value)
         self.pane.action_match(event.delta)
         self.update_status()
