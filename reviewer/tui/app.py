@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from textual import on
 from textual.app import App
@@ -66,8 +65,9 @@ class ReviewerApp(App[None]):
         self._apply_theme(self.workspace.theme, warnings)
         if self.workspace.keys:
             self._apply_keymap(self.workspace.keys, warnings)
-        self.push_screen(WorkspaceScreen(self.session, self.workspace.open_ids,
-                                         check_every=self.workspace.check_every))
+        ws = self.workspace
+        self.push_screen(WorkspaceScreen(self.session, ws.open_ids, check_every=ws.check_every,
+                                         suggestions_on=ws.suggestions, start_with_coverage=ws.start_with_coverage))
         if warnings:
             self.notify("\n".join(warnings[:8]) + (f"\n(+{len(warnings) - 8} more)" if len(warnings) > 8 else ""),
                         title="Warnings", severity="warning", timeout=10, markup=False)

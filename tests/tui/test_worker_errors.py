@@ -12,7 +12,7 @@ def _messages(app) -> list[str]:
 
 
 def test_a_failed_lookup_is_reported_by_name(make_app, monkeypatch) -> None:
-    import reviewer.tui.screens.lookup as lookup_module
+    import reviewer.tui.controllers.clause_lookup as lookup_module
 
     class Broken:
         ready = True

@@ -26,6 +26,18 @@ class StatusLine(Widget):
         self._message = (message, saved)
         self.show(**self._last)
 
+    @property
+    def message(self) -> str | None:
+        """The message shown after the counts, or None."""
+        return self._message[0] if self._message is not None else None
+
+    def clear_message(self) -> None:
+        """Take the message away (the counts stay)."""
+        if self._message is not None:
+            self._message = None
+            if self._last:
+                self.show(**self._last)
+
     def show(self, *, clause: int, clauses: int, annotations: int, moved: int = 0, fuzzy: int = 0,
              orphans: int = 0, selected: int = 0, matches: int | None = None, match: int = -1,
              query: str = "", pending: bool = False, error: str | None = None,
