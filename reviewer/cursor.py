@@ -1,4 +1,4 @@
-"""The pane's cursor as plain data: the current clause, the selection and the search matches.
+"""The pane's cursor as plain data: the caret, its clause, the selection and the search matches.
 
 A key's meaning lives here, tested without a terminal; the pane only turns keys into these calls
 and repaints the lines that changed. Offsets are code points into the text the pane shows (the
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol, Sequence
 
 from reviewer.clauses import Clause
-from reviewer.graphemes import next_boundary, next_word_end, prev_boundary, prev_word_start, snap
+from reviewer.graphemes import next_boundary, next_word_start, prev_boundary, snap, word_end, word_start_before
 
 
 class Spanned(Protocol):
@@ -36,37 +36,60 @@ class Search:
 
 @dataclass
 class Cursor:
-    """Where the analyst is in one document.
+    """Where the analyst is in one document: a caret, its clause, a selection, a search.
 
-    ``index`` is the current clause (-1 for a document without clauses); ``selection`` is
-    (anchor, head) offsets; ``clause_anchor`` is the clause a clause-wise selection started on,
-    so ``j``/``k`` extend it by whole clauses.
+    ``caret`` is a character offset (on a grapheme boundary) and ``index`` the clause that holds
+    it (-1 for a document without clauses). A selection has a ``mode``: ``"char"`` (``v``: from
+    the character at ``anchor`` to the one under the caret, both included, as in vim's visual
+    mode), ``"clause"`` (``V``: whole clauses from clause ``anchor`` to the current one) or
+    ``"span"`` (a mouse drag: ``anchor`` to ``caret``, end excluded).
     """
 
     text: str
     clauses: Sequence[Clause]
     clause_index_at: Callable[[int], int]
     index: int = -1
-    selection: tuple[int, int] | None = None
-    clause_anchor: tuple[int, int] | None = None
+    caret: int = 0
+    mode: str | None = None
+    anchor: int = 0
     search: Search = field(default_factory=Search)
+    last_find: tuple[str, bool] | None = None   # f / F: the character and whether forward
 
     def __post_init__(self) -> None:
         if self.index < 0 and self.clauses:
             self.index = 0
+            self.caret = self.clauses[0].start
 
     # -- what is under the cursor ----------------------------------------------------------
     @property
     def clause(self) -> Clause | None:
         return self.clauses[self.index] if 0 <= self.index < len(self.clauses) else None
 
+    def _char_end(self, offset: int) -> int:
+        """The end of the character at ``offset`` (the next grapheme boundary)."""
+        return min(len(self.text), next_boundary(self.text, offset))
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selection as (anchor side, caret side) offsets, or None."""
+        if self.mode == "char":
+            if self.caret >= self.anchor:
+                return (self.anchor, self._char_end(self.caret))
+            return (self._char_end(self.anchor), self.caret)
+        if self.mode == "clause" and self.clauses:
+            first, last = self.clauses[self.anchor], self.clauses[self.index]
+            return (first.start, last.end) if self.index >= self.anchor else (first.end, last.start)
+        if self.mode == "span":
+            return (self.anchor, self.caret)
+        return None
+
     @property
     def selection_span(self) -> tuple[int, int] | None:
         """The selection as (start, end), or None when nothing (or nothing wide) is selected."""
-        if self.selection is None:
+        sel = self.selection
+        if sel is None:
             return None
-        a, h = self.selection
-        s, e = min(a, h), max(a, h)
+        s, e = min(sel), max(sel)
         return (s, e) if e > s else None
 
     def target_span(self) -> tuple[int, int] | None:
@@ -77,20 +100,87 @@ class Cursor:
         clause = self.clause
         return (clause.start, clause.end) if clause else None
 
+    def position(self) -> tuple[int, int]:
+        """(1-based character of the caret within its clause, the clause's length)."""
+        clause = self.clause
+        if clause is None:
+            return (0, 0)
+        return (max(0, self.caret - clause.start) + 1, clause.end - clause.start)
+
+    # -- the caret --------------------------------------------------------------------------
+    def _last(self) -> int:
+        """The last place a caret may rest (on the last character)."""
+        return max(0, prev_boundary(self.text, len(self.text))) if self.text else 0
+
+    def set_caret(self, offset: int) -> bool:
+        """Put the caret at ``offset`` (snapped, kept in the text); its clause follows. A selection
+        being made follows the caret."""
+        if not self.text:
+            return False
+        limit = len(self.text) if self.mode == "span" else self._last()
+        self.caret = snap(self.text, max(0, min(offset, limit)))
+        if self.clauses:
+            self.index = max(0, self.clause_index_at(self.caret))
+        return True
+
+    def word(self, delta: int) -> bool:
+        """``w`` / ``b``: the start of the next or previous word."""
+        return self.set_caret(next_word_start(self.text, self.caret) if delta > 0
+                              else word_start_before(self.text, self.caret))
+
+    def word_end(self) -> bool:
+        """``e``: the end of this word, or of the next."""
+        return self.set_caret(word_end(self.text, self.caret))
+
+    def char(self, delta: int) -> bool:
+        """``h`` / ``l``: one character (grapheme) left or right."""
+        return self.set_caret(next_boundary(self.text, self.caret) if delta > 0
+                              else prev_boundary(self.text, self.caret))
+
+    def clause_edge(self, end: bool) -> bool:
+        """``^`` / ``$``: the first or the last character of the clause."""
+        clause = self.clause
+        if clause is None:
+            return False
+        if not end:
+            return self.set_caret(clause.start)
+        last = clause.end
+        while last > clause.start and self.text[last - 1].isspace():
+            last -= 1
+        return self.set_caret(prev_boundary(self.text, last))
+
+    def find_char(self, char: str, forward: bool) -> bool:
+        """``f`` / ``F``: the next (or previous) ``char`` within the clause; remembered for ``;``."""
+        self.last_find = (char, forward)
+        return self._find(char, forward)
+
+    def repeat_find(self, reverse: bool = False) -> bool:
+        """``;`` repeats the last ``f``/``F``; ``,`` repeats it the other way."""
+        if self.last_find is None:
+            return False
+        char, forward = self.last_find
+        return self._find(char, forward != reverse)
+
+    def _find(self, char: str, forward: bool) -> bool:
+        clause = self.clause
+        if clause is None or not char:
+            return False
+        if forward:
+            at = self.text.find(char, self.caret + 1, clause.end)
+        else:
+            at = self.text.rfind(char, clause.start, self.caret)
+        return self.set_caret(at) if at >= 0 else False
+
     # -- clause moves -----------------------------------------------------------------------
     def go_to_clause(self, index: int, *, keep_selection: bool = False) -> bool:
-        """Move to clause ``index`` (clamped). A clause-wise selection follows; a plain move drops it."""
+        """Move to clause ``index`` (clamped), the caret to its start. A selection being made
+        follows; a plain move drops it."""
         if not self.clauses:
             return False
-        index = max(0, min(index, len(self.clauses) - 1))
-        self.index = index
-        if self.selection is not None and keep_selection and self.clause_anchor is not None:
-            a0, a1 = self.clause_anchor
-            c = self.clauses[index]
-            self.selection = (a0, c.end) if c.start >= a0 else (a1, c.start)
-        elif not keep_selection:
-            self.selection = None
-            self.clause_anchor = None
+        self.index = max(0, min(index, len(self.clauses) - 1))
+        self.caret = self.clauses[self.index].start
+        if not keep_selection:
+            self.mode = None
         return True
 
     def go_to_offset(self, offset: int) -> bool:
@@ -129,87 +219,70 @@ class Cursor:
         return max(earlier) if earlier else None
 
     # -- selection --------------------------------------------------------------------------
+    def toggle_char_selection(self) -> bool:
+        """``v``: select from the character under the caret (``v`` again cancels)."""
+        if not self.text:
+            return False
+        if self.mode == "char":
+            self.mode = None
+        else:
+            self.mode, self.anchor = "char", self.caret
+        return True
+
     def toggle_clause_selection(self) -> bool:
-        """``v``: select the current clause, or cancel the selection. False when nothing changed."""
-        if self.selection is not None:
-            self.clear_selection()
-            return True
-        clause = self.clause
-        if clause is None:
+        """``V``: select whole clauses from the current one (``V`` again cancels)."""
+        if self.clause is None:
             return False
-        self.clause_anchor = (clause.start, clause.end)
-        self.selection = (clause.start, clause.end)
+        if self.mode == "clause":
+            self.mode = None
+        else:
+            self.mode, self.anchor = "clause", self.index
         return True
 
-    def _start_char_selection(self) -> None:
-        if self.selection is None:
-            clause = self.clause
-            if clause is None:
-                return
-            self.clause_anchor = (clause.start, clause.end)
-            self.selection = (clause.start, clause.start)
-
-    def set_head(self, head: int) -> bool:
-        """Move the selection's moving end to ``head`` (snapped to a grapheme boundary)."""
-        if self.selection is None:
-            return False
-        head = snap(self.text, head)
-        self.selection = (self.selection[0], head)
-        self.index = max(0, self.clause_index_at(max(0, head - 1) if head > self.selection[0] else head))
-        return True
-
-    def step_head(self, step: Callable[[str, int], int]) -> bool:
-        """Move the selection's moving end by one ``step``, starting a selection when there is none."""
-        self._start_char_selection()
-        if self.selection is None:
-            return False
-        return self.set_head(step(self.text, self.selection[1]))
-
-    def word(self, delta: int) -> bool:
-        return self.step_head(next_word_end if delta > 0 else prev_word_start)
-
-    def char(self, delta: int) -> bool:
-        return self.step_head(next_boundary if delta > 0 else prev_boundary)
-
-    def head_for_line_move(self) -> int | None:
-        """Where a line-wise selection move starts from (a selection is started when there is none)."""
-        self._start_char_selection()
-        return self.selection[1] if self.selection is not None else None
+    def extend(self, move: Callable[[], bool]) -> bool:
+        """shift+arrows, as in other editors: the selection runs from where the caret was to where
+        it goes, end excluded (started when there is none; a ``v`` selection just follows)."""
+        if self.mode is None and self.text:
+            self.mode, self.anchor = "span", self.caret
+        return move()
 
     def set_selection(self, anchor: int, head: int) -> None:
-        """A selection made by the mouse: character-wise, from ``anchor`` to ``head``."""
+        """A selection made by the mouse: from ``anchor`` to ``head``, end excluded."""
         anchor, head = snap(self.text, anchor), snap(self.text, head)
-        self.clause_anchor = None
-        self.selection = (anchor, head)
+        self.mode, self.anchor, self.caret = "span", anchor, head
         self.index = max(0, self.clause_index_at(min(anchor, head)))
 
     def clear_selection(self) -> None:
-        self.selection = None
-        self.clause_anchor = None
+        self.mode = None
 
     def place_at(self, offset: int) -> None:
-        """A click: no selection, the clause under ``offset`` current."""
+        """A click: no selection, the caret at ``offset``."""
         self.clear_selection()
-        if self.clauses:
-            self.index = max(0, self.clause_index_at(offset))
+        self.set_caret(offset)
+
+    def select_match(self) -> bool:
+        """Select the current search match (vim's ``gn``)."""
+        current = self.search.current
+        if current is None or current[1] <= current[0]:
+            return False
+        self.mode, self.anchor = "char", current[0]
+        self.set_caret(prev_boundary(self.text, current[1]))
+        return True
 
     # -- search -----------------------------------------------------------------------------
     def find(self, query: str, source: str) -> int:
-        """Search ``source`` (the document text) for ``query``; go to the first match at or after
-        the current clause. Returns the number of matches."""
+        """Search ``source`` (the document text) for ``query``; the caret goes to the first match
+        at or after it. Returns the number of matches."""
         matches = find_all(source, query)
         self.search = Search(query, matches, [s for s, _ in matches], -1)
         if matches:
-            clause = self.clause
-            here = clause.start if clause else 0
-            self.go_to_match(bisect_left(self.search.starts, here) % len(matches))
+            self.go_to_match(bisect_left(self.search.starts, self.caret) % len(matches))
         return len(matches)
 
     def go_to_match(self, index: int) -> None:
         self.search.index = index
-        s, _ = self.search.matches[index]
-        self.index = max(0, self.clause_index_at(s))
         self.clear_selection()
+        self.set_caret(self.search.matches[index][0])
 
     def match(self, delta: int) -> bool:
         """``n`` / ``N``: the next or previous match, wrapping around."""
@@ -217,18 +290,18 @@ class Cursor:
         if not search.matches:
             return False
         if search.index < 0:
-            clause = self.clause
-            here = clause.start if clause else 0
-            i = bisect_left(search.starts, here) if delta > 0 else bisect_left(search.starts, here) - 1
+            here = self.caret
+            i = bisect_left(search.starts, here + (1 if delta > 0 else 0)) - (0 if delta > 0 else 1)
         else:
             i = search.index + delta
         self.go_to_match(i % len(search.matches))
         return True
 
     def reset(self, text: str, clauses: Sequence[Clause], clause_index_at: Callable[[int], int]) -> None:
-        """Another document: cursor to the top, selection and matches cleared (the query is kept)."""
+        """Another document: caret to the top, selection and matches cleared (the query is kept)."""
         self.text, self.clauses, self.clause_index_at = text, clauses, clause_index_at
         self.index = 0 if clauses else -1
+        self.caret = clauses[0].start if clauses else 0
         self.clear_selection()
         self.search = Search(self.search.query)
 

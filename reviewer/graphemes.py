@@ -100,3 +100,53 @@ def prev_word_start(text: str, i: int) -> int:
     while j > 0 and not text[j - 1].isspace() and (text[j - 1].isalnum() or text[j - 1] == "_") == word:
         j -= 1
     return j
+
+
+def _word_class(ch: str) -> int:
+    """0 for white space, 1 for word characters, 2 for punctuation: vim's word classes."""
+    if ch.isspace():
+        return 0
+    return 1 if ch.isalnum() or ch == "_" else 2
+
+
+def next_word_start(text: str, i: int) -> int:
+    """vim's ``w``: the start of the next word (a run of word characters or of punctuation);
+    ``len(text)`` when there is none."""
+    n = len(text)
+    if i >= n:
+        return n
+    cls = _word_class(text[i])
+    j = i
+    if cls:
+        while j < n and _word_class(text[j]) == cls:
+            j += 1
+    while j < n and _word_class(text[j]) == 0:
+        j += 1
+    return j
+
+
+def word_end(text: str, i: int) -> int:
+    """vim's ``e``: the last character of this word, or of the next one when already there."""
+    n = len(text)
+    j = i + 1
+    while j < n and _word_class(text[j]) == 0:
+        j += 1
+    if j >= n:
+        return max(0, n - 1)
+    cls = _word_class(text[j])
+    while j + 1 < n and _word_class(text[j + 1]) == cls:
+        j += 1
+    return j
+
+
+def word_start_before(text: str, i: int) -> int:
+    """vim's ``b``: the start of this word when inside it past its start, else of the previous one."""
+    j = i
+    while j > 0 and _word_class(text[j - 1]) == 0:
+        j -= 1
+    if j == 0:
+        return 0
+    cls = _word_class(text[j - 1])
+    while j > 0 and _word_class(text[j - 1]) == cls:
+        j -= 1
+    return j

@@ -43,13 +43,55 @@ def test_clause_selection_extends_by_whole_clauses_and_a_plain_move_drops_it() -
     assert c.selection is None
 
 
-def test_word_steps_select_from_the_clause_start() -> None:
+def test_caret_moves_as_in_vim() -> None:
     c, doc = cursor()
     c.go_to_clause(1)  # "We collect your e-mail address."
-    assert c.word(1) and c.word(1)
-    assert TEXT[slice(*c.target_span())] == "We collect"
+    start = doc.clauses[1].start
+    assert c.caret == start
+    c.word(1)
+    assert TEXT[c.caret:].startswith("collect")
+    c.word_end()
+    assert TEXT[c.caret] == "t" and TEXT[c.caret - 6:c.caret + 1] == "collect"
     c.word(-1)
+    assert TEXT[c.caret:].startswith("collect")
+    c.char(1)
+    assert TEXT[c.caret:].startswith("ollect")
+    c.clause_edge(True)
+    assert TEXT[c.caret] == "." and c.index == 1
+    c.clause_edge(False)
+    assert c.caret == start
+    first_e = TEXT.index("e", start + 1)
+    second_e = TEXT.index("e", first_e + 1)
+    assert c.find_char("e", True) and c.caret == first_e
+    assert c.repeat_find() and c.caret == second_e
+    assert c.repeat_find(reverse=True) and c.caret == first_e
+    assert not c.find_char("Z", True)
+
+
+def test_v_selects_from_the_caret_character_to_the_caret_character() -> None:
+    c, doc = cursor()
+    c.go_to_clause(1)
+    c.word(1)
+    c.toggle_char_selection()
+    c.word_end()
+    assert TEXT[slice(*c.target_span())] == "collect"
+    c.toggle_char_selection()
+    assert c.selection is None and c.target_span() == (doc.clauses[1].start, doc.clauses[1].end)
+
+
+def test_shift_arrows_select_like_other_editors() -> None:
+    c, _ = cursor()
+    c.go_to_clause(1)
+    for _ in range(3):
+        c.extend(lambda: c.char(1))
     assert TEXT[slice(*c.target_span())] == "We "
+
+
+def test_search_then_select_match_gives_the_match() -> None:
+    c, _ = cursor()
+    assert c.find("partners", TEXT) == 1
+    assert c.select_match()
+    assert TEXT[slice(*c.target_span())] == "partners"
 
 
 def test_search_goes_to_the_first_match_at_or_after_the_clause_and_wraps() -> None:

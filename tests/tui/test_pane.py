@@ -40,7 +40,7 @@ def test_character_steps_never_split_a_grapheme(tmp_path: Path) -> None:
         heads = []
         await pilot.press("shift+right")
         for _ in range(20):
-            heads.append(pane.selection[1])
+            heads.append(pane.model.caret)
             await pilot.press("shift+right")
         assert heads[:4] == [1, 2, 3, 4]          # C a f é (precomposed)
         assert text[heads[6]:heads[7]] == "e\u0300"  # e + combining grave: one step

@@ -65,10 +65,10 @@ class WorkspaceScreen(Screen[None]):
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="workspace.redo", tooltip="Redo the last undone change"),
         Binding("ctrl+s", "save", "Save", show=False, id="workspace.save",
                 tooltip="Write anything not yet on disk (changes are written as you make them)"),
-        Binding("tab,l", "focus_pane(1)", "Next pane", show=False, id="workspace.next_pane",
-                tooltip="Focus the pane to the right"),
-        Binding("shift+tab,h", "focus_pane(-1)", "Previous pane", show=False, id="workspace.previous_pane",
-                tooltip="Focus the pane to the left"),
+        Binding("tab", "focus_pane(1)", "Next pane", show=False, id="workspace.next_pane",
+                tooltip="Focus the pane to the right (also ctrl+w l)"),
+        Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="workspace.previous_pane",
+                tooltip="Focus the pane to the left (also ctrl+w h)"),
         Binding("o", "open", "Open", id="workspace.open", tooltip="Show another document in this pane"),
         Binding("vertical_line,ctrl+backslash", "split", "Split", id="workspace.split",
                 tooltip="Open another document in a new pane beside this one"),
@@ -193,6 +193,10 @@ class WorkspaceScreen(Screen[None]):
         if state != self._last_binding_state:
             self._last_binding_state = state
             super().refresh_bindings()
+
+    @on(PolicyPane.PaneStepRequested)
+    def _pane_step(self, event: PolicyPane.PaneStepRequested) -> None:
+        self.deck.focus_step(event.delta)
 
     @on(PolicyPane.ClauseFocused)
     def _pane_moved(self, event: PolicyPane.ClauseFocused) -> None:

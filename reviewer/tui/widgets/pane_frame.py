@@ -27,6 +27,7 @@ class PaneFrame(Vertical):
                                     classes="pane-search", compact=True)
         self.status = StatusLine(classes="pane-status")
         self.info: dict[str, object] = {}
+        self._search_origin: int | None = None
 
     def compose(self) -> ComposeResult:
         yield self.title_label
@@ -53,7 +54,7 @@ class PaneFrame(Vertical):
         self.info.update(info)
         pane = self.pane
         span = pane.selection_span
-        self.status.show(clause=max(0, pane.cursor), clauses=len(pane.clauses),
+        self.status.show(clause=max(0, pane.cursor), clauses=len(pane.clauses), column=pane.model.position()[0],
                          annotations=len(pane.annotations),
                          moved=sum(1 for s in pane.anchor_status.values() if s[0] == "moved"),
                          fuzzy=sum(1 for s in pane.anchor_status.values() if s[0] == "fuzzy"),
@@ -73,6 +74,7 @@ class PaneFrame(Vertical):
         event.stop()
         self.search_bar.display = True
         self.search_bar.value = self.pane.search_query
+        self._search_origin = self.pane.model.caret
         self.search_bar.focus()
 
     @on(Input.Changed, ".pane-search")
@@ -93,4 +95,7 @@ class PaneFrame(Vertical):
     def _search_closed(self, event: SearchBar.Closed) -> None:
         event.stop()
         self.search_bar.display = False
+        if not self.pane.matches and self._search_origin is not None:
+            self.pane.place_caret(self._search_origin)  # nothing found: back to where the search started
+        self._search_origin = None
         self.pane.focus()

@@ -60,19 +60,43 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("left_square_bracket", "annotation(-1)", "Previous annotation", show=False,
                 id="pane.previous_annotation", tooltip="Jump to the previous annotated clause"),
         Binding("v", "select", "Select", id="pane.select",
-                tooltip="Start a selection at the current clause (v again or escape cancels)"),
-        Binding("w", "word(1)", "Selection: next word", show=False, id="pane.word_next",
-                tooltip="Extend the selection to the end of the next word"),
-        Binding("b", "word(-1)", "Selection: previous word", show=False, id="pane.word_previous",
-                tooltip="Move the selection end back to the start of the previous word"),
-        Binding("shift+right", "char(1)", "Selection: next character", show=False, id="pane.char_next",
-                tooltip="Move the selection end one character right"),
-        Binding("shift+left", "char(-1)", "Selection: previous character", show=False, id="pane.char_previous",
-                tooltip="Move the selection end one character left"),
+                tooltip="Select from the character under the caret; caret moves extend it (v again or escape cancels)"),
+        Binding("V", "select_clauses", "Select clauses", show=False, id="pane.select_clauses",
+                tooltip="Select whole clauses from the current one; j and k extend it (V again or escape cancels)"),
+        Binding("w", "word(1)", "Next word", show=False, id="pane.word_next",
+                tooltip="Caret to the start of the next word"),
+        Binding("b", "word(-1)", "Previous word", show=False, id="pane.word_previous",
+                tooltip="Caret to the start of this or the previous word"),
+        Binding("e", "word_end", "End of word", show=False, id="pane.word_end",
+                tooltip="Caret to the end of this or the next word"),
+        Binding("l,right", "char(1)", "Next character", show=False, id="pane.char_right",
+                tooltip="Caret one character right"),
+        Binding("h,left", "char(-1)", "Previous character", show=False, id="pane.char_left",
+                tooltip="Caret one character left"),
+        Binding("circumflex_accent", "edge(0)", "Clause start", show=False, id="pane.clause_start",
+                tooltip="Caret to the first character of the clause"),
+        Binding("dollar_sign", "edge(1)", "Clause end", show=False, id="pane.clause_end",
+                tooltip="Caret to the last character of the clause"),
+        Binding("f", "find_char(1)", "Find character", show=False, id="pane.find_char",
+                tooltip="f then a character: caret to its next occurrence in the clause (; again, , back)"),
+        Binding("F", "find_char(0)", "Find character back", show=False, id="pane.find_char_back",
+                tooltip="F then a character: caret to its previous occurrence in the clause"),
+        Binding("semicolon", "repeat_find(0)", "Repeat find", show=False, id="pane.repeat_find",
+                tooltip="Repeat the last f or F"),
+        Binding("comma", "repeat_find(1)", "Repeat find back", show=False, id="pane.repeat_find_back",
+                tooltip="Repeat the last f or F the other way"),
+        Binding("M", "select_match", "Select match", show=False, id="pane.select_match",
+                tooltip="Select the current search match (vim's gn), ready to tag"),
+        Binding("ctrl+w", "window", "Pane keys", show=False, id="pane.window",
+                tooltip="ctrl+w then h or l: focus the pane to the left or right (w: the next one)"),
+        Binding("shift+right", "extend('char', 1)", "Selection: next character", show=False, id="pane.char_next",
+                tooltip="Extend the selection one character right"),
+        Binding("shift+left", "extend('char', -1)", "Selection: previous character", show=False,
+                id="pane.char_previous", tooltip="Extend the selection one character left"),
         Binding("shift+down", "char_line(1)", "Selection: line down", show=False, id="pane.line_next",
-                tooltip="Move the selection end one line down"),
+                tooltip="Extend the selection one line down"),
         Binding("shift+up", "char_line(-1)", "Selection: line up", show=False, id="pane.line_previous",
-                tooltip="Move the selection end one line up"),
+                tooltip="Extend the selection one line up"),
         Binding("escape", "cancel", "Cancel", show=False, id="pane.cancel",
                 tooltip="Cancel the selection and clear search highlights"),
         Binding("slash", "search", "Find", id="pane.search", tooltip="Search this document (literal, any case)"),
@@ -121,6 +145,13 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         def control(self) -> "PolicyPane":
             return self.pane
 
+    @dataclass
+    class PaneStepRequested(Message):
+        """``ctrl+w`` then ``h``/``l``/``w``: focus another pane (``delta`` panes along)."""
+
+        pane: "PolicyPane"
+        delta: int
+
     def __init__(self, document: Document, taxonomy: Taxonomy, *, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -135,6 +166,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._cover_points: list[int] = []
         self._covering: list[tuple[int, ...]] = []
         self._drag_anchor: int | None = None
+        self._pending: str | None = None   # f, F or ctrl+w waiting for their next key
         self._lit: tuple[int, int] | None = None
         # Set by the suggestions controller: ]/[ walk one category; suggestions drawn as ghosts.
         self.category_filter: str | None = None
@@ -317,6 +349,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             spans.append((clause.start, clause.end))
         if self.selection is not None:
             spans.append((min(self.selection), max(self.selection)))
+        spans.append((self.model.caret, self.model.caret))
         if self.model.search.current is not None:
             spans.append(self.model.search.current)
         if not spans:
@@ -337,6 +370,11 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         if self.model.go_to_clause(index, keep_selection=keep_selection):
             self._moved()
 
+    def place_caret(self, offset: int) -> None:
+        """The caret to ``offset`` (its clause follows), without a selection."""
+        self.model.place_at(offset)
+        self._moved()
+
     def go_to_offset(self, offset: int) -> None:
         self.go_to_clause(self.document.clause_index_at(offset))
 
@@ -344,8 +382,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         if self._text_layout is None or not self.size.height:
             return
         if self.selection is not None:
-            head = self.selection[1]
-            y0 = y1 = self.text_layout.line_of(head)
+            y0 = y1 = self.text_layout.line_of(self.model.caret)
         else:
             clause = self.current_clause
             if clause is None:
@@ -398,33 +435,69 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         if target is not None:
             self.go_to_clause(target)
 
-    # -- selection ---------------------------------------------------------------------------
+    # -- caret and selection -----------------------------------------------------------------
+    def _caret_moved(self, moved: bool) -> None:
+        if moved:
+            self._moved()
+
     def action_select(self) -> None:
-        if self.model.toggle_clause_selection():
-            self._moved(scroll=self.selection is not None)
+        self._caret_moved(self.model.toggle_char_selection())
+
+    def action_select_clauses(self) -> None:
+        self._caret_moved(self.model.toggle_clause_selection())
 
     def action_word(self, delta: int) -> None:
-        if self.model.word(delta):
-            self._moved()
+        self._caret_moved(self.model.word(delta))
+
+    def action_word_end(self) -> None:
+        self._caret_moved(self.model.word_end())
 
     def action_char(self, delta: int) -> None:
-        if self.model.char(delta):
-            self._moved()
+        self._caret_moved(self.model.char(delta))
+
+    def action_edge(self, end: int) -> None:
+        self._caret_moved(self.model.clause_edge(bool(end)))
+
+    def action_extend(self, unit: str, delta: int) -> None:
+        self._caret_moved(self.model.extend(lambda: self.model.char(delta)))
+
+    def action_find_char(self, forward: int) -> None:
+        self._pending = "f" if forward else "F"
+
+    def action_repeat_find(self, reverse: int) -> None:
+        self._caret_moved(self.model.repeat_find(bool(reverse)))
+
+    def action_select_match(self) -> None:
+        self._caret_moved(self.model.select_match())
+
+    def action_window(self) -> None:
+        self._pending = "window"
+
+    async def on_key(self, event: events.Key) -> None:
+        """The second key of ``f``/``F`` and ``ctrl+w``: taken here, before any binding sees it."""
+        pending, self._pending = self._pending, None
+        if pending is None or event.key in ("shift", "ctrl", "alt"):
+            return
+        event.stop()
+        event.prevent_default()
+        if pending in ("f", "F") and event.character and event.is_printable:
+            self._caret_moved(self.model.find_char(event.character, pending == "f"))
+        elif pending == "window" and event.key in ("h", "l", "w", "W", "left", "right"):
+            delta = -1 if event.key in ("h", "W", "left") else 1
+            self.post_message(self.PaneStepRequested(self, delta))
 
     def action_char_line(self, delta: int) -> None:
-        head = self.model.head_for_line_move()
-        if head is None:
-            return
-        layout = self.text_layout
-        y = layout.line_of(head)
-        col = tl.offset_to_column(self.text, layout.starts[y], head)
-        y2 = y + delta
-        if not 0 <= y2 < len(layout):
-            new = 0 if delta < 0 else len(self.text)
-        else:
-            new = tl.column_to_offset(self.text, layout.starts[y2], layout.ends[y2], col)
-        if self.model.set_head(new):
-            self._moved()
+        def line_move() -> bool:
+            head = self.model.caret
+            layout = self.text_layout
+            y = layout.line_of(head)
+            col = tl.offset_to_column(self.text, layout.starts[y], head)
+            y2 = y + delta
+            if not 0 <= y2 < len(layout):
+                return self.model.set_caret(0 if delta < 0 else len(self.text))
+            return self.model.set_caret(tl.column_to_offset(self.text, layout.starts[y2], layout.ends[y2], col))
+
+        self._caret_moved(self.model.extend(line_move))
 
     def set_selection(self, anchor: int, head: int) -> None:
         self.model.set_selection(anchor, head)
@@ -478,7 +551,12 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             return True if (self.selection is not None or self.search_query) else None
         if action == "annotation":
             return True if self.annotations else None
-        if action in ("move", "paragraph", "top", "bottom", "half_page", "select", "word", "char", "char_line"):
+        if action == "select_match":
+            return True if self.model.search.current is not None else None
+        if action == "repeat_find":
+            return True if self.model.last_find is not None else None
+        if action in ("move", "paragraph", "top", "bottom", "half_page", "select", "select_clauses", "word",
+                      "word_end", "char", "char_line", "edge", "extend", "find_char"):
             return True if self.clauses else None
         return True
 
@@ -538,7 +616,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             in_clause=clause is not None and clause.start <= le and ls < clause.end,
             selection=clip(span, ls, le),
             in_selection=span is not None and span[0] <= le and ls < span[1],
-            caret=self.selection[1] if self.selection is not None and ls <= self.selection[1] <= le else None,
+            caret=self.model.caret if self.text and ls <= self.model.caret <= le else None,
             current_match=clip(current_match, ls, le),
         )
         return self.painter.line(key, ls, le, layout, self._line_inputs(current_match))
