@@ -4,13 +4,20 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-long bench clean
+.PHONY: run test test-long lint bench clean
 
 run: $(STAMP)
 	$(VENV)/bin/reviewer seeds --annotations annotations/default
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,lint]'
+	$(VENV)/bin/ruff check reviewer tests bench .ci
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) .ci/import_cycles.py
 
 test-long: $(STAMP)
 	$(PY) -m pytest -m "long or not long"

@@ -89,7 +89,7 @@ async def _key_to_frame(app, key: str) -> float:
 
 
 def one_run(paths_dir: Path, set_dir: Path) -> dict[str, float]:
-    import reviewer.tui.compare as compare
+    import reviewer.tui.controllers.suggestions as compare
     from reviewer.documents import load_documents
     from reviewer.session import Session
     from reviewer.store import AnnotationStore
@@ -151,7 +151,7 @@ def one_run(paths_dir: Path, set_dir: Path) -> dict[str, float]:
             out["suggestions for every policy (matrix marks) s"] = time.perf_counter() - t0
             out["suggested clauses, all policies"] = sum(len(v) for v in found.values())
             for frame in ws.frames:
-                ws.refresh_ghosts(frame)
+                ws.suggestions.refresh(frame)
             await pilot.pause()
             # keys while a retrain runs in its worker
             ws.retrain_suggestions()

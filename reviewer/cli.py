@@ -9,21 +9,8 @@ from pathlib import Path
 
 from reviewer import __version__
 from reviewer.commands import COMMANDS
+from reviewer.config import DEFAULT_SET
 
-DEFAULT_SET = "annotations/default"
-
-
-def rich_report():
-    """Rich's ``Console``, ``Table`` and ``Text`` for a subcommand's printed report.
-
-    Rich lives in the command line layer only (this module); subcommands get it from here, lazily,
-    so that the core and a ``--json`` run never import it.
-    """
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    return Console, Table, Text
 
 
 def _command_parser(name: str) -> tuple[argparse.ArgumentParser, object]:
@@ -70,14 +57,8 @@ def _run_app(args: argparse.Namespace) -> int:
     if not paths:
         print("reviewer: give policy files or folders to open (no seeds/ folder here)", file=sys.stderr)
         return 2
-    try:
-        from reviewer.tui.launch import launch
-    except ImportError:
-        # The workspace app is not built yet: fall back to checking the inputs.
-        from reviewer.commands import check
+    from reviewer.tui.launch import launch  # Textual only now: a subcommand never pays for it
 
-        ns = argparse.Namespace(paths=paths, annotations=args.annotations, json=False)
-        return check.run(ns)
     return launch(paths, args.annotations, args.theme)
 
 

@@ -27,6 +27,7 @@ import platformdirs
 
 APP_NAME = "reviewer"
 CONFIG_FILE = "config.toml"
+DEFAULT_SET = "annotations/default"  # the set opened when --annotations names none
 ENV_CONFIG = "REVIEWER_CONFIG"   # an explicit config file path, for scripts and tests
 
 
@@ -59,11 +60,15 @@ class Settings:
         keymap: dict[str, str] = {}
         warnings: list[str] = []
         where = f"{self.source}: " if self.source else ""
+        by_norm = {_norm(i): i for i in ids}
         for name, value in self.keys.items():
             if name in ids:
                 keymap[name] = value
                 continue
-            matches = [i for i in ids if _short(i) == _norm(name)] if "." not in name else []
+            if "." in name:  # a full id; "picker.page-down" still names "picker.page_down"
+                matches = [by_norm[_norm(name)]] if _norm(name) in by_norm else []
+            else:
+                matches = [i for i in ids if _short(i) == _norm(name)]
             if not matches:
                 warnings.append(f"{where}[keys] {name!r} is not a binding of this app (ignored)")
                 continue

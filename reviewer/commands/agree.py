@@ -56,9 +56,9 @@ def _fmt(x: float | None) -> str:
 
 
 def _print(result: Agreement, set_a: str, set_b: str) -> None:
-    from reviewer.cli import rich_report
-
-    Console, Table, Text = rich_report()
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     from reviewer.safetext import one_line
 

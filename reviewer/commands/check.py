@@ -58,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_table(reports: list[dict], with_set: bool) -> None:
-    from reviewer.cli import rich_report
-
-    Console, Table, Text = rich_report()
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
     table = Table(box=None, pad_edge=False)

@@ -46,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
 def _table(matrix: CoverageMatrix, keys: dict[str, str]) -> None:
     """Rows are documents; zero cells in bold red, so a silent policy stands out. When the slugs do
     not fit the terminal, columns are headed by the category keys and a legend follows."""
-    from reviewer.cli import rich_report
-
-    Console, Table, Text = rich_report()
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     from reviewer.safetext import one_line
 

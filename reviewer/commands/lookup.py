@@ -118,9 +118,9 @@ def _as_json(m: Match, index: FuzzyIndex) -> dict:
 
 
 def _print_table(query: str, matches: list[Match], index: FuzzyIndex) -> None:
-    from reviewer.cli import rich_report
-
-    Console, Table, Text = rich_report()
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
     if not matches:

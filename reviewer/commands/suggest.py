@@ -220,9 +220,9 @@ def _write_set(into: Path, set_root: Path, source: AnnotationStore, items: list[
 
 
 def _print_table(suggestions: list[Suggestion], documents: dict[str, Document]) -> None:
-    from reviewer.cli import rich_report
-
-    Console, Table, Text = rich_report()
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False, soft_wrap=False)
     table = Table(box=None, pad_edge=False)

@@ -7,17 +7,21 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
+from textual import on
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.binding import Binding
+from textual.worker import Worker
 
 from reviewer.safetext import visible
 from reviewer.session import Session
 from reviewer.tui.commands import ActionCommands, help_rows
+from reviewer.tui.keymap import key_problem
+from reviewer.tui.themes import register_themes
 from reviewer.tui.screens.export_dialog import IOCommands
 from reviewer.tui.screens.workspace import WorkspaceScreen
+from reviewer.tui.workers import WorkerFailed, describe, forward_failure
 
 STYLES = Path(__file__).parent / "styles"
 DEFAULT_THEME = "reviewer-dark"
@@ -37,56 +41,6 @@ class Workspace:
     check_every: float = 2.0
     suggestions: bool = True            # Settings.suggestions: category suggestions in the panes
     start_with_coverage: bool = False   # open on the coverage matrix (more than four policies)
-
-
-def all_binding_ids() -> list[str]:
-    """Every binding id of the app, its screens and widgets (for resolving the [keys] table)."""
-    from reviewer.tui.widgets.document_list import DocumentList
-    from reviewer.tui.widgets.policy_pane import PolicyPane
-    from reviewer.tui.widgets.search_bar import SearchBar
-
-    from reviewer.tui.compare import CompareHost
-
-    classes: list[type] = [ReviewerApp, WorkspaceScreen, PolicyPane, SearchBar, DocumentList, CompareHost]
-    for module, name in (("tag_picker", "TagPicker"), ("note_editor", "NoteEditor"), ("help", "HelpScreen"),
-                         ("orphans", "OrphansScreen"), ("document_picker", "DocumentPicker"),
-                         ("export_dialog", "ExportDialog"), ("agreement", "SetPathDialog"), ("agreement", "AgreementScreen"),
-                         ("sync_chooser", "SyncChooser"), ("coverage_matrix", "CoverageMatrixScreen")):
-        try:
-            mod = __import__(f"reviewer.tui.screens.{module}", fromlist=[name])
-            classes.append(getattr(mod, name))
-        except (ImportError, AttributeError):
-            continue
-    return [b.id for cls in classes for b in getattr(cls, "BINDINGS", ()) if isinstance(b, Binding) and b.id]
-
-
-MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
-
-
-def key_problem(value: str) -> str | None:
-    """Why a ``[keys]`` value is not a usable Textual key list, or None when it is."""
-    import unicodedata
-
-    from textual.keys import Keys
-
-    names = {k.value for k in Keys}
-    for part in value.split(","):
-        part = part.strip()
-        *mods, key = part.split("+") if part != "+" else ["+"]
-        if not key:
-            return f"{part!r} has no key after the modifier"
-        bad = [m for m in mods if m not in MODIFIERS]
-        if bad:
-            return f"unknown modifier {bad[0]!r} in {part!r}"
-        if len(key) == 1 or key in names or f"ctrl+{key}" in names:
-            continue
-        if key.startswith("f") and key[1:].isdigit():
-            continue
-        try:
-            unicodedata.lookup(key.replace("_", " "))  # "question_mark", "vertical_line"
-        except KeyError:
-            return f"unknown key {key!r}"
-    return None
 
 
 class ReviewerApp(App[None]):
@@ -111,17 +65,14 @@ class ReviewerApp(App[None]):
 
     def on_mount(self) -> None:
         warnings = list(self.workspace.warnings)
-        try:
-            from reviewer.tui.themes import register_themes
-        except ImportError:
-            pass
-        else:
-            warnings.extend(register_themes(self))
+        warnings.extend(register_themes(self))
         self._apply_theme(self.workspace.theme, warnings)
         if self.workspace.keys:
             self._apply_keymap(self.workspace.keys, warnings)
-        self.workspace_screen = WorkspaceScreen(self.session, self.workspace.open_ids,
-                                                check_every=self.workspace.check_every)
+        ws = self.workspace
+        self.workspace_screen = WorkspaceScreen(self.session, ws.open_ids, check_every=ws.check_every,
+                                                suggestions_on=ws.suggestions,
+                                                start_with_coverage=ws.start_with_coverage)
         self.push_screen(self.workspace_screen)
         self._catch_signals()
         if warnings:
@@ -166,6 +117,13 @@ class ReviewerApp(App[None]):
         self.notify(f"Key clash in the [keys] settings: {names} (the default keys win)", severity="warning",
                     markup=False)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_failure(self, event)  # workers the app runs itself (export, agreement)
+
+    @on(WorkerFailed)
+    def _worker_failed(self, event: WorkerFailed) -> None:
+        self.notify(describe(event.worker), title="Error", severity="error", timeout=10, markup=False)
+
     def action_help(self) -> None:
         from reviewer.tui.screens.help import HelpScreen
 
@@ -203,10 +161,6 @@ class ReviewerApp(App[None]):
         self.exit()
 
 
-def run(workspace: Workspace) -> None:
-    ReviewerApp(workspace).run()
-
-
-__all__ = ["ReviewerApp", "Workspace", "all_binding_ids", "run"]
+__all__ = ["ReviewerApp", "Workspace"]
 
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from reviewer.config import load_settings
+from reviewer.config import DEFAULT_SET, load_settings
 from reviewer.documents import load_documents
 from reviewer.errors import ReviewerError
 from reviewer.lock import LockHeld, acquire
@@ -18,7 +18,8 @@ from reviewer.store import AnnotationStore
 def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None = None, *,
             lock: bool = True):
     """Everything but running: returns (Workspace, lock or None), or raises ReviewerError."""
-    from reviewer.tui.app import Workspace, all_binding_ids
+    from reviewer.tui.app import Workspace
+    from reviewer.tui.keymap import all_binding_ids
 
     settings, warnings = load_settings()
     documents, errors = load_documents(paths)
@@ -27,8 +28,6 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
         raise ReviewerError(None, "no policy could be opened" + (f" ({errors[0]})" if errors else ""))
     for doc in documents:
         warnings.extend(doc.warnings)
-    from reviewer.cli import DEFAULT_SET
-
     if settings.annotations and str(set_path) == DEFAULT_SET:
         set_path = settings.annotations  # the settings' default set, unless --annotations named one
     store = AnnotationStore.open(set_path)

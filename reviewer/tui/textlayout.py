@@ -1,110 +1,21 @@
-"""Text layout for the policy pane: grapheme boundaries, word steps and soft wrapping by cells.
+"""Text layout for the policy pane: soft wrapping by terminal cells, and columns <-> offsets.
 
-Pure functions over a string (no widgets), so they can be tested with hypothesis. Offsets are
-code points into the document text, as everywhere in reviewer. Grapheme clusters follow the
-parts of UAX #29 that matter in policies: combining marks, variation selectors, zero-width
-joiner sequences, emoji modifiers, tag sequences and regional-indicator pairs stay whole.
+Pure functions over a string (no widgets), so they can be tested with hypothesis. Grapheme and
+word steps live in the core (``reviewer.graphemes``) and are re-exported here for the pane.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from rich.cells import cell_len
 
-ZWJ = "\u200d"
+from reviewer.graphemes import (ZWJ, is_boundary, next_boundary, next_word_end, prev_boundary,  # noqa: F401
+                                prev_word_start, snap)
+
 _TOKEN = re.compile(r"\S+[^\S\n]*|[^\S\n]+")
-_WORD = re.compile(r"\w+|[^\w\s]+")
-
-
-def _extends(ch: str) -> bool:
-    """Does ``ch`` attach to the character before it (no grapheme boundary before it)?"""
-    o = ord(ch)
-    if o < 0x300:
-        return False
-    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Mc"):
-        return True
-    return (ch == ZWJ or 0xFE00 <= o <= 0xFE0F or 0x1F3FB <= o <= 0x1F3FF
-            or 0xE0020 <= o <= 0xE007F or 0xE0100 <= o <= 0xE01EF)
-
-
-def _regional(ch: str) -> bool:
-    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
-
-
-def is_boundary(text: str, i: int) -> bool:
-    """Is offset ``i`` between two grapheme clusters (or at either end)?"""
-    if i <= 0 or i >= len(text):
-        return True
-    ch, before = text[i], text[i - 1]
-    if _extends(ch) or before == ZWJ:
-        return False
-    if _regional(ch) and _regional(before):
-        # Pair regional indicators from the start of the run: a boundary after an even count.
-        run = 0
-        j = i - 1
-        while j >= 0 and _regional(text[j]):
-            run += 1
-            j -= 1
-        return run % 2 == 0
-    return True
-
-
-def next_boundary(text: str, i: int) -> int:
-    """The first grapheme boundary after ``i`` (len(text) at the end)."""
-    n = len(text)
-    if i >= n:
-        return n
-    j = max(0, i) + 1
-    while j < n and not is_boundary(text, j):
-        j += 1
-    return j
-
-
-def prev_boundary(text: str, i: int) -> int:
-    """The last grapheme boundary before ``i`` (0 at the start)."""
-    if i <= 0:
-        return 0
-    j = min(i, len(text)) - 1
-    while j > 0 and not is_boundary(text, j):
-        j -= 1
-    return j
-
-
-def snap(text: str, i: int) -> int:
-    """``i`` moved back to the nearest grapheme boundary."""
-    i = max(0, min(i, len(text)))
-    while i > 0 and not is_boundary(text, i):
-        i -= 1
-    return i
-
-
-def next_word_end(text: str, i: int) -> int:
-    """End of the next word (or run of punctuation) at or after ``i``."""
-    m = _WORD.search(text, i)
-    if m is None:
-        return len(text)
-    end = m.end()
-    if end == i:  # already at a word end: take the next word
-        m = _WORD.search(text, i + 1)
-        end = m.end() if m else len(text)
-    return end
-
-
-def prev_word_start(text: str, i: int) -> int:
-    """Start of the word before ``i``."""
-    j = i
-    while j > 0 and text[j - 1].isspace():
-        j -= 1
-    if j == 0:
-        return 0
-    word = text[j - 1].isalnum() or text[j - 1] == "_"
-    while j > 0 and not text[j - 1].isspace() and (text[j - 1].isalnum() or text[j - 1] == "_") == word:
-        j -= 1
-    return j
 
 
 def width(s: str) -> int:

@@ -70,7 +70,7 @@ def foreign_block(ann: Annotation, rng: random.Random) -> str:
 
 
 def foreign_file(doc_id: str, sha: str, anns: list[Annotation], rng: random.Random) -> tuple[str, dict[str, str]]:
-    head = [f"schema = 1\n", f"document = {string(doc_id, rng)}\n", f"sha256 = {string(sha, rng)}\n",
+    head = ["schema = 1\n", f"document = {string(doc_id, rng)}\n", f"sha256 = {string(sha, rng)}\n",
             f"source = {string(doc_id + '.txt', rng)}\n"]
     rng.shuffle(head)
     text = "# written by another tool\n" + "".join(head)

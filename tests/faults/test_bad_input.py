@@ -8,8 +8,6 @@ combining marks and emoji, dialogs at 20x6 and back)."""
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import subprocess
 import sys
@@ -257,7 +255,7 @@ def test_huge_documents_open_scroll_and_move_without_hanging(tmp_path: Path, kin
         await pilot.press("ctrl+d", "ctrl+d", "G")
         await pilot.pause()
         assert pane.cursor == len(pane.document.clauses) - 1
-        y = pane.layout.line_of(pane.current_clause.start)
+        y = pane.text_layout.line_of(pane.current_clause.start)
         assert pane.scroll_y <= y < pane.scroll_y + pane.scrollable_content_region.height
         await pilot.press("k", "1", "ctrl+u", "g", "j")
         await pilot.resize_terminal(30, 8)

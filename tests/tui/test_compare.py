@@ -19,7 +19,7 @@ from tests.tui.conftest import drive, on_disk, settle, from_palette
 @pytest.fixture(autouse=True)
 def _no_timed_training(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests train when they say so (deterministic), never on the start-up timer."""
-    import reviewer.tui.compare as compare
+    import reviewer.tui.controllers.suggestions as compare
 
     monkeypatch.setattr(compare, "RETRAIN_AFTER", 3600.0)
 

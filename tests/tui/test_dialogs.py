@@ -577,7 +577,7 @@ async def test_closed_dialogs_do_not_stay_subscribed_to_theme_changes() -> None:
 def test_bindings_have_dialog_ids_and_descriptions() -> None:
     for cls in (TagPicker, NoteEditor, HelpScreen, OrphansScreen, DocumentPicker):
         for binding in cls.BINDINGS:
-            assert binding.id and re.fullmatch(r"[a-z]+\.[a-z0-9-]+", binding.id), (cls, binding)
+            assert binding.id and re.fullmatch(r"[a-z]+\.[a-z0-9_]+", binding.id), (cls, binding)
             assert binding.description and binding.tooltip, (cls, binding)
         ids = [b.id for b in cls.BINDINGS]
         assert len(ids) == len(set(ids)), cls

@@ -38,7 +38,7 @@ def clause_sentence(app, doc_id: str, index: int) -> tuple[str, int, int]:
 
 
 def test_typing_shows_matches_and_enter_opens_one_beside(make_app, monkeypatch) -> None:
-    import reviewer.tui.screens.lookup as lookup_module
+    import reviewer.tui.controllers.clause_lookup as lookup_module
 
     monkeypatch.setattr(lookup_module, "FLASH", 60.0)  # a loaded machine must not end the flash before we look
     app = make_app([DOC_A, DOC_B])

@@ -40,7 +40,7 @@ def test_character_steps_never_split_a_grapheme(tmp_path: Path) -> None:
         heads = []
         await pilot.press("shift+right")
         for _ in range(20):
-            heads.append(pane.selection[1])
+            heads.append(pane.model.caret)
             await pilot.press("shift+right")
         assert heads[:4] == [1, 2, 3, 4]          # C a f é (precomposed)
         assert text[heads[6]:heads[7]] == "e\u0300"  # e + combining grave: one step
@@ -79,11 +79,11 @@ def test_long_policy_renders_only_visible_lines(tmp_path: Path, corpus: Path) ->
     async def scenario(pilot) -> None:
         pane = app.screen.query_one(PolicyPane)
         height = pane.scrollable_content_region.height
-        assert len(pane.layout) > 10 * height
+        assert len(pane.text_layout) > 10 * height
         await pilot.press("G")
         await pilot.pause()
-        assert len(pane._cache) <= 3 * height  # drawn: the first screen and the last, not the document
-        y = pane.layout.line_of(pane.current_clause.start)
+        assert len(pane.painter.lines) <= 3 * height  # drawn: the first screen and the last, not the document
+        y = pane.text_layout.line_of(pane.current_clause.start)
         assert pane.scroll_y <= y < pane.scroll_y + height
 
     drive(app, scenario)
@@ -128,7 +128,7 @@ def test_empty_and_odd_documents_do_not_break_the_pane(tmp_path: Path) -> None:
         await pilot.press("g", "j")
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert long.layout.width == long.scrollable_content_region.width - 5
+        assert long.text_layout.width == long.scrollable_content_region.width - 5
 
     drive(app, scenario)
 
@@ -146,7 +146,7 @@ def test_moving_the_cursor_repaints_exactly_what_a_full_repaint_shows(make_app) 
             await pilot.press(*keys)
             await pilot.pause()
             incremental = app.export_screenshot()
-            pane._cache.clear()
+            pane.painter.lines.clear()
             pane.refresh()
             await pilot.pause()
             assert app.export_screenshot() == incremental, f"stale lines after {keys}"

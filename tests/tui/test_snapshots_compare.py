@@ -21,7 +21,7 @@ SIZE = (120, 40)
 
 @pytest.fixture(autouse=True)
 def _no_timed_training(monkeypatch: pytest.MonkeyPatch) -> None:
-    import reviewer.tui.compare as compare
+    import reviewer.tui.controllers.suggestions as compare
 
     monkeypatch.setattr(compare, "RETRAIN_AFTER", 3600.0)
 
@@ -42,7 +42,7 @@ def _train_now(app) -> None:
     screen = app.screen
     screen.suggester.install(screen.suggester.retrain())
     for frame in screen.frames:
-        screen.refresh_ghosts(frame)
+        screen.suggestions.refresh(frame)
 
 
 def test_coverage_matrix_with_gaps_and_suggestions(snap_compare, seeds: Path, tmp_path: Path) -> None:

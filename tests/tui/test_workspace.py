@@ -51,7 +51,7 @@ def test_select_by_clause_and_by_character_then_tag(make_app, demo_set: Path) ->
 
     async def scenario(pilot) -> None:
         pane = _pane(app)
-        await pilot.press("j", "v", "j", "j", "1")
+        await pilot.press("j", "V", "j", "j", "1")
         new = _new_on_disk(demo_set, DOC_A, before)
         assert [(a["start"], a["end"]) for a in new] == [(pane.clauses[1].start, pane.clauses[3].end)]
         assert pane.selection is None  # tagging ends the selection
@@ -62,9 +62,11 @@ def test_select_by_clause_and_by_character_then_tag(make_app, demo_set: Path) ->
         spans = {(a["start"], a["end"]): a for a in new}
         assert (clause.start, clause.start + 3) in spans
         assert spans[(clause.start, clause.start + 3)]["quote"] == pane.document.text[clause.start:clause.start + 3]
-        # escape cancels a selection: the digit then tags the whole clause under the cursor
-        await pilot.press("v", "w")
-        assert pane.selection_span == (clause.start, pane.clauses[-1].start + len(pane.document.text[pane.clauses[-1].start:].split()[0]))
+        # v then e: the first word, as in vim; escape cancels it and the digit tags the whole clause
+        await pilot.press("circumflex_accent", "v", "e")
+        from reviewer.graphemes import word_end
+
+        assert pane.selection_span == (clause.start, word_end(pane.text, clause.start) + 1)
         await pilot.press("escape")
         assert pane.selection is None
         clause = pane.current_clause
@@ -194,7 +196,7 @@ def test_split_and_close_panes(make_app) -> None:
             await pilot.pause()
         assert len(app.screen.query(PaneFrame)) == 4
         assert app.screen.check_action("split", ()) is None  # four is the most
-        await pilot.press("h")
+        await pilot.press("ctrl+w", "h")
         assert app.screen.active.document.id == "team-picpros"
         await pilot.press("Q")
         await pilot.pause()
@@ -216,12 +218,13 @@ def test_search_highlights_and_steps_through_matches(make_app) -> None:
         expected = [i for i in range(len(text)) if text.lower().startswith("personal", i)]
         assert [s for s, _ in pane.matches] == expected
         first = pane.match_index
-        await pilot.press("enter")
+        await pilot.press("down")
         assert pane.match_index == first + 1
-        await pilot.press("shift+enter")
+        await pilot.press("up")
         assert pane.match_index == first
-        await pilot.press("escape")  # closes the field, matches stay
+        await pilot.press("enter")  # closes the field with the caret at the match; matches stay
         assert app.focused is pane
+        assert pane.model.caret == pane.matches[first][0]
         await pilot.press("n", "n")
         assert pane.match_index == first + 2
         s, _ = pane.matches[pane.match_index]
@@ -234,8 +237,62 @@ def test_search_highlights_and_steps_through_matches(make_app) -> None:
     drive(app, scenario)
 
 
+def test_search_enter_then_v_e_tags_exactly_the_word(make_app, demo_set: Path) -> None:
+    """The acceptance flow: / discontinue enter escape v e 5 gives one annotation, "discontinue"."""
+    before = on_disk(demo_set, DOC_A)
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        await pilot.press("slash", *"discontinue", "enter", "escape", "v", "e", "5")
+        new = _new_on_disk(demo_set, DOC_A, before)
+        assert [a["quote"] for a in new] == ["discontinue"]
+        assert new[0]["categories"] == ["data-retention"]
+
+    drive(app, scenario)
+
+
+def test_a_search_that_finds_nothing_returns_to_where_it_started(make_app) -> None:
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        pane = _pane(app)
+        await pilot.press("j", "j", "w")
+        start = pane.model.caret
+        await pilot.press("slash", *"policy", "z", "z", "q")
+        await pilot.press("enter")
+        assert pane.matches == [] and pane.model.caret == start
+        await pilot.press("slash", *"policy", "escape")
+        assert pane.matches and pane.model.caret == pane.matches[pane.match_index][0]
+
+    drive(app, scenario)
+
+
+def test_caret_keys_move_within_the_clause_and_the_status_line_shows_it(make_app) -> None:
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        pane = _pane(app)
+        frame = app.screen.active
+        await pilot.press("j")
+        clause = pane.current_clause
+        assert pane.model.caret == clause.start
+        await pilot.press("l", "l", "right")
+        assert pane.model.caret == clause.start + 3
+        await pilot.press("h")
+        assert pane.model.caret == clause.start + 2
+        await pilot.press("dollar_sign")
+        assert pane.model.caret < clause.end and pane.current_clause is clause
+        await pilot.press("circumflex_accent", "f", pane.text[clause.start + 5])
+        assert pane.model.caret == pane.text.index(pane.text[clause.start + 5], clause.start + 1)
+        await pilot.pause()
+        column = pane.model.caret - clause.start + 1
+        assert f"clause {pane.cursor + 1}/{len(pane.clauses)}:{column}" in str(frame.status.render())
+
+    drive(app, scenario)
+
+
 def test_search_is_literal() -> None:
-    from reviewer.tui.widgets.policy_pane import find_all
+    from reviewer.cursor import find_all
 
     assert find_all("a.b a+b A.B", "a.b") == [(0, 3), (8, 11)]
     assert find_all("[b]x", "[B]") == [(0, 3)]
@@ -336,7 +393,7 @@ def test_moves(make_app) -> None:
         assert pane.cursor == first
         await pilot.press("G")
         # the cursor is visible after a long jump
-        y = pane.layout.line_of(pane.current_clause.start)
+        y = pane.text_layout.line_of(pane.current_clause.start)
         assert pane.scroll_y <= y < pane.scroll_y + pane.scrollable_content_region.height
 
     drive(app, scenario)
@@ -349,7 +406,7 @@ def test_mouse_click_and_drag(make_app, demo_set: Path) -> None:
     async def scenario(pilot) -> None:
         pane = _pane(app)
         line = 10
-        start = pane.layout.starts[line]
+        start = pane.text_layout.starts[line]
         await pilot.click(pane, offset=(5, line))
         assert pane.cursor == pane.document.clause_index_at(start)
         assert pane.selection is None
@@ -481,13 +538,13 @@ def test_resize_rewraps(make_app, size) -> None:
 
     async def scenario(pilot) -> None:
         pane = _pane(app)
-        width = pane.layout.width
+        width = pane.text_layout.width
         assert width == pane.scrollable_content_region.width - 5
         await pilot.press("G")
         await pilot.resize_terminal(size[0] // 2 + 10, size[1])
         await pilot.pause()
-        assert pane.layout.width == pane.scrollable_content_region.width - 5
-        y = pane.layout.line_of(pane.current_clause.start)
+        assert pane.text_layout.width == pane.scrollable_content_region.width - 5
+        y = pane.text_layout.line_of(pane.current_clause.start)
         assert pane.scroll_y <= y < pane.scroll_y + pane.scrollable_content_region.height + 1
 
     drive(app, scenario, size=size)

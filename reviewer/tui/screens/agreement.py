@@ -59,7 +59,7 @@ def compare(documents: Sequence[Document], store_a: AnnotationStore, store_b: An
 class SetPathDialog(ModalScreen[str | None]):
     """Asks for the folder of the set to compare with; returns the path or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without comparing", id="agree.cancel-path")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without comparing", id="agree.cancel_path")]
 
     def __init__(self, suggestion: str = "") -> None:
         super().__init__()

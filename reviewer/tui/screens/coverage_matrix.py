@@ -25,8 +25,9 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
+from reviewer.tui.workers import forward_failure
 from reviewer.coverage import CoverageMatrix
 from reviewer.safetext import one_line
 from reviewer.taxonomy import Taxonomy
@@ -135,6 +136,9 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     @property
     def grid(self) -> MatrixGrid:
         return self.query_one(MatrixGrid)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_failure(self, event)
 
     @work(thread=True, exclusive=True, group="matrix", exit_on_error=False)
     def load(self) -> None:

@@ -104,9 +104,9 @@ class DocumentPicker(ModalScreen[str | None]):
         Binding("up", "cursor(-1)", "Previous", show=False, priority=True,
                 tooltip="Highlight the previous document", id="documents.previous"),
         Binding("pagedown", "page(1)", "Page down", show=False,
-                tooltip="Highlight a page further down", id="documents.page-down"),
+                tooltip="Highlight a page further down", id="documents.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False,
-                tooltip="Highlight a page further up", id="documents.page-up"),
+                tooltip="Highlight a page further up", id="documents.page_up"),
     ]
 
     def __init__(self, documents: Sequence[tuple[str, str]], title: str = "Open document") -> None:

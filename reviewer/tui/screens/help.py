@@ -32,9 +32,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("up", "scroll(-1)", "Scroll up", show=False, tooltip="Scroll one line up",
                 id="help.up"),
         Binding("pagedown", "page(1)", "Page down", show=False, tooltip="Scroll a page down",
-                id="help.page-down"),
+                id="help.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, tooltip="Scroll a page up",
-                id="help.page-up"),
+                id="help.page_up"),
     ]
 
     def __init__(self, bindings: Sequence[tuple[str, str, str]]) -> None:

@@ -68,12 +68,12 @@ class TagPicker(ModalScreen[TagChoice | None]):
         Binding("up", "cursor(-1)", "Previous", show=False, priority=True,
                 tooltip="Highlight the previous category", id="picker.previous"),
         Binding("pagedown", "page(1)", "Page down", show=False,
-                tooltip="Highlight a page further down", id="picker.page-down"),
+                tooltip="Highlight a page further down", id="picker.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False,
-                tooltip="Highlight a page further up", id="picker.page-up"),
+                tooltip="Highlight a page further up", id="picker.page_up"),
         *(Binding(key, f"toggle_key('{key}')", f"Toggle category {key}", show=False,
                   tooltip=f"Tick or untick the category whose key is {key}",
-                  priority=True, id=f"picker.key-{key}") for key in DIGITS),
+                  priority=True, id=f"picker.key_{key}") for key in DIGITS),
     ]
 
     def __init__(self, taxonomy: Taxonomy, selected: Iterable[str] = (),

@@ -1,9 +1,13 @@
-"""WorkspaceScreen: one to four policy panes, the document list and the legend.
+"""WorkspaceScreen: one to four policy panes (a PaneDeck), the document list and the legend.
 
 The screen owns the Session: every key that changes annotations is bound here and goes
 straight to a Session call, which writes the document's TOML atomically before it returns, so
 each change is on disk before the next key is handled. Panes only say where the cursor and the
 selection are (``target_span``) and receive annotations back as attributes.
+
+Features are controllers the screen builds (``reviewer/tui/controllers/``): suggestions, category
+sync with the coverage matrix, and clause lookup. The screen declares their keys, routes each
+action and its ``check_action`` to them from one table, and hands them their workers' messages.
 """
 
 from __future__ import annotations
@@ -16,25 +20,28 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 
-from reviewer.documents import Document
 from reviewer.safetext import one_line
 from reviewer.session import Outcome, Session
 from reviewer.tui.note_drafting import NoteDrafting
+from reviewer.tui.clause_search import ClauseSearch, OpenMatches
+from reviewer.tui.controllers import category_sync, clause_lookup, suggestions
+from reviewer.tui.controllers.category_sync import CategorySync
+from reviewer.tui.controllers.clause_lookup import ClauseLookup, SimilarFound
+from reviewer.tui.controllers.suggestions import SuggestionsController, SuggestionsTrained
 from reviewer.tui.messages import CountsReady
-from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.widgets.document_list import DocumentList
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.widgets.legend import Legend
+from reviewer.tui.widgets.pane_deck import MAX_PANES, PaneDeck
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
-from reviewer.tui.screens.lookup import LookupHost  # issue 4: ctrl+f lookup, s similar panel, palette
-from reviewer.tui.compare import CompareHost  # issue 7: m matrix, c category sync, suggestions
+from reviewer.tui.widgets.similar_panel import SimilarPanel
+from reviewer.tui.workers import forward_failure
 
-MAX_PANES = 4
 CHECK_EVERY = 2.0  # seconds between checks for another program's changes
 
 
@@ -44,7 +51,7 @@ def _tag_bindings() -> list[Binding]:
             for key in "1234567890"]
 
 
-class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
+class WorkspaceScreen(Screen[None]):
     """The analyst's workspace. Owns the session and every key that writes."""
 
     BINDINGS = [
@@ -59,10 +66,10 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="workspace.redo", tooltip="Redo the last undone change"),
         Binding("ctrl+s", "save", "Save", show=False, id="workspace.save",
                 tooltip="Write anything not yet on disk (changes are written as you make them)"),
-        Binding("tab,l", "focus_pane(1)", "Next pane", show=False, id="workspace.next_pane",
-                tooltip="Focus the pane to the right"),
-        Binding("shift+tab,h", "focus_pane(-1)", "Previous pane", show=False, id="workspace.previous_pane",
-                tooltip="Focus the pane to the left"),
+        Binding("tab", "focus_pane(1)", "Next pane", show=False, id="workspace.next_pane",
+                tooltip="Focus the pane to the right (also ctrl+w l)"),
+        Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="workspace.previous_pane",
+                tooltip="Focus the pane to the left (also ctrl+w h)"),
         Binding("o", "open", "Open", id="workspace.open", tooltip="Show another document in this pane"),
         Binding("vertical_line,ctrl+backslash", "split", "Split", id="workspace.split",
                 tooltip="Open another document in a new pane beside this one"),
@@ -73,21 +80,51 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
                 tooltip="Show or hide the taxonomy legend"),
         Binding("O", "orphans", "Orphans", show=False, id="workspace.orphans",
                 tooltip="List annotations whose text is gone: re-attach or delete them"),
+        *clause_lookup.BINDINGS,
+        *category_sync.BINDINGS,
+        *suggestions.BINDINGS,
     ]
+    COMMANDS = {ClauseSearch}
 
-    def __init__(self, session: Session, open_ids: Iterable[str] = (), *, check_every: float = CHECK_EVERY) -> None:
+    def __init__(self, session: Session, open_ids: Iterable[str] = (), *, check_every: float = CHECK_EVERY,
+                 suggestions_on: bool = True, start_with_coverage: bool = False) -> None:
         super().__init__()
         self.session = session
         self.taxonomy = session.taxonomy
         ids = [i for i in open_ids if i in {d.id for d in session.documents}]
         if not ids and session.documents:
             ids = [d.id for d in session.documents[:2]]
-        self._initial = ids[:MAX_PANES]
-        self._active: PaneFrame | None = None
+        self.deck = PaneDeck([session.document(i) for i in ids[:MAX_PANES]], self.taxonomy, self.refresh_frame,
+                             id="panes")
         self._check_every = check_every
-        self._frames = 0
+        self._start_with_coverage = start_with_coverage
         self._told_errors: set[str] = set()   # documents whose unreadable annotation file was reported
         self._notes: NoteDrafting | None = None
+        self._bindings_timer = None
+        self._last_binding_state: tuple | None = None
+        self.suggestions = SuggestionsController(self, session, self.deck, enabled=suggestions_on,
+                                                 report=self.report, writable=self._writable,
+                                                 on_model_ready=self._suggestions_ready)
+        self.sync = CategorySync(self, session, self.deck, self.suggestions, self.refresh_frame)
+        self.lookup = ClauseLookup(self, session, self.deck, report=self.report, panel_after="#body")
+        # action -> its check (True: enabled, None: shown greyed out); actions not listed are always enabled
+        self._checks = {
+            "tag": self._can_tag,
+            "tag_picker": lambda *_: self._on_span(),
+            "note": lambda *_: self._on_annotation(),
+            "delete": lambda *_: True if self.suggestions.here() is not None and self._writable()
+            else self._on_annotation(),
+            "undo": lambda *_: True if self.session.can_undo else None,
+            "redo": lambda *_: True if self.session.can_redo else None,
+            "split": lambda *_: None if self.deck.full else True,
+            "close_pane": lambda *_: True if len(self.frames) > 1 else None,
+            "focus_pane": lambda *_: True if len(self.frames) > 1 else None,
+            "orphans": lambda *_: True if self.pane is not None and self.session.orphans(self.pane.document.id)
+            else None,
+            "accept_suggestion": lambda *_: self.suggestions.can_accept(),
+            "next_suggestion": lambda *_: self.suggestions.can_jump(),
+            "sync": lambda *_: True if self.frames else None,
+        }
 
     @property
     def notes(self) -> NoteDrafting:
@@ -100,49 +137,39 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             yield DocumentList(self.session.documents, self.taxonomy, id="documents")
-            with Horizontal(id="panes"):
-                for doc_id in self._initial:
-                    yield self._new_frame(self.session.document(doc_id))
+            yield self.deck
         yield Legend(self.taxonomy, id="legend")
         yield KeyFooter()  # Footer without its leak on rebuilds
 
-    def _new_frame(self, document: Document) -> PaneFrame:
-        self._frames += 1
-        return PaneFrame(document, self.taxonomy, id=f"frame-{self._frames}")
-
     def on_mount(self) -> None:
         self.query_one(DocumentList).display = False
-        frames = self.frames
-        for frame in frames:
-            self.refresh_frame(frame)
-        if frames:
-            self._set_active(frames[0])
-            frames[0].pane.focus()
         self.set_interval(self._check_every, self.check_external, name="check-external")
         self.set_timer(0.3, self.load_counts, name="counts")  # after the first paint
         self.notes.recover()   # a note draft a killed app left behind
+        self.suggestions.start()
+        self.lookup.start()
+        if self._start_with_coverage:
+            self.call_after_refresh(self.action_coverage)
 
     @property
     def frames(self) -> list[PaneFrame]:
-        return list(self.query(PaneFrame))
+        return self.deck.frames
 
     @property
     def active(self) -> PaneFrame | None:
-        if self._active is not None and self._active.is_attached:
-            return self._active
-        frames = self.frames
-        return frames[0] if frames else None
+        return self.deck.active
 
     @property
     def pane(self) -> PolicyPane | None:
-        frame = self.active
-        return frame.pane if frame else None
+        return self.deck.pane
 
-    def _set_active(self, frame: PaneFrame) -> None:
-        for other in self.frames:
-            other.set_class(other is frame, "-active")
-        self._active = frame
-        self.query_one(DocumentList).select_document(frame.document.id)
+    @property
+    def suggester(self):
+        return self.suggestions.suggester
+
+    @on(PaneDeck.ActiveChanged)
+    def _active_changed(self, event: PaneDeck.ActiveChanged) -> None:
+        self.query_one(DocumentList).select_document(event.frame.document.id)
         self.refresh_bindings()
 
     def focus_active_pane(self) -> None:
@@ -155,17 +182,17 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         pane = self.pane
         s = self.session
         common = (id(self.focused), id(getattr(self.app, "_keymap", None)), s.can_undo, s.can_redo,
-                  self._ghost_here() is not None)  # issue 7: x rejects a suggestion, y accepts it
+                  self.suggestions.here() is not None)  # x rejects a suggestion, y accepts it
         if pane is None:
             return common
         return common + (id(pane), pane.target_annotation() is not None, pane.target_span() is not None,
-                pane.selection is not None, bool(pane.query), bool(pane.matches), bool(pane.annotations),
+                pane.selection is not None, bool(pane.search_query), bool(pane.matches), bool(pane.annotations),
                 len(self.frames), s.read_only)
 
     def refresh_bindings(self) -> None:
         """Debounced: the footer is rebuilt (~a frame or more) once things settle, after the
         keypress has been drawn; key dispatch itself always asks check_action live."""
-        if getattr(self, "_bindings_timer", None) is None and self.is_mounted:
+        if self._bindings_timer is None and self.is_mounted:
             self._bindings_timer = self.set_timer(0.08, self._flush_bindings, name="bindings")
         elif not self.is_mounted:
             super().refresh_bindings()
@@ -173,20 +200,28 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
     def _flush_bindings(self) -> None:
         self._bindings_timer = None
         state = self._binding_state()
-        if state != getattr(self, "_last_binding_state", None):
+        if state != self._last_binding_state:
             self._last_binding_state = state
             super().refresh_bindings()
+
+    @on(PolicyPane.PaneStepRequested)
+    def _pane_step(self, event: PolicyPane.PaneStepRequested) -> None:
+        self.deck.focus_step(event.delta)
 
     @on(PolicyPane.ClauseFocused)
     def _pane_moved(self, event: PolicyPane.ClauseFocused) -> None:
         self.refresh_bindings()  # note/delete/tag greying depends on what is under the cursor
+        frame = event.pane.parent
+        if isinstance(frame, PaneFrame):
+            self.suggestions.hint(frame)
+        self.sync.follow(event.pane)
 
     def on_descendant_focus(self, event) -> None:
         node = event.widget
         while node is not None and not isinstance(node, PaneFrame):
             node = node.parent
-        if isinstance(node, PaneFrame) and node is not self._active:
-            self._set_active(node)
+        if isinstance(node, PaneFrame) and node is not self.deck.active:
+            self.deck.activate(node)
 
     # -- session -> panes -----------------------------------------------------------------------
     def refresh_frame(self, frame: PaneFrame) -> None:
@@ -201,7 +236,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
             self._told_errors.add(doc_id)
             self.app.notify(f"{error}. {doc_id} is read-only until the file is fixed; it is never changed.",
                             title="Annotation file refused", severity="error", timeout=20, markup=False)
-        self.refresh_ghosts(frame)  # issue 7: suggestions as ghost tags
+        self.suggestions.refresh(frame)
 
     def refresh_document(self, doc_id: str) -> None:
         for frame in self.frames:
@@ -216,7 +251,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
             return
         if outcome.document:
             self.refresh_document(outcome.document)
-            self.compare_changed(outcome)  # issue 7: retrain suggestions in the background
+            self.suggestions.changed(outcome)  # rescored now, retrained in the background
         if outcome.error:
             self.app.notify(outcome.error, title=outcome.message, severity="error", timeout=12, markup=False)
         if outcome.merged:
@@ -234,30 +269,20 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         return (pane is not None and not self.session.read_only
                 and self.session.load_error(pane.document.id) is None)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def _on_span(self) -> bool | None:
         pane = self.pane
-        verdict = self.compare_check(action, parameters)  # issue 7: reviewer/tui/compare.py
-        if verdict is not NotImplemented:
-            return verdict
-        if action in ("tag", "tag_picker"):
-            if action == "tag" and self.taxonomy.by_key(str(parameters[0])) is None:
-                return False
-            return True if self._writable() and pane is not None and pane.target_span() else None
-        if action in ("note", "delete"):
-            return True if self._writable() and pane is not None and pane.target_annotation() else None
-        if action == "undo":
-            return True if self.session.can_undo else None
-        if action == "redo":
-            return True if self.session.can_redo else None
-        if action == "split":
-            return True if len(self.frames) < MAX_PANES else None
-        if action == "close_pane":
-            return True if len(self.frames) > 1 else None
-        if action == "focus_pane":
-            return True if len(self.frames) > 1 else None
-        if action == "orphans":
-            return True if pane is not None and self.session.orphans(pane.document.id) else None
-        return True
+        return True if self._writable() and pane is not None and pane.target_span() else None
+
+    def _on_annotation(self) -> bool | None:
+        pane = self.pane
+        return True if self._writable() and pane is not None and pane.target_annotation() else None
+
+    def _can_tag(self, key: object) -> bool | None:
+        return False if self.taxonomy.by_key(str(key)) is None else self._on_span()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        check = self._checks.get(action)
+        return True if check is None else check(*parameters)
 
     def action_tag(self, key: str) -> None:
         pane = self.pane
@@ -301,7 +326,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         self.notes.edit(pane.document.id, ann, f"Note: {one_line(names, 60)}")
 
     def action_delete(self) -> None:
-        if self.reject_suggestion_here():  # issue 7: x on a suggested (untagged) clause rejects it
+        if self.suggestions.reject_here():  # x on a suggested (untagged) clause rejects it
             return
         pane = self.pane
         ann = pane.target_annotation() if pane else None
@@ -349,11 +374,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
 
     # -- panes ----------------------------------------------------------------------------------
     def action_focus_pane(self, delta: int) -> None:
-        frames = self.frames
-        if not frames:
-            return
-        index = frames.index(self.active) if self.active in frames else 0
-        frames[(index + delta) % len(frames)].pane.focus()
+        self.deck.focus_step(delta)
 
     def _documents(self) -> list[tuple[str, str]]:
         return [(d.id, one_line(d.title, 80)) for d in self.session.documents]
@@ -369,50 +390,23 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
     def _show(self, frame: PaneFrame, doc_id: str | None) -> None:
         if doc_id is None or not frame.is_attached:
             return
-        frame.pane.set_document(self.session.document(doc_id))
-        frame.update_title()
-        self.refresh_frame(frame)
-        self._set_active(frame)
+        self.deck.show(frame, self.session.document(doc_id))
+        self.deck.activate(frame)
         frame.pane.focus()
 
     def action_split(self) -> None:
         from reviewer.tui.screens.document_picker import DocumentPicker
 
-        if len(self.frames) >= MAX_PANES:
-            return
-        self.app.push_screen(DocumentPicker(self._documents(), "Open in a new pane"), self._split_to)
+        if not self.deck.full:
+            self.app.push_screen(DocumentPicker(self._documents(), "Open in a new pane"), self._split_to)
 
     def _split_to(self, doc_id: str | None) -> None:
-        if doc_id is None or len(self.frames) >= MAX_PANES:
-            return
-        self.open_pane(doc_id)
-
-    def open_pane(self, doc_id: str) -> PaneFrame:
-        frame = self._new_frame(self.session.document(doc_id))
-        panes = self.query_one("#panes")
-        if self.active is not None and self.active.is_attached:
-            panes.mount(frame, after=self.active)
-        else:
-            panes.mount(frame)
-        self.call_after_refresh(self._mounted, frame)
-        return frame
-
-    def _mounted(self, frame: PaneFrame) -> None:
-        self.refresh_frame(frame)
-        self._set_active(frame)
-        frame.pane.focus()
+        if doc_id is not None and not self.deck.full:
+            self.deck.open(self.session.document(doc_id))
 
     def action_close_pane(self) -> None:
-        frames = self.frames
-        frame = self.active
-        if len(frames) <= 1 or frame is None:
-            return
-        index = frames.index(frame)
-        neighbour = frames[index - 1] if index > 0 else frames[1]
-        frame.remove()
-        self._active = None
-        self._set_active(neighbour)
-        neighbour.pane.focus()
+        if self.active is not None:
+            self.deck.close(self.active)
 
     def action_toggle_documents(self) -> None:
         doclist = self.query_one(DocumentList)
@@ -462,6 +456,71 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
             outcome = self.session.delete_orphan(doc_id, action.annotation_id)
         self.report(outcome, quiet=False)
 
+    # -- features (tui/controllers) ---------------------------------------------------------------
+    def action_accept_suggestion(self) -> None:
+        self.suggestions.accept()
+
+    def action_next_suggestion(self) -> None:
+        self.suggestions.next()
+
+    def action_toggle_suggestions(self) -> None:
+        self.suggestions.toggle()
+
+    def retrain_suggestions(self) -> None:
+        self.suggestions.retrain()
+
+    @on(SuggestionsTrained)
+    def _suggestions_trained(self, event: SuggestionsTrained) -> None:
+        self.suggestions.trained(event)
+
+    def _suggestions_ready(self) -> None:
+        self.sync.reload_open_matrix()
+
+    def action_coverage(self) -> None:
+        self.sync.open_matrix()
+
+    def coverage_matrix(self):
+        return self.sync.matrix()
+
+    def action_sync(self) -> None:
+        self.sync.choose()
+
+    def action_toggle_sync_scroll(self) -> None:
+        self.sync.toggle_scrolling()
+
+    def action_lookup(self) -> None:
+        self.lookup.lookup()
+
+    def action_similar(self) -> None:
+        self.lookup.similar()
+
+    def open_matches(self, matches) -> list[PaneFrame]:
+        return self.lookup.open_matches(matches)
+
+    @on(OpenMatches)
+    def _open_requested(self, event: OpenMatches) -> None:
+        self.lookup.open_matches(event.matches)
+
+    @on(SimilarFound)
+    def _similar_found(self, event: SimilarFound) -> None:
+        self.lookup.similar_found(event)
+
+    @on(SimilarPanel.JumpRequested)
+    def _similar_jump(self, event: SimilarPanel.JumpRequested) -> None:
+        self.lookup.open_matches([event.match])
+
+    @on(SimilarPanel.TagRequested)
+    def _similar_tag(self, event: SimilarPanel.TagRequested) -> None:
+        self.lookup.tag(event)
+
+    @on(SimilarPanel.ApplyRequested)
+    def _similar_apply(self, event: SimilarPanel.ApplyRequested) -> None:
+        self.lookup.apply(event)
+
+    @on(SimilarPanel.CloseRequested)
+    def _similar_close(self, event: SimilarPanel.CloseRequested) -> None:
+        self.lookup.close_panel(event.panel)
+
     # -- outside changes and background work ----------------------------------------------------
     def check_external(self) -> None:
         """Merge changes another program made to the files of the documents on screen."""
@@ -498,8 +557,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
     def _counts_ready(self, event: CountsReady) -> None:
         doclist = self.query_one(DocumentList)
         for doc_id, counts in event.counts.items():
-            doclist.update_counts(doc_id, counts)  # type: ignore[arg-type]
+            doclist.update_counts(doc_id, counts)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.app.notify(f"{event.worker.group}: {event.worker.error}", severity="error", markup=False)
+        forward_failure(self, event)

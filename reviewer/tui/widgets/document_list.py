@@ -50,7 +50,7 @@ class DocumentList(OptionList):
 
     def _colour(self, slug: str) -> str:
         if slug not in self._colours:
-            from reviewer.tui.widgets.policy_pane import category_colour
+            from reviewer.tui.themes import category_colour
 
             self._colours[slug] = category_colour(self.app, self.taxonomy, slug)
         return self._colours[slug]

@@ -2,7 +2,8 @@
 
 Each rebuild of Textual's Footer (8.2) data-binds every new FooterKey to the footer's ``compact``
 reactive. The footer keeps those watchers, and drops the ones of removed keys only when ``compact``
-changes, which never happens here. The workspace rebuilds its footer whenever the greying of keys
+changes, which never happens here (Textualize/textual#6666, open as of Textual 8.2: watchers from
+``data_bind`` are not removed when the owner leaves the DOM). The workspace rebuilds its footer whenever the greying of keys
 changes, so a long session kept every FooterKey ever shown (with its styles and caches): about
 12 MB more per 1,000 tag/untag/undo keys in tests/faults/test_app_soak.py, and each new watcher was
 compared against all the old ones. Before a rebuild, drop the watchers of keys no longer mounted.

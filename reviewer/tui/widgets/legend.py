@@ -22,7 +22,7 @@ class Legend(Static):
         self.redraw()
 
     def redraw(self) -> None:
-        from reviewer.tui.widgets.policy_pane import category_colour
+        from reviewer.tui.themes import category_colour
 
         text = Text(no_wrap=False, overflow="fold")
         for n, cat in enumerate(self.taxonomy):

@@ -27,6 +27,7 @@ class PaneFrame(Vertical):
                                     classes="pane-search", compact=True)
         self.status = StatusLine(classes="pane-status")
         self.info: dict[str, object] = {}
+        self._search_origin: int | None = None
 
     def compose(self) -> ComposeResult:
         yield self.title_label
@@ -53,14 +54,14 @@ class PaneFrame(Vertical):
         self.info.update(info)
         pane = self.pane
         span = pane.selection_span
-        self.status.show(clause=max(0, pane.cursor), clauses=len(pane.clauses),
+        self.status.show(clause=max(0, pane.cursor), clauses=len(pane.clauses), column=pane.model.position()[0],
                          annotations=len(pane.annotations),
                          moved=sum(1 for s in pane.anchor_status.values() if s[0] == "moved"),
                          fuzzy=sum(1 for s in pane.anchor_status.values() if s[0] == "fuzzy"),
                          orphans=int(self.info.get("orphans", 0) or 0),
                          selected=(span[1] - span[0]) if span else 0,
-                         matches=len(pane.matches) if pane.query else None, match=pane.match_index,
-                         query=pane.query, pending=bool(self.info.get("pending")),
+                         matches=len(pane.matches) if pane.search_query else None, match=pane.match_index,
+                         query=pane.search_query, pending=bool(self.info.get("pending")),
                          error=self.info.get("error") or None,  # type: ignore[arg-type]
                          read_only=bool(self.info.get("read_only")))
 
@@ -72,7 +73,8 @@ class PaneFrame(Vertical):
     def _open_search(self, event: PolicyPane.SearchRequested) -> None:
         event.stop()
         self.search_bar.display = True
-        self.search_bar.value = self.pane.query
+        self.search_bar.value = self.pane.search_query
+        self._search_origin = self.pane.model.caret
         self.search_bar.focus()
 
     @on(Input.Changed, ".pane-search")
@@ -84,7 +86,7 @@ class PaneFrame(Vertical):
     @on(SearchBar.Step)
     def _search_step(self, event: SearchBar.Step) -> None:
         event.stop()
-        if self.pane.query != self.search_bar.value:
+        if self.pane.search_query != self.search_bar.value:
             self.pane.search(self.search_bar.value)
         self.pane.action_match(event.delta)
         self.update_status()
@@ -93,4 +95,7 @@ class PaneFrame(Vertical):
     def _search_closed(self, event: SearchBar.Closed) -> None:
         event.stop()
         self.search_bar.display = False
+        if not self.pane.matches and self._search_origin is not None:
+            self.pane.place_caret(self._search_origin)  # nothing found: back to where the search started
+        self._search_origin = None
         self.pane.focus()

@@ -1,26 +1,20 @@
 """PolicyPane: one policy, clause by clause, drawn with the line API.
 
-The pane owns the cursor (the current clause), the selection and the search matches, and the
-keys that move them. It never writes anything: the screen reads ``target_span`` /
-``target_annotation`` for tagging and sets ``annotations`` after each change.
+The pane turns keys into calls on its ``Cursor`` (``reviewer/cursor.py``: the current clause, the
+selection and the search, as plain data) and repaints the lines that changed. It never writes
+anything: the screen reads ``target_span`` / ``target_annotation`` for tagging and sets
+``annotations`` after each change.
 
 Only visible lines are rendered: the document is soft-wrapped into visual lines (re-wrapped on
-resize) and each line is built into a ``Strip`` on demand, cached in an LRU keyed by everything
-that can change how that line looks.
+resize) and each line is built into a ``Strip`` on demand by the ``PanePainter``, which caches it.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
-from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
@@ -28,26 +22,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reviewer.clauses import Clause
+from reviewer.cursor import Cursor, target_annotation
 from reviewer.documents import Document
 from reviewer.safetext import visible
 from reviewer.store import Annotation
 from reviewer.taxonomy import Taxonomy
-from reviewer.tui import ghosts as gh  # issue 7: suggested categories drawn as ghost tags
+from reviewer.tui import ghosts as gh
 from reviewer.tui import textlayout as tl
+from reviewer.tui.widgets.pane_painter import GUTTER, LineInputs, LineKey, PanePainter, clip
 
-GUTTER = 5  # bar, two category badges, re-anchoring marker, space
-
-
-def category_colour(app, taxonomy: Taxonomy, slug: str) -> str:
-    """The theme-aware colour from reviewer.tui.themes when present, else the taxonomy's."""
-    try:
-        from reviewer.tui.themes import category_colour as themed
-    except ImportError:
-        return taxonomy.colour(slug)
-    try:
-        return themed(app, taxonomy, slug)
-    except Exception:  # noqa: BLE001 - a colour problem must never stop drawing
-        return taxonomy.colour(slug)
+__all__ = ["GUTTER", "PolicyPane"]
 
 
 class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
@@ -76,19 +60,43 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("left_square_bracket", "annotation(-1)", "Previous annotation", show=False,
                 id="pane.previous_annotation", tooltip="Jump to the previous annotated clause"),
         Binding("v", "select", "Select", id="pane.select",
-                tooltip="Start a selection at the current clause (v again or escape cancels)"),
-        Binding("w", "word(1)", "Selection: next word", show=False, id="pane.word_next",
-                tooltip="Extend the selection to the end of the next word"),
-        Binding("b", "word(-1)", "Selection: previous word", show=False, id="pane.word_previous",
-                tooltip="Move the selection end back to the start of the previous word"),
-        Binding("shift+right", "char(1)", "Selection: next character", show=False, id="pane.char_next",
-                tooltip="Move the selection end one character right"),
-        Binding("shift+left", "char(-1)", "Selection: previous character", show=False, id="pane.char_previous",
-                tooltip="Move the selection end one character left"),
+                tooltip="Select from the character under the caret; caret moves extend it (v again or escape cancels)"),
+        Binding("V", "select_clauses", "Select clauses", show=False, id="pane.select_clauses",
+                tooltip="Select whole clauses from the current one; j and k extend it (V again or escape cancels)"),
+        Binding("w", "word(1)", "Next word", show=False, id="pane.word_next",
+                tooltip="Caret to the start of the next word"),
+        Binding("b", "word(-1)", "Previous word", show=False, id="pane.word_previous",
+                tooltip="Caret to the start of this or the previous word"),
+        Binding("e", "word_end", "End of word", show=False, id="pane.word_end",
+                tooltip="Caret to the end of this or the next word"),
+        Binding("l,right", "char(1)", "Next character", show=False, id="pane.char_right",
+                tooltip="Caret one character right"),
+        Binding("h,left", "char(-1)", "Previous character", show=False, id="pane.char_left",
+                tooltip="Caret one character left"),
+        Binding("circumflex_accent", "edge(0)", "Clause start", show=False, id="pane.clause_start",
+                tooltip="Caret to the first character of the clause"),
+        Binding("dollar_sign", "edge(1)", "Clause end", show=False, id="pane.clause_end",
+                tooltip="Caret to the last character of the clause"),
+        Binding("f", "find_char(1)", "Find character", show=False, id="pane.find_char",
+                tooltip="f then a character: caret to its next occurrence in the clause (; again, , back)"),
+        Binding("F", "find_char(0)", "Find character back", show=False, id="pane.find_char_back",
+                tooltip="F then a character: caret to its previous occurrence in the clause"),
+        Binding("semicolon", "repeat_find(0)", "Repeat find", show=False, id="pane.repeat_find",
+                tooltip="Repeat the last f or F"),
+        Binding("comma", "repeat_find(1)", "Repeat find back", show=False, id="pane.repeat_find_back",
+                tooltip="Repeat the last f or F the other way"),
+        Binding("M", "select_match", "Select match", show=False, id="pane.select_match",
+                tooltip="Select the current search match (vim's gn), ready to tag"),
+        Binding("ctrl+w", "window", "Pane keys", show=False, id="pane.window",
+                tooltip="ctrl+w then h or l: focus the pane to the left or right (w: the next one)"),
+        Binding("shift+right", "extend('char', 1)", "Selection: next character", show=False, id="pane.char_next",
+                tooltip="Extend the selection one character right"),
+        Binding("shift+left", "extend('char', -1)", "Selection: previous character", show=False,
+                id="pane.char_previous", tooltip="Extend the selection one character left"),
         Binding("shift+down", "char_line(1)", "Selection: line down", show=False, id="pane.line_next",
-                tooltip="Move the selection end one line down"),
+                tooltip="Extend the selection one line down"),
         Binding("shift+up", "char_line(-1)", "Selection: line up", show=False, id="pane.line_previous",
-                tooltip="Move the selection end one line up"),
+                tooltip="Extend the selection one line up"),
         Binding("escape", "cancel", "Cancel", show=False, id="pane.cancel",
                 tooltip="Cancel the selection and clear search highlights"),
         Binding("slash", "search", "Find", id="pane.search", tooltip="Search this document (literal, any case)"),
@@ -137,64 +145,82 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         def control(self) -> "PolicyPane":
             return self.pane
 
+    @dataclass
+    class PaneStepRequested(Message):
+        """``ctrl+w`` then ``h``/``l``/``w``: focus another pane (``delta`` panes along)."""
+
+        pane: "PolicyPane"
+        delta: int
+
     def __init__(self, document: Document, taxonomy: Taxonomy, *, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.taxonomy = taxonomy
         self.document = document
         self.text = visible(document.text)
-        self.cursor = 0 if document.clauses else -1
-        self.selection: tuple[int, int] | None = None  # (anchor, head) offsets
-        self._clause_anchor: tuple[int, int] | None = None
-        self.query = ""
-        self.matches: list[tuple[int, int]] = []
-        self._match_starts: list[int] = []
-        self.match_index = -1
-        self._layout: tl.Layout | None = None
-        self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
+        self.model = Cursor(self.text, document.clauses, document.clause_index_at)
+        self.painter = PanePainter(self, taxonomy)
+        self._text_layout: tl.Layout | None = None
         self._version = 0
-        self._cover_points: list[int] = []
-        self._cover: list[tuple[int, ...]] = []
-        self._cat_colours: dict[str, tuple[Color, Color]] = {}
-        self._comp_cache: dict[str, tuple[Color | None, Color | None, Style]] | None = None
-        self._style_cache: dict[tuple, Style] = {}
-        self._base_style: Style | None = None
-        self._drag_anchor: int | None = None
-        self._lit: tuple[int, int] | None = None
         self._line_versions: dict[int, int] = {}
-        # issue 7 (reviewer/tui/compare.py sets these): ]/[ walk one category; suggestions as ghosts
+        self._cover_points: list[int] = []
+        self._covering: list[tuple[int, ...]] = []
+        self._drag_anchor: int | None = None
+        self._pending: str | None = None   # f, F or ctrl+w waiting for their next key
+        self._lit: tuple[int, int] | None = None
+        # Set by the suggestions controller: ]/[ walk one category; suggestions drawn as ghosts.
         self.category_filter: str | None = None
         self.ghosts: tuple = ()
         self._ghost_starts: list[int] = []
+
+    # -- the model, as the rest of the app reads it --------------------------------------------
+    @property
+    def cursor(self) -> int:
+        """Index of the current clause (-1 when the document has none)."""
+        return self.model.index
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """(anchor, head) offsets of the selection, or None."""
+        return self.model.selection
+
+    @property
+    def search_query(self) -> str:
+        return self.model.search.query
+
+    @property
+    def matches(self) -> list[tuple[int, int]]:
+        return self.model.search.matches
+
+    @property
+    def match_index(self) -> int:
+        return self.model.search.index
 
     # -- document and annotations -----------------------------------------------------------
     def set_document(self, document: Document) -> None:
         """Show another document in this pane (cursor to the top, selection and search cleared)."""
         self.document = document
         self.text = visible(document.text)
-        self.cursor = 0 if document.clauses else -1
-        self.selection = None
-        self._clause_anchor = None
-        self.matches, self._match_starts, self.match_index = [], [], -1
-        self.category_filter, self.ghosts, self._ghost_starts = None, (), []  # issue 7
-        self._layout = None
+        self.model.reset(self.text, document.clauses, document.clause_index_at)
+        self.category_filter, self.ghosts, self._ghost_starts = None, (), []
+        self._text_layout = None
         self._invalidate()
         self._relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
-        if self.query:
-            self.search(self.query)
+        if self.search_query:
+            self.search(self.search_query)
         self._moved()
 
     def watch_annotations(self, old: tuple[Annotation, ...], annotations: tuple[Annotation, ...]) -> None:
         changed = {(a.id, a.start, a.end, a.categories) for a in old} ^ {
             (a.id, a.start, a.end, a.categories) for a in annotations}
         self._set_cover(annotations)
-        if self._layout is None or len(changed) > 20:
+        if self._text_layout is None or len(changed) > 20:
             self._invalidate()
             return
         # Repaint only the lines of the annotations that changed (a tag redraws a clause).
         for _, start, end, _ in changed:
-            y0, y1 = self._layout.line_of(start), self._layout.line_of(max(start, end - 1))
+            y0, y1 = self._text_layout.line_of(start), self._text_layout.line_of(max(start, end - 1))
             for y in range(y0, y1 + 1):
                 self._line_versions[y] = self._line_versions.get(y, 0) + 1
             self.refresh_lines(y0, y1 - y0 + 1)
@@ -211,10 +237,10 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
                 n += 1
             active = [i for i in active if annotations[i].end > a0]
             cover.append(tuple(active))
-        self._cover_points, self._cover = points, cover
+        self._cover_points, self._covering = points, cover
 
     def set_ghosts(self, ghosts: tuple) -> None:
-        """Suggestions to draw as ghost tags (sorted by start); issue 7, see reviewer/tui/ghosts.py."""
+        """Suggestions to draw as ghost tags (sorted by start); see reviewer/tui/ghosts.py."""
         if ghosts != self.ghosts:
             self.ghosts, self._ghost_starts = tuple(ghosts), [g.start for g in ghosts]
             self._invalidate()
@@ -234,15 +260,12 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
     def _invalidate(self) -> None:
         self._version += 1
         self._line_versions = {}
-        self._cache.clear()
+        self.painter.lines.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cat_colours = {}
-        self._base_style = None
-        self._comp_cache = None
-        self._style_cache = {}
+        self.painter.restyle()
         self._invalidate()
 
     # -- geometry -------------------------------------------------------------------------------
@@ -252,31 +275,32 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def current_clause(self) -> Clause | None:
-        return self.clauses[self.cursor] if 0 <= self.cursor < len(self.clauses) else None
+        return self.model.clause
 
     @property
-    def layout(self) -> tl.Layout:
-        if self._layout is None:
+    def text_layout(self) -> tl.Layout:
+        """The document soft-wrapped to the pane's width (visual lines)."""
+        if self._text_layout is None:
             self._relayout()
-        assert self._layout is not None
-        return self._layout
+        assert self._text_layout is not None
+        return self._text_layout
 
     def _text_width(self) -> int:
         return max(8, self.scrollable_content_region.width - GUTTER)
 
     def _relayout(self) -> None:
         width = self._text_width()
-        if self._layout is not None and self._layout.width == width:
+        if self._text_layout is not None and self._text_layout.width == width:
             return
-        self._layout = tl.wrap(self.text, width)
-        self._cache.clear()
+        self._text_layout = tl.wrap(self.text, width)
+        self.painter.lines.clear()
         self._line_versions = {}
         self._lit = self._lit_lines()  # lit lines of the new layout, so the next move unlights them
-        self.virtual_size = Size(width + GUTTER, len(self._layout))
+        self.virtual_size = Size(width + GUTTER, len(self._text_layout))
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._layout is None or self._layout.width != self._text_width():
+        if self._text_layout is None or self._text_layout.width != self._text_width():
             self._relayout()
             self.call_after_refresh(self.scroll_cursor_visible)
 
@@ -294,38 +318,19 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
     # -- what the screen asks -----------------------------------------------------------------
     @property
     def selection_span(self) -> tuple[int, int] | None:
-        if self.selection is None:
-            return None
-        a, h = self.selection
-        s, e = min(a, h), max(a, h)
-        return (s, e) if e > s else None
+        return self.model.selection_span
 
     def target_span(self) -> tuple[int, int] | None:
         """The selection, or the current clause when nothing is selected."""
-        span = self.selection_span
-        if span:
-            return span
-        clause = self.current_clause
-        return (clause.start, clause.end) if clause else None
+        return self.model.target_span()
 
     def annotations_in(self, start: int, end: int) -> list[Annotation]:
         return [a for a in self.annotations if a.start < end and start < a.end]
 
     def target_annotation(self) -> Annotation | None:
         """The annotation under the cursor: the exact span, else the tightest one around it."""
-        span = self.target_span()
-        if span is None:
-            return None
-        s, e = span
-        found = self.annotations_in(s, e)
-        if not found:
-            return None
-        for a in found:
-            if (a.start, a.end) == (s, e):
-                return a
-        around = [a for a in found if a.start <= s and a.end >= e]
-        pool = around or found
-        return min(pool, key=lambda a: (a.end - a.start, a.start))
+        found = target_annotation(self.target_span(), self.annotations)
+        return found if isinstance(found, Annotation) else None
 
     # -- cursor movement --------------------------------------------------------------------
     def _moved(self, scroll: bool = True) -> None:
@@ -336,7 +341,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _lit_lines(self) -> tuple[int, int] | None:
         """Visual lines whose look depends on the cursor: the current clause, selection, caret."""
-        if self._layout is None:
+        if self._text_layout is None:
             return None
         spans = []
         clause = self.current_clause
@@ -344,13 +349,14 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             spans.append((clause.start, clause.end))
         if self.selection is not None:
             spans.append((min(self.selection), max(self.selection)))
-        if 0 <= self.match_index < len(self.matches):
-            spans.append(self.matches[self.match_index])
+        spans.append((self.model.caret, self.model.caret))
+        if self.model.search.current is not None:
+            spans.append(self.model.search.current)
         if not spans:
             return None
         lo = min(s for s, _ in spans)
         hi = max(e for _, e in spans)
-        return self._layout.line_of(lo), self._layout.line_of(hi)
+        return self._text_layout.line_of(lo), self._text_layout.line_of(hi)
 
     def _refresh_lines(self) -> None:
         """Repaint only the lines that were or are now lit (a whole-pane refresh costs a frame)."""
@@ -361,34 +367,28 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._lit = lit
 
     def go_to_clause(self, index: int, *, keep_selection: bool = False) -> None:
-        if not self.clauses:
-            return
-        index = max(0, min(index, len(self.clauses) - 1))
-        self.cursor = index
-        if self.selection is not None and keep_selection and self._clause_anchor is not None:
-            a0, a1 = self._clause_anchor
-            c = self.clauses[index]
-            self.selection = (a0, c.end) if c.start >= a0 else (a1, c.start)
-        elif not keep_selection:
-            self.selection = None
-            self._clause_anchor = None
+        if self.model.go_to_clause(index, keep_selection=keep_selection):
+            self._moved()
+
+    def place_caret(self, offset: int) -> None:
+        """The caret to ``offset`` (its clause follows), without a selection."""
+        self.model.place_at(offset)
         self._moved()
 
     def go_to_offset(self, offset: int) -> None:
         self.go_to_clause(self.document.clause_index_at(offset))
 
     def scroll_cursor_visible(self) -> None:
-        if self._layout is None or not self.size.height:
+        if self._text_layout is None or not self.size.height:
             return
         if self.selection is not None:
-            head = self.selection[1]
-            y0 = y1 = self.layout.line_of(head)
+            y0 = y1 = self.text_layout.line_of(self.model.caret)
         else:
             clause = self.current_clause
             if clause is None:
                 return
-            y0 = self.layout.line_of(clause.start)
-            y1 = self.layout.line_of(max(clause.start, clause.end - 1))
+            y0 = self.text_layout.line_of(clause.start)
+            y1 = self.text_layout.line_of(max(clause.start, clause.end - 1))
         height = self.scrollable_content_region.height
         top = round(self.scroll_y)
         # Jump scrolling (vim's 'scrolljump'): when the cursor leaves the view, bring it to a
@@ -406,25 +406,9 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.go_to_clause(self.cursor + delta, keep_selection=True)
 
     def action_paragraph(self, delta: int) -> None:
-        clause = self.current_clause
-        if clause is None:
-            return
-        index = self.cursor
-        if delta > 0:
-            while index < len(self.clauses) and self.clauses[index].paragraph == clause.paragraph:
-                index += 1
-            index = min(index, len(self.clauses) - 1)
-        else:
-            para = clause.paragraph
-            if index > 0 and self.clauses[index - 1].paragraph == para:
-                while index > 0 and self.clauses[index - 1].paragraph == para:
-                    index -= 1
-            elif index > 0:
-                index -= 1
-                para = self.clauses[index].paragraph
-                while index > 0 and self.clauses[index - 1].paragraph == para:
-                    index -= 1
-        self.go_to_clause(index, keep_selection=True)
+        target = self.model.paragraph_target(delta)
+        if target is not None:
+            self.go_to_clause(target, keep_selection=True)
 
     def action_top(self) -> None:
         self.go_to_clause(0, keep_selection=True)
@@ -437,101 +421,96 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         if clause is None:
             return
         half = max(1, self.scrollable_content_region.height // 2)
-        y = self.layout.line_of(clause.start) + delta * half
-        y = max(0, min(y, len(self.layout) - 1))
-        target = self.document.clause_index_at(self.layout.starts[y])
+        layout = self.text_layout
+        y = max(0, min(layout.line_of(clause.start) + delta * half, len(layout) - 1))
+        target = self.document.clause_index_at(layout.starts[y])
         if target == self.cursor:
             target = self.cursor + delta
         self.scroll_to(y=max(0, round(self.scroll_y) + delta * half), animate=False, immediate=True)
         self.go_to_clause(target, keep_selection=True)
 
     def action_annotation(self, delta: int) -> None:
-        clause = self.current_clause
-        if clause is None or not self.annotations:
-            return
-        starts = [self.document.clause_index_at(a.start) for a in self.annotations
-                  if self.category_filter is None or self.category_filter in a.categories]
-        if delta > 0:
-            later = [i for i in starts if i > self.cursor]
-            if later:
-                self.go_to_clause(min(later))
-        else:
-            earlier = [i for i in starts if i < self.cursor]
-            if earlier:
-                self.go_to_clause(max(earlier))
+        walked = [a for a in self.annotations if self.category_filter is None or self.category_filter in a.categories]
+        target = self.model.annotation_target(delta, walked)
+        if target is not None:
+            self.go_to_clause(target)
 
-    # -- selection ---------------------------------------------------------------------------
+    # -- caret and selection -----------------------------------------------------------------
+    def _caret_moved(self, moved: bool) -> None:
+        if moved:
+            self._moved()
+
     def action_select(self) -> None:
-        if self.selection is not None:
-            self.clear_selection()
-            return
-        clause = self.current_clause
-        if clause is None:
-            return
-        self._clause_anchor = (clause.start, clause.end)
-        self.selection = (clause.start, clause.end)
-        self._moved()
+        self._caret_moved(self.model.toggle_char_selection())
 
-    def _start_char_selection(self) -> None:
-        if self.selection is None:
-            clause = self.current_clause
-            if clause is None:
-                return
-            self._clause_anchor = (clause.start, clause.end)
-            self.selection = (clause.start, clause.start)
-
-    def _set_head(self, head: int) -> None:
-        if self.selection is None:
-            return
-        head = tl.snap(self.text, head)
-        self.selection = (self.selection[0], head)
-        self.cursor = max(0, self.document.clause_index_at(max(0, head - 1) if head > self.selection[0] else head))
-        self._moved()
+    def action_select_clauses(self) -> None:
+        self._caret_moved(self.model.toggle_clause_selection())
 
     def action_word(self, delta: int) -> None:
-        self._step_head(tl.next_word_end if delta > 0 else tl.prev_word_start)
+        self._caret_moved(self.model.word(delta))
+
+    def action_word_end(self) -> None:
+        self._caret_moved(self.model.word_end())
 
     def action_char(self, delta: int) -> None:
-        self._step_head(tl.next_boundary if delta > 0 else tl.prev_boundary)
+        self._caret_moved(self.model.char(delta))
 
-    def _step_head(self, step: Callable[[str, int], int]) -> None:
-        """Move the selection's moving end by one ``step`` (a word or a grapheme)."""
-        self._start_char_selection()
-        if self.selection is None:
+    def action_edge(self, end: int) -> None:
+        self._caret_moved(self.model.clause_edge(bool(end)))
+
+    def action_extend(self, unit: str, delta: int) -> None:
+        self._caret_moved(self.model.extend(lambda: self.model.char(delta)))
+
+    def action_find_char(self, forward: int) -> None:
+        self._pending = "f" if forward else "F"
+
+    def action_repeat_find(self, reverse: int) -> None:
+        self._caret_moved(self.model.repeat_find(bool(reverse)))
+
+    def action_select_match(self) -> None:
+        self._caret_moved(self.model.select_match())
+
+    def action_window(self) -> None:
+        self._pending = "window"
+
+    async def on_key(self, event: events.Key) -> None:
+        """The second key of ``f``/``F`` and ``ctrl+w``: taken here, before any binding sees it."""
+        pending, self._pending = self._pending, None
+        if pending is None or event.key in ("shift", "ctrl", "alt"):
             return
-        self._set_head(step(self.text, self.selection[1]))
+        event.stop()
+        event.prevent_default()
+        if pending in ("f", "F") and event.character and event.is_printable:
+            self._caret_moved(self.model.find_char(event.character, pending == "f"))
+        elif pending == "window" and event.key in ("h", "l", "w", "W", "left", "right"):
+            delta = -1 if event.key in ("h", "W", "left") else 1
+            self.post_message(self.PaneStepRequested(self, delta))
 
     def action_char_line(self, delta: int) -> None:
-        self._start_char_selection()
-        if self.selection is None:
-            return
-        head = self.selection[1]
-        layout = self.layout
-        y = layout.line_of(head)
-        col = tl.offset_to_column(self.text, layout.starts[y], head)
-        y2 = y + delta
-        if not 0 <= y2 < len(layout):
-            new = 0 if delta < 0 else len(self.text)
-        else:
-            new = tl.column_to_offset(self.text, layout.starts[y2], layout.ends[y2], col)
-        self._set_head(new)
+        def line_move() -> bool:
+            head = self.model.caret
+            layout = self.text_layout
+            y = layout.line_of(head)
+            col = tl.offset_to_column(self.text, layout.starts[y], head)
+            y2 = y + delta
+            if not 0 <= y2 < len(layout):
+                return self.model.set_caret(0 if delta < 0 else len(self.text))
+            return self.model.set_caret(tl.column_to_offset(self.text, layout.starts[y2], layout.ends[y2], col))
+
+        self._caret_moved(self.model.extend(line_move))
 
     def set_selection(self, anchor: int, head: int) -> None:
-        anchor, head = tl.snap(self.text, anchor), tl.snap(self.text, head)
-        self._clause_anchor = None
-        self.selection = (anchor, head)
-        self.cursor = max(0, self.document.clause_index_at(min(anchor, head)))
+        self.model.set_selection(anchor, head)
         self._moved()
 
     def clear_selection(self) -> None:
-        self.selection = None
-        self._clause_anchor = None
+        self.model.clear_selection()
         self._moved(scroll=False)
 
     def action_cancel(self) -> None:
         if self.selection is not None:
             self.clear_selection()
-        elif self.matches or self.query:
+        elif self.matches or self.search_query:
             self.search("")
 
     # -- search ------------------------------------------------------------------------------
@@ -541,67 +520,58 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
     def search(self, query: str) -> int:
         """Highlight every literal, case-insensitive occurrence of ``query``; go to the first
         at or after the cursor. Returns the number of matches."""
-        self.query = query
-        self.matches = find_all(self.document.text, query)
-        self._match_starts = [s for s, _ in self.matches]
-        self.match_index = -1
+        count = self.model.find(query, self.document.text)
         self._invalidate()
-        if self.matches:
-            clause = self.current_clause
-            here = clause.start if clause else 0
-            i = bisect_left(self._match_starts, here)
-            self._go_to_match(i % len(self.matches))
+        if count:
+            self._shown_match()
         else:
             self.post_message(self.ClauseFocused(self))
-        return len(self.matches)
+        return count
 
-    def _go_to_match(self, index: int) -> None:
-        self.match_index = index
-        s, e = self.matches[index]
-        self.cursor = max(0, self.document.clause_index_at(s))
-        if self.selection is not None:
-            self.selection = None
-            self._clause_anchor = None
+    def _shown_match(self) -> None:
+        """After the model went to a match: repaint, and scroll it into view (a third down)."""
         self._moved(scroll=False)
-        y = self.layout.line_of(s)
+        current = self.model.search.current
+        if current is None:
+            return
+        y = self.text_layout.line_of(current[0])
         height = self.scrollable_content_region.height
         top = round(self.scroll_y)
         if not top <= y < top + height:
             self.scroll_to(y=max(0, y - height // 3), animate=False, immediate=True)
 
     def action_match(self, delta: int) -> None:
-        if not self.matches:
-            return
-        if self.match_index < 0:
-            clause = self.current_clause
-            here = clause.start if clause else 0
-            i = bisect_left(self._match_starts, here) if delta > 0 else bisect_left(self._match_starts, here) - 1
-        else:
-            i = self.match_index + delta
-        self._go_to_match(i % len(self.matches))
+        if self.model.match(delta):
+            self._shown_match()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "match":
             return True if self.matches else None
         if action == "cancel":
-            return True if (self.selection is not None or self.query) else None
+            return True if (self.selection is not None or self.search_query) else None
         if action == "annotation":
             return True if self.annotations else None
-        if action in ("move", "paragraph", "top", "bottom", "half_page", "select", "word", "char", "char_line"):
+        if action == "select_match":
+            return True if self.model.search.current is not None else None
+        if action == "repeat_find":
+            return True if self.model.last_find is not None else None
+        if action in ("move", "paragraph", "top", "bottom", "half_page", "select", "select_clauses", "word",
+                      "word_end", "char", "char_line", "edge", "extend", "find_char"):
             return True if self.clauses else None
         return True
 
     # -- mouse -------------------------------------------------------------------------------
     def _offset_at(self, event: events.MouseEvent) -> int | None:
         offset = event.get_content_offset_capture(self)
-        if self._layout is None:
+        if self._text_layout is None:
             return None
+        layout = self.text_layout
         y = offset.y + round(self.scroll_y)
         if y < 0:
             return 0
-        if y >= len(self.layout):
+        if y >= len(layout):
             return len(self.text)
-        start, end = self.layout.starts[y], self.layout.ends[y]
+        start, end = layout.starts[y], layout.ends[y]
         return tl.column_to_offset(self.text, start, end, max(0, offset.x - GUTTER))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
@@ -613,10 +583,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.focus()
         self._drag_anchor = offset
         self.capture_mouse()
-        self.selection = None
-        self._clause_anchor = None
-        if self.clauses:
-            self.cursor = max(0, self.document.clause_index_at(offset))
+        self.model.place_at(offset)
         self._moved(scroll=False)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
@@ -632,256 +599,31 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             self.release_mouse()
 
     # -- drawing -----------------------------------------------------------------------------
-    def _category_colours(self, slug: str) -> tuple[Color, Color]:
-        """(background, foreground) for text highlighted with this category, in this theme."""
-        colours = self._cat_colours.get(slug)
-        if colours is None:
-            base = self.base_style
-            base_bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
-            colour = Color.parse(category_colour(self.app, self.taxonomy, slug))
-            dark = base_bg.brightness < 0.5
-            bg = base_bg.blend(colour, 0.50 if dark else 0.40)
-            fg = Color.parse("#f4f4f4") if bg.brightness < 0.5 else Color.parse("#101010")
-            colours = self._cat_colours[slug] = (bg, fg)
-        return colours
-
-    def _badge_style(self, slug: str) -> Style:
-        key = ("badge", slug)
-        style = self._style_cache.get(key)
-        if style is None:
-            colour = Color.parse(category_colour(self.app, self.taxonomy, slug))
-            style = self._style_cache[key] = Style(color=colour.rich_color, bold=True)
-        return style
-
-    def _clip(self, span: tuple[int, int] | None, ls: int, le: int) -> tuple[int, int] | None:
-        if span is None:
-            return None
-        s, e = span
-        if s < le and e > ls or (s == e and ls <= s <= le):
-            return (max(s, ls), min(e, le))
-        return None
-
-    @property
-    def base_style(self) -> Style:
-        """The pane's own style (cached: ``rich_style`` walks the ancestors on every call)."""
-        if self._base_style is None:
-            self._base_style = self.rich_style
-        return self._base_style
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = round(self.scroll_y) + y
-        layout = self.layout
-        base = self.base_style
+        layout = self.text_layout
         if line >= len(layout):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.painter.base)
         ls, le = layout.starts[line], layout.ends[line]
         clause = self.current_clause
-        cur = self._clip((clause.start, clause.end) if clause else None, ls, le)
-        # The current clause also owns the newline gap lines inside it (for the gutter bar).
-        in_clause = clause is not None and clause.start <= le and ls < clause.end
-        sel = self._clip(self.selection_span, ls, le)
-        in_sel = self.selection_span is not None and self.selection_span[0] <= le and ls < self.selection_span[1]
-        caret = None
-        if self.selection is not None and ls <= self.selection[1] <= le:
-            caret = self.selection[1]
-        current_match = self.matches[self.match_index] if 0 <= self.match_index < len(self.matches) else None
-        key = (line, width, self._version, self._line_versions.get(line, 0), cur, in_clause, sel, in_sel, caret,
-               self._clip(current_match, ls, le))
-        strip = self._cache.get(key)
-        if strip is None:
-            strip = self._build_line(ls, le, width, base, cur, in_clause, sel, in_sel, caret, current_match)
-            self._cache[key] = strip
-        return strip
+        span = self.selection_span
+        current_match = self.model.search.current
+        key = LineKey(
+            line=line, width=width, version=self._version, line_version=self._line_versions.get(line, 0),
+            current=clip((clause.start, clause.end) if clause else None, ls, le),
+            # The current clause also owns the newline gap lines inside it (for the gutter bar).
+            in_clause=clause is not None and clause.start <= le and ls < clause.end,
+            selection=clip(span, ls, le),
+            in_selection=span is not None and span[0] <= le and ls < span[1],
+            caret=self.model.caret if self.text and ls <= self.model.caret <= le else None,
+            current_match=clip(current_match, ls, le),
+        )
+        return self.painter.line(key, ls, le, layout, self._line_inputs(current_match))
 
-    def _components(self) -> dict[str, tuple[Color | None, Color | None, Style]]:
-        """name -> (background, foreground, text style) of each component class, from the theme."""
-        comps = self._comp_cache
-        if comps is None:
-            comps = {}
-            for name in ("current", "selection", "caret", "match", "match-current", "bar",
-                         "bar-selection", "marker"):
-                styles = self.get_component_styles(f"policy-pane--{name}")
-                bg = styles.background if styles.has_rule("background") else None
-                fg = styles.color if styles.has_rule("color") else None
-                partial = self.get_component_rich_style(f"policy-pane--{name}", partial=True)
-                comps[name] = (bg, fg, Style(bold=partial.bold, underline=partial.underline,
-                                             reverse=partial.reverse, italic=partial.italic))
-            self._comp_cache = comps
-        return comps
-
-    def _style(self, bg: Color, fg: Color, attrs: tuple[bool, bool, bool, bool]) -> Style:
-        key = (bg, fg, attrs)
-        style = self._style_cache.get(key)
-        if style is None:
-            bold, underline, reverse, italic = attrs
-            style = Style(bgcolor=bg.rich_color, color=fg.rich_color, bold=bold or None,
-                          underline=underline or None, reverse=reverse or None, italic=italic or None)
-            self._style_cache[key] = style
-        return style
-
-    def _build_line(self, ls: int, le: int, width: int, base: Style, cur, in_clause: bool, sel, in_sel: bool,
-                    caret: int | None, current_match) -> Strip:
-        comps = self._components()
-        text = self.text
-        anns = self.annotations
-        base_bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
-        base_fg = Color.from_rich_color(base.color) if base.color else Color(255, 255, 255)
-        # Which annotations cover which parts of this line.
-        points, cover = self._cover_points, self._cover
-        i = max(0, bisect_right(points, ls) - 1)
-        cuts = {ls, le}
-        line_anns: list[int] = []
-        j = i
-        while j < len(points) and points[j] < le:
-            if points[j] > ls:
-                cuts.add(points[j])
-            for k in cover[j]:
-                if k not in line_anns and anns[k].start < le and anns[k].end > ls:
-                    line_anns.append(k)
-            j += 1
-        for span in (cur, sel):
-            if span:
-                cuts.update(span)
-        if caret is not None:
-            cuts.update((caret, min(le, tl.next_boundary(text, caret))))
-        m_lo = max(0, bisect_right(self._match_starts, ls) - 1)
-        line_matches = []
-        for ms, me in self.matches[m_lo:]:
-            if ms >= le:
-                break
-            if me > ls:
-                line_matches.append((ms, me))
-                cuts.update((ms, me))
-        line_ghosts = gh.ghosts_on_line(self.ghosts, self._ghost_starts, ls, le)  # issue 7
-        for g in line_ghosts:
-            cuts.update((max(g.start, ls), min(g.end, le)))
-        order = sorted(c for c in cuts if ls <= c <= le)
-
-        def layer(name: str, bg: Color, fg: Color, attrs: list[bool]) -> tuple[Color, Color]:
-            cbg, cfg, cst = comps[name]
-            if cbg is not None:
-                bg = bg + cbg  # alpha-blends a translucent theme colour over what is below
-            if cfg is not None:
-                fg = cfg
-            attrs[0] = attrs[0] or bool(cst.bold)
-            attrs[1] = attrs[1] or bool(cst.underline)
-            attrs[2] = attrs[2] or bool(cst.reverse)
-            attrs[3] = attrs[3] or bool(cst.italic)
-            return bg, fg
-
-        segments: list[Segment] = []
-        for a, b in zip(order, order[1:]):
-            if b <= a:
-                continue
-            bg, fg = base_bg, base_fg
-            attrs = [False, False, False, False]
-            k = bisect_right(points, a) - 1
-            covering = cover[k] if 0 <= k < len(cover) else ()
-            covering = tuple(x for x in covering if anns[x].start <= a < anns[x].end)
-            if covering:
-                inner = max(covering, key=lambda x: (anns[x].start, -anns[x].end))
-                cats = anns[inner].categories or ("",)
-                bg, fg = self._category_colours(cats[0])
-                if len(covering) > 1 or len(cats) > 1:
-                    attrs[1] = True
-            elif line_ghosts and (ghost := gh.ghost_at(line_ghosts, a)) is not None:
-                bg, fg = self._ghost_colours(ghost.categories[0], base_bg, base_fg)
-                attrs[3] = True
-            if cur and cur[0] <= a < cur[1]:
-                if covering:
-                    attrs[0] = True  # keep the category colour visible: bold only
-                else:
-                    bg, fg = layer("current", bg, fg, attrs)
-            for ms, me in line_matches:
-                if ms <= a < me:
-                    bg, fg = layer("match-current" if (ms, me) == current_match else "match", bg, fg, attrs)
-                    break
-            if sel and sel[0] <= a < sel[1]:
-                bg, fg = layer("selection", bg, fg, attrs)
-            if caret is not None and a == caret:
-                bg, fg = layer("caret", bg, fg, attrs)
-            segments.append(Segment(text[a:b], self._style(bg, fg, tuple(attrs))))
-        if caret is not None and caret == le:
-            attrs = [False, False, False, False]
-            bg, fg = layer("caret", base_bg, base_fg, attrs)
-            segments.append(Segment(" ", self._style(bg, fg, tuple(attrs))))
-        body = Strip(segments)
-        for g in line_ghosts:  # issue 7: "◌ Data Retention 82%" after a ghost's last line, when it fits
-            if self.layout.line_of(max(g.start, g.end - 1)) == self.layout.line_of(ls) and g.end <= le + 1:
-                label = gh.ghost_label(self.taxonomy.name(g.categories[0]), g.confidence[g.categories[0]],
-                                       width - GUTTER - body.cell_length)
-                if label:
-                    colour = Color.parse(category_colour(self.app, self.taxonomy, g.categories[0]))
-                    body = Strip([*body, Segment(label, base + Style(color=colour.rich_color, italic=True,
-                                                                     dim=True))])
-        body = body.adjust_cell_length(width - GUTTER, base)
-        return Strip.join([self._gutter(base, base_bg, comps, in_clause, in_sel,
-                                        [anns[k] for k in line_anns],
-                                        [g.categories[0] for g in line_ghosts]), body])
-
-    def _ghost_colours(self, slug: str, base_bg: Color, base_fg: Color) -> tuple[Color, Color]:
-        """(background, foreground) of a ghost's text: a faint tint of its category (issue 7)."""
-        key = ("ghost", slug)
-        colours = self._cat_colours.get(key)  # type: ignore[call-overload]
-        if colours is None:
-            colour = Color.parse(category_colour(self.app, self.taxonomy, slug))
-            colours = (base_bg.blend(colour, gh.GHOST_TINT), base_fg.blend(base_bg, 0.15))
-            self._cat_colours[key] = colours  # type: ignore[index]
-        return colours
-
-    def _gutter(self, base: Style, base_bg: Color, comps, in_clause: bool, in_sel: bool,
-                line_anns: Iterable[Annotation], ghost_slugs: Iterable[str] = ()) -> Strip:
-        def fg_style(name: str) -> Style:
-            fg = comps[name][1]
-            return base + Style(color=fg.rich_color, bold=True) if fg is not None else base
-
-        if in_sel:
-            bar = Segment("\u258c", fg_style("bar-selection"))
-        elif in_clause:
-            bar = Segment("\u258c", fg_style("bar"))
-        else:
-            bar = Segment(" ", base)
-        slugs: list[str] = []
-        marker = " "
-        for a in line_anns:
-            for slug in a.categories:
-                if slug not in slugs:
-                    slugs.append(slug)
-            status = self.anchor_status.get(a.id)
-            if status:
-                marker = "~" if status[0] == "fuzzy" or marker == "~" else "\u00bb"
-        badges = []
-        for n, slug in enumerate(slugs[:2]):
-            if n == 1 and len(slugs) > 2:
-                badges.append(Segment("+", base + Style(bold=True)))
-            else:
-                badges.append(Segment("\u25cf", base + self._badge_style(slug)))
-        for slug in ghost_slugs:  # issue 7: a hollow badge for a suggested category
-            if len(badges) < 2:
-                badges.append(Segment(gh.GHOST_BADGE, base + self._badge_style(slug) + Style(bold=False)))
-        while len(badges) < 2:
-            badges.append(Segment(" ", base))
-        mark = Segment(marker, fg_style("marker")) if marker != " " else Segment(" ", base)
-        return Strip([bar, *badges, mark, Segment(" ", base)], GUTTER)
-
-
-def find_all(text: str, query: str) -> list[tuple[int, int]]:
-    """Every literal, case-insensitive, non-overlapping occurrence of ``query`` in ``text``.
-
-    Case folding that changes lengths (e.g. "ß" -> "ss") is avoided by comparing ``lower()``
-    only when it keeps the length, so offsets stay exact.
-    """
-    if not query:
-        return []
-    hay, needle = text.lower(), query.lower()
-    if len(hay) != len(text) or len(needle) != len(query):
-        hay, needle = text.casefold(), query.casefold()
-        if len(hay) != len(text):
-            hay, needle = text, query
-    out = []
-    i = hay.find(needle)
-    while i >= 0 and needle:
-        out.append((i, i + len(needle)))
-        i = hay.find(needle, i + len(needle))
-    return out
+    def _line_inputs(self, current_match: tuple[int, int] | None) -> LineInputs:
+        search = self.model.search
+        return LineInputs(text=self.text, annotations=self.annotations, cover_points=self._cover_points,
+                          covering=self._covering, matches=search.matches, match_starts=search.starts,
+                          current_match=current_match, ghosts=self.ghosts, ghost_starts=self._ghost_starts,
+                          anchor_status=self.anchor_status)

@@ -10,13 +10,15 @@ from textual.widgets import Input
 
 
 class SearchBar(Input):
-    """``enter`` goes to the next match, ``shift+enter`` to the previous, ``escape`` closes."""
+    """Matches show as you type. ``enter`` leaves the caret at the current match and closes, as vim's
+    ``/``; ``down``/``up`` step through the matches; ``escape`` closes. A query that matches nothing
+    puts the caret back where the search started."""
 
     BINDINGS = [
-        Binding("enter", "step(1)", "Next match", id="search.next", priority=True,
-                tooltip="Go to the next match"),
-        Binding("shift+enter", "step(-1)", "Previous match", id="search.previous", priority=True,
-                tooltip="Go to the previous match"),
+        Binding("enter", "close", "Go to match", id="search.confirm", priority=True,
+                tooltip="Close the search with the caret at the current match (n and N step on)"),
+        Binding("down", "step(1)", "Next match", id="search.next", tooltip="Go to the next match"),
+        Binding("up", "step(-1)", "Previous match", id="search.previous", tooltip="Go to the previous match"),
         Binding("escape", "close", "Close search", id="search.close",
                 tooltip="Close the search field (matches stay highlighted; escape in the pane clears them)"),
     ]

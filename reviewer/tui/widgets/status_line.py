@@ -26,15 +26,28 @@ class StatusLine(Widget):
         self._message = (message, saved)
         self.show(**self._last)
 
+    @property
+    def message(self) -> str | None:
+        """The message shown after the counts, or None."""
+        return self._message[0] if self._message is not None else None
+
+    def clear_message(self) -> None:
+        """Take the message away (the counts stay)."""
+        if self._message is not None:
+            self._message = None
+            if self._last:
+                self.show(**self._last)
+
     def show(self, *, clause: int, clauses: int, annotations: int, moved: int = 0, fuzzy: int = 0,
              orphans: int = 0, selected: int = 0, matches: int | None = None, match: int = -1,
              query: str = "", pending: bool = False, error: str | None = None,
-             read_only: bool = False) -> None:
+             read_only: bool = False, column: int = 0) -> None:
         self._last = dict(clause=clause, clauses=clauses, annotations=annotations, moved=moved, fuzzy=fuzzy,
                           orphans=orphans, selected=selected, matches=matches, match=match, query=query,
-                          pending=pending, error=error, read_only=read_only)
+                          pending=pending, error=error, read_only=read_only, column=column)
         parts: list[Content | str] = []
-        parts.append(f"clause {clause + 1}/{clauses}" if clauses else "no clauses")
+        where = f"clause {clause + 1}/{clauses}" + (f":{column}" if column else "")  # :n is the caret's character
+        parts.append(where if clauses else "no clauses")
         parts.append(f"{annotations} annotation{'s' if annotations != 1 else ''}")
         if selected:
             parts.append(Content.styled(f"{selected} selected", "bold"))

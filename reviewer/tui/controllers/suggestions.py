@@ -1,0 +1,207 @@
+"""Category suggestions in the workspace: retrained in a thread worker once changes pause, drawn as
+ghost tags; ``y`` accepts, ``x`` (the workspace's Delete) rejects (undoable: a Session ``Step``),
+``ctrl+n`` jumps to the next confident one, ``S`` turns them on and off. The model and its cache
+live in ``reviewer/tui/suggesting.py`` (no Textual)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+from weakref import WeakKeyDictionary
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import get_current_worker
+
+from reviewer.session import Outcome, Session
+from reviewer.suggestions import Suggestion
+from reviewer.tui.ghosts import percent
+from reviewer.tui.suggesting import Suggester, Trained
+from reviewer.tui.widgets.pane_deck import PaneDeck
+from reviewer.tui.widgets.pane_frame import PaneFrame
+from reviewer.tui.widgets.policy_pane import PolicyPane
+
+GHOST_NOTE = "Suggested: "   # how a status note about the suggestion under the cursor starts
+RETRAIN_AFTER = 0.6   # seconds after the workspace appears before the first training
+RETRAIN_QUIET = 0.4   # a retrain starts once changes pause this long (a running fit cannot be stopped,
+                      # so a burst of tags must not start one thread per key)
+
+BINDINGS = [
+    Binding("y", "accept_suggestion", "Accept suggestion (x rejects)", show=False, id="compare.accept",
+            tooltip="Tag the clause with the suggested category under the cursor (undo: u). On a suggestion, "
+                    "x (Delete) rejects it instead: it is not suggested again (kept in the set; undo: u)"),
+    Binding("ctrl+n", "next_suggestion", "Next suggestion", show=False, id="compare.next_suggestion",
+            tooltip="Go to the next confident suggestion in this pane"),
+    Binding("S", "toggle_suggestions", "Suggestions on/off", show=False, id="compare.suggestions",
+            tooltip="Show or hide suggested categories (learned from this set's annotations)"),
+]
+
+
+@dataclass
+class SuggestionsTrained(Message):
+    """A retrain finished: the model (or why none) and the open documents' suggestions."""
+
+    trained: Trained
+    ghosts: dict[str, tuple[Suggestion, ...]]
+
+
+class SuggestionsController:
+    """Suggestions for the panes of one workspace."""
+
+    def __init__(self, host: Screen, session: Session, deck: PaneDeck, *, enabled: bool,
+                 report: Callable[[Outcome], None], writable: Callable[[], bool],
+                 on_model_ready: Callable[[], None]) -> None:
+        self.host = host
+        self.session = session
+        self.deck = deck
+        self.suggester = Suggester(session, enabled=enabled)
+        self._report = report
+        self._writable = writable
+        self._on_model_ready = on_model_ready
+        self._retrain_timer: Timer | None = None
+        self._hinted: WeakKeyDictionary[PolicyPane, tuple[int, int]] = WeakKeyDictionary()
+
+    def start(self) -> None:
+        if self.suggester.enabled:
+            self.host.set_timer(RETRAIN_AFTER, self.retrain, name="suggest-first")
+
+    # -- what keys may do -------------------------------------------------------------------
+    def here(self) -> Suggestion | None:
+        """The suggestion on the current clause, when no selection or annotation is there."""
+        pane = self.deck.pane
+        if pane is None or pane.selection is not None or pane.target_annotation() is not None:
+            return None
+        return pane.ghost_at_cursor()
+
+    def can_accept(self) -> bool | None:
+        return True if self.here() is not None and self._writable() else None
+
+    def can_jump(self) -> bool | None:
+        return True if self.suggester.active and self.deck.pane is not None else None
+
+    # -- training ---------------------------------------------------------------------------
+    def changed(self, outcome: Outcome) -> None:
+        """After any change: the changed document's ghosts now, a retrain once changes pause."""
+        if not outcome.document or not self.suggester.enabled:
+            return
+        # The document's covered clauses changed: its suggestions are scored again now with the
+        # current model (one document, a few milliseconds); the model follows in a worker.
+        self.suggester.forget(outcome.document)
+        for frame in self.deck.showing(outcome.document):
+            self.refresh(frame)
+        if self._retrain_timer is not None:
+            self._retrain_timer.stop()
+        self._retrain_timer = self.host.set_timer(RETRAIN_QUIET, self.retrain, name="suggest-retrain")
+
+    def retrain(self) -> None:
+        ids = self.deck.document_ids()  # read on the UI thread; the worker must not walk the DOM
+        self.host.run_worker(partial(self._retrain_in_thread, ids), name="suggest", group="suggest",
+                             thread=True, exclusive=True, exit_on_error=False)
+
+    def _retrain_in_thread(self, ids: list[str]) -> None:
+        """Train on the set as it is now and score the open documents; never on the UI thread."""
+        worker = get_current_worker()
+        trained = self.suggester.retrain(lambda: worker.is_cancelled)
+        if trained is None or worker.is_cancelled:
+            return
+        ghosts: dict[str, tuple[Suggestion, ...]] = {}
+        if trained.model is not None and self.suggester.enabled:
+            ghosts = self.suggester.for_documents(ids, lambda: worker.is_cancelled, model=trained.model)
+        if not worker.is_cancelled:
+            self.host.post_message(SuggestionsTrained(trained, ghosts))
+
+    def trained(self, event: SuggestionsTrained) -> None:
+        was = self.suggester.model is not None
+        self.suggester.install(event.trained)
+        self.suggester.seed(event.ghosts)
+        for frame in self.deck.frames:
+            self.refresh(frame)
+        if event.trained.model is not None and not was:
+            self._on_model_ready()
+            self.host.app.notify(f"Suggestions ready: learned from {event.trained.examples} tagged clauses "
+                                 "(y accepts, x rejects, ctrl+n next, S turns them off)", title="Suggestions",
+                                 timeout=6, markup=False)
+        self.host.refresh_bindings()
+
+    def refresh(self, frame: PaneFrame) -> None:
+        """Show the suggestions of the frame's document as ghost tags (none when off)."""
+        s = self.suggester
+        frame.pane.set_ghosts(s.for_document(frame.document.id) if s.active else ())
+
+    def matrix_note(self) -> str:
+        s = self.suggester
+        if s.active:
+            return ""
+        return "(suggestions off: S)" if not s.enabled else "(no suggestions yet: too few tags)"
+
+    # -- keys -------------------------------------------------------------------------------
+    def toggle(self) -> None:
+        s = self.suggester
+        s.enabled = not s.enabled
+        if s.enabled:
+            self.retrain()
+        else:
+            s.forget()
+        for frame in self.deck.frames:
+            self.refresh(frame)
+        self.host.app.notify(s.status() if not s.enabled or s.model is not None else "Suggestions on",
+                             timeout=4, markup=False)
+        self.host.refresh_bindings()
+
+    def accept(self) -> None:
+        ghost = self.here()
+        if ghost is not None:
+            self._report(self.suggester.accept(ghost))
+
+    def reject_here(self) -> bool:
+        """``x`` on a suggestion: reject it (remembered in the set; undoable). False when there is
+        no suggestion under the cursor (then ``x`` deletes the annotation there, as always)."""
+        ghost = self.here()
+        if ghost is None or not self._writable():
+            return False
+        outcome = self.suggester.reject(ghost)
+        if not outcome.error:
+            for frame in self.deck.showing(ghost.document):
+                frame.pane.set_ghosts(tuple(g for g in frame.pane.ghosts if g is not ghost))
+        self._report(outcome)
+        return True
+
+    def next(self) -> None:
+        frame = self.deck.active
+        if frame is None:
+            return
+        pane = frame.pane
+        clause = pane.current_clause
+        found = self.suggester.next_after(pane.document.id, clause.start if clause else -1)
+        if found is None:
+            frame.status.set_message(f"No suggestion at {percent(self.suggester.jump_confidence)} or more "
+                                     "in this policy", True)
+            return
+        pane.go_to_offset(found.start)
+        self._hinted[pane] = (found.start, found.end)
+        frame.status.set_message(self.note(found), True)
+
+    def note(self, ghost: Suggestion, category: str | None = None) -> str:
+        slug = category or ghost.categories[0]
+        return f"{GHOST_NOTE}{self.session.taxonomy.name(slug)} {percent(ghost.confidence[slug])} (y accept, x reject)"
+
+    def shown(self, frame: PaneFrame, ghost: Suggestion) -> None:
+        """``frame``'s status line now names ``ghost`` (so moving off it takes the note away)."""
+        self._hinted[frame.pane] = (ghost.start, ghost.end)
+
+    def hint(self, frame: PaneFrame) -> None:
+        """Name the suggestion under the cursor in the pane's status line (and take the note away
+        when the cursor leaves it)."""
+        pane, status = frame.pane, frame.status
+        ghost = pane.ghost_at_cursor() if pane.selection is None else None
+        current = status.message
+        noted = current is not None and GHOST_NOTE in current
+        if ghost is not None:
+            if not noted or self._hinted.get(pane) != (ghost.start, ghost.end):
+                status.set_message(self.note(ghost), True)
+                self._hinted[pane] = (ghost.start, ghost.end)
+        elif noted:
+            status.clear_message()  # a note about a suggestion no longer under the cursor
