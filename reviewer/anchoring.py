@@ -38,6 +38,7 @@ EXACT, MOVED, FUZZY, ORPHANED = "exact", "moved", "fuzzy", "orphaned"
 ACCEPT = 80.0          # combined score a placement needs (quote and context)
 QUOTE_ACCEPT = 70.0    # and the quote itself must be at least this similar
 LONG_MOVE = 40         # a verbatim copy this long is taken even with foreign context, if it is the only one
+MOVE_QUOTE = 95.0      # ... or a copy at least this similar
 SHORT = 16             # a quote shorter than this is placed only with its context
 MAX_OCCURRENCES = 2000
 DISTANCE_PENALTY = 8.0  # ranking points lost far from the expected place ...
@@ -48,6 +49,7 @@ TIE_NEAR = 200         # equally good places: the one this close to the expected
 OVERLAP_MARGIN = 15.0 # a verbatim copy overlapping a near match this close to it is preferred
 
 W_QUOTE, W_CONTEXT = 0.7, 0.15
+CONTEXT_SPAN = 400     # quotes longer than this weigh their context less, in proportion
 REFLOWED = 99.5        # similarity of text that differs in whitespace only
 
 
@@ -78,6 +80,8 @@ class _Candidate:
     score: float      # quote and context, 0-100 (what is reported)
     context: float    # agreement of the better side of the context (-1: no context to judge by)
     rank: float       # score less the distance penalty (what decides)
+    weaker: float     # agreement of the worse side of the context (-1: no context)
+    far: bool         # further from the expected place than TIE_NEAR
 
 
 def resolve(ann: Annotation, text: str, expected: int | None = None) -> Resolution:
@@ -88,7 +92,7 @@ def resolve(ann: Annotation, text: str, expected: int | None = None) -> Resoluti
         if 0 <= ann.start == ann.end <= len(text):
             return Resolution(ann, EXACT, ann.start, ann.end, 100.0)
         return Resolution(ann, ORPHANED, None, None, 0.0)
-    expected = ann.start if expected is None else expected
+    expected = max(0, min(len(text), ann.start if expected is None else expected))
     certain = _certain(ann, text)
     if certain is not None and certain.status == EXACT:
         return certain
@@ -212,14 +216,16 @@ def _score(ann: Annotation, text: str, start: int, end: int, expected: int) -> _
         ctx.append(_adjacent(ann.prefix, text, start, end, True))
     if ann.suffix:
         ctx.append(_adjacent(ann.suffix, text, start, end, False))
+    w = W_CONTEXT * min(1.0, CONTEXT_SPAN / len(ann.quote))  # 32 characters weigh less beside a long quote
     for c in ctx:
-        total += W_CONTEXT * c
-        weight += W_CONTEXT
+        total += w * c
+        weight += w
     score = total / weight
     d = abs(start - expected)
     penalty = DISTANCE_PENALTY * d / (d + DISTANCE_SCALE)
     context = max(ctx) if ctx else -1.0
-    return _Candidate(start, end, q, score, context, score - penalty)
+    weaker = min(ctx) if ctx else -1.0
+    return _Candidate(start, end, q, score, context, score - penalty, weaker, d > TIE_NEAR)
 
 
 # -- the search --------------------------------------------------------------------------------
@@ -285,11 +291,16 @@ def _acceptable(ann: Annotation, best: _Candidate, rival: _Candidate | None, amb
     n = len(ann.quote)
     if n < SHORT:  # a few characters say little: the context must agree, and no other place as good
         return best.context >= 90.0 and best.score >= ACCEPT and not ambiguous
+    if n < LONG_MOVE and best.far and 0.0 <= best.weaker < 90.0:
+        # a short passage away from where it should be, with a foreign neighbour: more likely a
+        # look-alike than the passage itself
+        return False
     if best.score >= ACCEPT:
         return True
-    if best.quote >= 100.0 and n >= LONG_MOVE:
-        # a long passage moved to a new neighbourhood: taken when no other copy competes
-        return rival is None or rival.quote < 100.0 or rival.score < best.score - 5.0
+    if best.quote >= MOVE_QUOTE and n >= LONG_MOVE:
+        # a long passage moved to a new neighbourhood (perhaps lightly edited on the way): taken
+        # when no other copy competes
+        return rival is None or rival.quote < MOVE_QUOTE or rival.score < best.score - 5.0
     return False
 
 
