@@ -1,0 +1,64 @@
+"""Turning command-line paths into documents when some name versions.
+
+``PATH@REF`` loads that version; a dataset folder (or a folder holding some) loads each document's
+latest version; everything else is a plain file or folder, as before. Every command that takes
+policy paths goes through ``reviewer.documents.load_documents`` and so through here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewer.documents import Document, DocumentError, document_paths
+from reviewer.versions.model import Version, VersionedDocument, VersionError
+from reviewer.versions.refs import select, split_ref
+from reviewer.versions.sources import _dataset_folders, dataset_files, discover, open_dataset
+
+
+def as_document(vdoc: VersionedDocument, version: Version) -> Document:
+    """One version of a versioned document, with the document's one id."""
+    path = vdoc.path / version.ref if vdoc.kind == "dataset" else vdoc.path
+    return Document(id=vdoc.id, path=path, text=vdoc.text(version), version=version.version, history=vdoc)
+
+
+def _error(exc: VersionError, raw: str) -> DocumentError:
+    return DocumentError(exc.path if exc.path is not None else raw, exc.message)
+
+
+def resolve_reference(raw: str | Path) -> list[tuple[VersionedDocument, Version]]:
+    """The (document, version) pairs ``raw`` names (``PATH@REF`` or a versioned path)."""
+    path, ref = split_ref(str(raw))
+    return [(vdoc, select(vdoc, ref)) for vdoc in discover(Path(path))]
+
+
+def expand(raw: str | Path) -> tuple[list[Path], list[Document], list[DocumentError]]:
+    """(plain files, versioned documents, errors) for one path given to a command."""
+    text = str(raw)
+    path, ref = split_ref(text)
+    if ref is not None:
+        try:
+            return [], [as_document(v, ver) for v, ver in resolve_reference(text)], []
+        except VersionError as exc:
+            return [], [], [_error(exc, text)]
+    p = Path(text)
+    if not p.is_dir():
+        files, errors = document_paths([p])
+        return files, [], errors
+    if dataset_files(p) is not None:
+        try:
+            vdoc = open_dataset(p)
+            return [], [as_document(vdoc, vdoc.policy[-1])], []
+        except VersionError as exc:
+            return [], [], [_error(exc, text)]
+    files, errors = document_paths([p])
+    documents = []
+    for folder in _dataset_folders(p):
+        try:
+            vdoc = open_dataset(folder)
+            documents.append(as_document(vdoc, vdoc.policy[-1]))
+        except VersionError as exc:
+            errors.append(_error(exc, str(folder)))
+    return files, documents, errors
+
+
+__all__ = ["expand", "as_document", "resolve_reference"]
