@@ -93,40 +93,42 @@ def resolve(ann: Annotation, text: str, expected: int | None = None) -> Resoluti
             return Resolution(ann, EXACT, ann.start, ann.end, 100.0)
         return Resolution(ann, ORPHANED, None, None, 0.0)
     expected = max(0, min(len(text), ann.start if expected is None else expected))
-    certain = _certain(ann, text)
-    if certain is not None and certain.status == EXACT:
-        return certain
+    if text.startswith(quote, ann.start) and _whole_context(ann, text, ann.start):
+        return Resolution(ann, EXACT, ann.start, ann.end, 100.0)
     return _search(ann, text, expected)
 
 
 def resolve_all(annotations: Iterable[Annotation], text: str,
                 expected: Callable[[int], int] | None = None) -> list[Resolution]:
     """Resolve every annotation of one document. ``expected`` maps an old offset to where it
-    should be now (a caller that knows the old text); without it, the shift of the nearest
-    certainly placed annotation before each one stands in for the edits before it."""
+    should be now (a caller that knows the old text: the version diff); without it, the shift of
+    the certainly placed annotations around each one stands in for the edits before it."""
     annotations = list(annotations)
+    n = len(text)
+    if expected is not None:
+        out: list[Resolution] = []
+        for ann in annotations:
+            at = max(0, min(n, expected(ann.start)))
+            if ann.quote and text.startswith(ann.quote, at) and _whole_context(ann, text, at):
+                # the diff maps it here, quote and context intact: certain
+                out.append(Resolution(ann, EXACT if at == ann.start else MOVED, at, at + len(ann.quote), 100.0))
+            else:
+                out.append(resolve(ann, text, at))
+        return out
     results: list[Resolution | None] = [_certain(a, text) if a.quote else None for a in annotations]
     anchors = sorted((a.start, r.start - a.start) for a, r in zip(annotations, results)
                      if r is not None and r.start is not None)
     starts = [s for s, _ in anchors]
-
-    def guess(ann: Annotation) -> int:
-        if expected is not None:
-            at = expected(ann.start)
-        else:  # the shift of the certain placements around it, the one before it first
-            i = bisect_right(starts, ann.start)
-            shifts = [anchors[j][1] for j in range(max(0, i - NEIGHBOURS), min(len(anchors), i + NEIGHBOURS))
-                      if anchors[j][0] != ann.start]
-            at = ann.start + (_median(shifts) if shifts else 0)
-        return max(0, min(len(text), at))
-
-    out: list[Resolution] = []
+    out = []
     for ann, done in zip(annotations, results):
-        at = guess(ann)
         if done is not None and done.status == EXACT:
             out.append(done)
-        else:
-            out.append(_search(ann, text, at) if ann.quote else resolve(ann, text, at))
+            continue
+        i = bisect_right(starts, ann.start)
+        shifts = [anchors[j][1] for j in range(max(0, i - NEIGHBOURS), min(len(anchors), i + NEIGHBOURS))
+                  if anchors[j][0] != ann.start]
+        at = max(0, min(n, ann.start + (_median(shifts) if shifts else 0)))
+        out.append(_search(ann, text, at) if ann.quote else resolve(ann, text, at))
     return out
 
 
@@ -231,7 +233,20 @@ def _score(ann: Annotation, text: str, start: int, end: int, expected: int) -> _
 # -- the search --------------------------------------------------------------------------------
 
 
+def _absent(q: str, text: str) -> bool:
+    """No piece of the quote is anywhere in the text: nothing can be similar enough (a quote
+    70% similar keeps at least one of its pieces intact). Quick, for versions that lost a page."""
+    n = len(q)
+    if n < SHORT:
+        return False
+    size = 4 if n < 64 else 8
+    step = max(size, (n - size) // 32)
+    return not any(q[i:i + size] in text for i in range(0, n - size + 1, step))
+
+
 def _search(ann: Annotation, text: str, expected: int) -> Resolution:
+    if _absent(ann.quote, text):
+        return Resolution(ann, ORPHANED, None, None, 0.0)
     # Near the expected place first; the whole text only when nothing good is there (a far copy
     # cannot outrank a good match here: it pays the distance penalty).
     n = len(ann.quote)

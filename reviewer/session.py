@@ -32,8 +32,8 @@ from reviewer.errors import StoreError
 from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.merge import MergeResult, merge3
-from reviewer.store import (SCHEMA, Annotation, AnnotationFile, AnnotationStore, FileStamp, annotation_table,
-                            dump_annotation_file, dumps_toml)
+from reviewer.store import (Annotation, AnnotationFile, AnnotationStore, FileStamp, annotation_table,
+                            dump_annotation_file, dumps_toml, file_head)
 from reviewer.taxonomy import Taxonomy
 
 READ_ONLY = "the set is open in another reviewer: read-only, nothing was changed"
@@ -167,7 +167,7 @@ class _Dumper:
     def dump(self, af: AnnotationFile) -> str | None:
         if not self.enabled or not af.annotations:
             return None
-        head: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
+        head: dict[str, Any] = file_head(af)
         head.update({k: v for k, v in af.extra.items() if k not in head})
         ordered = sorted(af.annotations, key=lambda a: (a.start, a.id))
         cache = self.blocks.get(af.document, {})
@@ -651,7 +651,8 @@ class Session:
             self._pending.add(ident)
             return False, str(exc), None
         af = AnnotationFile(document=ident, source=ds.doc.path.name, sha256=ds.doc.sha256,
-                            annotations=[e.ann for e in ds.entries.values()], extra=dict(ds.extra))
+                            annotations=[e.ann for e in ds.entries.values()], extra=dict(ds.extra),
+                            version=ds.doc.version)
         try:
             self.store.save(af, text=self._dumper.dump(af))
         except StoreError as exc:

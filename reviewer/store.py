@@ -95,6 +95,7 @@ class AnnotationFile:
     annotations: list[Annotation] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    version: str = ""  # of a versioned document: the recorded version the offsets refer to
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,7 @@ def parse_annotation_file(text: str, path: Path) -> AnnotationFile:
     document = data.get("document", path.stem)
     if not isinstance(document, str) or not document:
         raise StoreError(path, "document must be a non-empty string")
-    for name in ("source", "sha256"):
+    for name in ("source", "sha256", "version"):
         if name in data and not isinstance(data[name], str):
             raise StoreError(path, f"{name} must be a string")
     raw = data.get("annotation", [])
@@ -235,8 +236,9 @@ def parse_annotation_file(text: str, path: Path) -> AnnotationFile:
             raise StoreError(path, f"annotation #{n}: id {ann.id!r} is already used by annotation #{seen[ann.id]}")
         seen[ann.id] = n
         annotations.append(ann)
-    extra = {k: v for k, v in data.items() if k not in ("schema", "document", "source", "sha256", "annotation")}
-    return AnnotationFile(document, data.get("source", ""), data.get("sha256", ""), annotations, extra, warnings)
+    extra = {k: v for k, v in data.items() if k not in ("schema", "document", "source", "sha256", "version", "annotation")}
+    return AnnotationFile(document, data.get("source", ""), data.get("sha256", ""), annotations, extra, warnings,
+                          data.get("version", ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,9 +272,17 @@ def dumps_toml(data: dict[str, Any]) -> str:
     return _UTC_LINE.sub(r"\1T\2Z", tomli_w.dumps(data))
 
 
+def file_head(af: AnnotationFile) -> dict[str, Any]:
+    """The file's top-level keys, in their order (``version`` only for a versioned document)."""
+    head: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
+    if af.version:
+        head["version"] = af.version
+    return head
+
+
 def dump_annotation_file(af: AnnotationFile) -> str:
     """Serialise; annotations sorted by start, then id, so changes diff and merge cleanly."""
-    data: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
+    data: dict[str, Any] = file_head(af)
     data.update({k: v for k, v in af.extra.items() if k not in data})
     data["annotation"] = [annotation_table(a) for a in sorted(af.annotations, key=lambda a: (a.start, a.id))]
     return dumps_toml(data)
