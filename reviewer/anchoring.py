@@ -276,7 +276,8 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     if ambiguous and abs(best.start - expected) > TIE_NEAR:
         # Two places equally good and neither where the span should be: a coin flip, so ask a person.
         return Resolution(ann, ORPHANED, None, None, 0.0)
-    if not _acceptable(ann, best, rival, ambiguous):
+    twin = any(c.quote >= 100.0 for c in others)
+    if not _acceptable(ann, best, rival, ambiguous, twin):
         return Resolution(ann, ORPHANED, None, None, 0.0)
     score = best.score
     if score >= 100.0 and (plausible or not _whole_context(ann, text, best.start) or best.quote < 100
@@ -300,16 +301,17 @@ def _scored(ann: Annotation, text: str, spans: set[tuple[int, int]], expected: i
     return out
 
 
-def _acceptable(ann: Annotation, best: _Candidate, rival: _Candidate | None, ambiguous: bool) -> bool:
+def _acceptable(ann: Annotation, best: _Candidate, rival: _Candidate | None, ambiguous: bool,
+                twin: bool) -> bool:
     if best.quote < QUOTE_ACCEPT:
         return False
     n = len(ann.quote)
+    if n < LONG_MOVE and best.far and twin and 0.0 <= best.weaker < 90.0:
+        # a short passage found verbatim more than once, away from where it should be and with a
+        # foreign neighbour: more likely one look-alike among others than the passage itself
+        return False
     if n < SHORT:  # a few characters say little: the context must agree, and no other place as good
         return best.context >= 90.0 and best.score >= ACCEPT and not ambiguous
-    if n < LONG_MOVE and best.far and 0.0 <= best.weaker < 90.0:
-        # a short passage away from where it should be, with a foreign neighbour: more likely a
-        # look-alike than the passage itself
-        return False
     if best.score >= ACCEPT:
         return True
     if best.quote >= MOVE_QUOTE and n >= LONG_MOVE:
