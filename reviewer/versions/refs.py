@@ -18,18 +18,21 @@ from reviewer.versions.model import Version, VersionedDocument, VersionError
 DATE = re.compile(r"^(\d{4}(?:-\d\d(?:-\d\d(?:[T ]\d\d(?:[:-]\d\d(?:[:-]\d\d)?)?)?)?)?)Z?(?:#(\d+))?$")
 COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 BACK = re.compile(r"^~(\d+)$")
+DATASET_NAME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.(?:md|txt)$")
 
 
 def looks_like_ref(ref: str) -> bool:
+    if "/" in ref or "\\" in ref:
+        return False
     return bool(ref in ("latest", "first") or BACK.match(ref) or DATE.match(ref) or COMMIT.match(ref)
-                or ref.endswith((".md", ".txt")))
+                or DATASET_NAME.match(ref))
 
 
 def split_ref(raw: str) -> tuple[str, str | None]:
     """``PATH@REF`` -> (PATH, REF); a path without a reference (or whose ``@`` belongs to its
     name, because what follows is no reference) -> (path, None)."""
     head, at, tail = raw.rpartition("@")
-    if at and head and looks_like_ref(tail):
+    if at and head and looks_like_ref(tail) and not Path(raw).exists():
         return head, tail
     return raw, None
 
