@@ -71,12 +71,16 @@ def _print(entries: list[dict]) -> None:
         console.print(Text(f"{one_line(entry['document'])}  ({one_line(entry['path'])}, "
                            f"{len(entry['versions'])} versions)", style="bold"))
         table = Table(box=None, pad_edge=False)
-        for col in ("version", "ref", "clauses", "added", "removed", "changed", "moved", ""):
-            table.add_column(col, justify="left" if col in ("version", "ref", "") else "right")
+        commits = any(len(v["ref"]) == 40 for v in entry["versions"])  # a dataset's file name says nothing more
+        table.add_column("version", no_wrap=True, min_width=23)
+        if commits:
+            table.add_column("commit", no_wrap=True)
+        for col in ("clauses", "added", "removed", "changed", "moved"):
+            table.add_column(col, justify="right")
+        table.add_column("")
         for v in entry["versions"]:
             c = v["changes"] or {}
-            ref = v["ref"] if len(v["ref"]) < 40 else v["ref"][:12]
-            table.add_row(Text(one_line(v["version"])), Text(one_line(ref)), str(v["clauses"]),
-                          *(str(c.get(k, "")) for k in ("added", "removed", "changed", "moved")),
+            cells = [Text(one_line(v["version"]))] + ([Text(one_line(v["ref"][:12]))] if commits else [])
+            table.add_row(*cells, str(v["clauses"]), *(str(c.get(k, "")) for k in ("added", "removed", "changed", "moved")),
                           Text("technical" if v["technical"] else "", style="dim"))
         console.print(table)
