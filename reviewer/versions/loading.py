@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewer.documents import Document, DocumentError, document_paths
+from reviewer.errors import ReviewerError
 from reviewer.versions.model import Version, VersionedDocument, VersionError
 from reviewer.versions.refs import select, split_ref
 from reviewer.versions.sources import _dataset_folders, dataset_files, discover, open_dataset
@@ -61,4 +62,30 @@ def expand(raw: str | Path) -> tuple[list[Path], list[Document], list[DocumentEr
     return files, documents, errors
 
 
-__all__ = ["expand", "as_document", "resolve_reference"]
+def at_anchored_versions(documents: list[Document], store) -> tuple[list[Document], list[str]]:
+    """The app opens a versioned document at the version its annotations are anchored to (the
+    file's ``version``), saying so when newer versions exist; one without annotations stays at the
+    version asked for. Returns the documents and the notices."""
+    out, notices = [], []
+    for doc in documents:
+        vdoc = doc.history
+        if vdoc is None:
+            out.append(doc)
+            continue
+        try:
+            af = store.load(doc.id)
+        except ReviewerError:
+            af = None
+        anchored = next((v for v in vdoc.versions if af is not None and v.version == af.version), None)
+        if anchored is not None and anchored.version != doc.version:
+            doc = as_document(vdoc, anchored)
+        newer = [v for v in vdoc.policy if v.recorded > doc.version[:20]]
+        if newer:
+            notices.append(f"{doc.id}: opened at version {doc.version}, which its annotations are anchored to; "
+                           f"{len(newer)} newer version{'s' if len(newer) != 1 else ''} (latest {vdoc.policy[-1].version}): "
+                           f"reviewer carry {vdoc.path} --annotations {store.root} moves them")
+        out.append(doc)
+    return out, notices
+
+
+__all__ = ["expand", "as_document", "resolve_reference", "at_anchored_versions"]
