@@ -7,12 +7,16 @@ import argparse
 import json
 from dataclasses import dataclass
 
-from reviewer.anchoring import ORPHANED, Resolution, resolve_all
+from typing import TYPE_CHECKING
+
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, open_set, warn
 from reviewer.documents import Document, load_documents
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
 from reviewer.versions.diff import ADDED, CHANGED, REMOVED, VersionDiff, diff_texts
+
+if TYPE_CHECKING:  # the engine is imported only when there are annotations to follow
+    from reviewer.anchoring import Resolution
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,8 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 @dataclass
 class Fates:
     """The annotations of OLD (as placed in OLD) and their resolutions in NEW."""
-    before: list[Resolution]
-    after: list[Resolution]
+    before: list["Resolution"]
+    after: list["Resolution"]
 
 
 def one_document(raw: str) -> Document:
@@ -40,6 +44,8 @@ def one_document(raw: str) -> Document:
 
 def annotation_fates(store, old: Document, new: Document, d: VersionDiff) -> Fates | None:
     """Place the set's annotations of OLD's document in OLD, then follow them into NEW."""
+    from reviewer.anchoring import resolve_all
+
     af = store.load(old.id)
     if af is None:
         return Fates([], [])
@@ -142,4 +148,4 @@ def _print(result: dict, old: Document, new: Document) -> None:
     a = s["annotations"]
     if anns:
         console.print(Text(f"annotations: exact {a['exact']}, moved {a['moved']}, fuzzy {a['fuzzy']}, "
-                           f"orphaned {a['orphaned']}", style="bold red" if a[ORPHANED] else ""))
+                           f"orphaned {a['orphaned']}", style="bold red" if a["orphaned"] else ""))

@@ -20,8 +20,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from rapidfuzz import fuzz
-
 from reviewer.clauses import Clause, segment
 
 SAME, MOVED, CHANGED, ADDED, REMOVED = "same", "moved", "changed", "added", "removed"
@@ -229,6 +227,7 @@ def _pair(olds: list[int], news: list[int], ka: list[str], kb: list[str]) -> lis
     the total similarity (dynamic programming; greedy in order for very large gaps)."""
     if not olds or not news:
         return []
+    from rapidfuzz import fuzz  # only where there are rewordings to pair
     if len(olds) * len(news) > DP_LIMIT:
         out, start = [], 0
         for i in olds:
