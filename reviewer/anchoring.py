@@ -121,7 +121,7 @@ def resolve_all(annotations: Iterable[Annotation], text: str,
     starts = [s for s, _ in anchors]
     out = []
     for ann, done in zip(annotations, results):
-        if done is not None and done.status == EXACT:
+        if done is not None:  # at its old place, or the one place with its whole context and no rival
             out.append(done)
             continue
         i = bisect_right(starts, ann.start)
@@ -153,6 +153,11 @@ def _certain(ann: Annotation, text: str) -> Resolution | None:
     full = ann.prefix + quote + ann.suffix
     pos = text.find(full)
     if pos == -1 or text.find(full, pos + 1) != -1:
+        return None
+    # No rival either: an edited copy of the passage elsewhere would keep its head or its tail,
+    # or its old context on one side; each of those must occur only here.
+    pieces = (ann.prefix, ann.suffix, quote[:HEAD // 2], quote[-(HEAD // 2):])
+    if any(p and text.count(p) > 1 for p in pieces):
         return None
     start = pos + len(ann.prefix)
     status = EXACT if start == ann.start else MOVED
@@ -250,14 +255,22 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     # Near the expected place first; the whole text only when nothing good is there (a far copy
     # cannot outrank a good match here: it pays the distance penalty).
     n = len(ann.quote)
-    lo, hi = max(0, expected - 2 * n - LOCAL), min(len(text), expected + 3 * n + LOCAL)
-    spans = _candidates(ann, text, expected, lo, hi)
+    # 1. cheap: verbatim copies, the old context's frame, and one alignment at the expected place
+    spans = _candidates(ann, text, expected, 0, 0, quick=True)
     scored = _scored(ann, text, spans, expected)
     top = max(scored, key=lambda c: c.rank, default=None)
-    # A perfect match is only certain once no other acceptable place exists anywhere.
-    if (lo > 0 or hi < len(text)) and (top is None or top.rank < LOCAL_GOOD or top.score >= 100.0):
-        spans = _candidates(ann, text, expected, 0, len(text)) - spans
-        scored += _scored(ann, text, spans, expected)
+    # A perfect match is only certain once no other acceptable place exists anywhere; a good one
+    # cannot be outranked by anything far away (that pays the distance penalty).
+    if top is None or top.rank < LOCAL_GOOD or top.score >= 100.0:
+        # 2. where pieces of the quote vote near the expected place; 3. in the whole text
+        lo, hi = max(0, expected - 2 * n - LOCAL), min(len(text), expected + 3 * n + LOCAL)
+        more = _candidates(ann, text, expected, lo, hi) - spans
+        scored += _scored(ann, text, more, expected)
+        spans |= more
+        top = max(scored, key=lambda c: c.rank, default=None)
+        if (lo > 0 or hi < len(text)) and (top is None or top.rank < LOCAL_GOOD or top.score >= 100.0):
+            more = _candidates(ann, text, expected, 0, len(text)) - spans
+            scored += _scored(ann, text, more, expected)
     if not scored:
         return Resolution(ann, ORPHANED, None, None, 0.0)
     scored.sort(key=lambda c: (-c.rank, abs(c.start - expected), c.start, c.end))
@@ -321,26 +334,30 @@ def _acceptable(ann: Annotation, best: _Candidate, rival: _Candidate | None, amb
     return False
 
 
-def _candidates(ann: Annotation, text: str, expected: int, lo: int, hi: int) -> set[tuple[int, int]]:
-    """Spans worth scoring: every verbatim copy of the quote, and in ``text[lo:hi]`` the places
-    framed by the old context and those that pieces of the quote vote for."""
+def _candidates(ann: Annotation, text: str, expected: int, lo: int, hi: int,
+                quick: bool = False) -> set[tuple[int, int]]:
+    """Spans worth scoring. ``quick``: every verbatim copy of the quote, the places framed by the
+    old context near the expected place and the quote's best alignment there; otherwise the
+    places in ``text[lo:hi]`` framed by the old context and those that pieces of the quote vote for."""
     q = ann.quote
     n = len(q)
     spans: set[tuple[int, int]] = set()
-    if 0 <= ann.start < ann.end <= len(text):
-        spans.add((ann.start, ann.end))
-    for pos in _find_all(text, q, MAX_OCCURRENCES):
-        spans.add((pos, pos + n))
+    if quick:
+        if 0 <= ann.start < ann.end <= len(text):
+            spans.add((ann.start, ann.end))
+        for pos in _find_all(text, q, MAX_OCCURRENCES):
+            spans.add((pos, pos + n))
+        a, b = max(0, expected - n - 64), min(len(text), expected + 2 * n + 64)
+        _between(ann, text, spans, a, b)
+        if n <= 400 and b > a:  # near the expected place, whatever pieces survived
+            al = fuzz.partial_ratio_alignment(q, text[a:b])
+            if al is not None and al.score >= QUOTE_ACCEPT - 10:
+                spans.add(_fit(ann, text, a + al.dest_start, a + al.dest_end))
+                spans.add((a + al.dest_start, a + al.dest_end))
+        return spans
     _between(ann, text, spans, lo, hi)
     for sg, eg in _regions(q, text, expected, lo, hi):
         spans.add(_fit(ann, text, sg, eg))
-    if n <= 400:  # near the expected place, whatever pieces survived
-        lo, hi = max(0, expected - n - 64), min(len(text), expected + 2 * n + 64)
-        if hi > lo:
-            al = fuzz.partial_ratio_alignment(q, text[lo:hi])
-            if al is not None and al.score >= QUOTE_ACCEPT - 10:
-                spans.add(_fit(ann, text, lo + al.dest_start, lo + al.dest_end))
-                spans.add((lo + al.dest_start, lo + al.dest_end))
     return spans
 
 
