@@ -261,7 +261,12 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     top = max(scored, key=lambda c: c.rank, default=None)
     # A perfect match is only certain once no other acceptable place exists anywhere; a good one
     # cannot be outranked by anything far away (that pays the distance penalty).
-    if top is None or top.rank < LOCAL_GOOD or top.score >= 100.0:
+    if top is not None and top.score >= 100.0:
+        # a perfect match: certain unless a rival exists, and a rival keeps the quote's head or
+        # tail, or the old context, somewhere else
+        more = _rivals(ann, text, top) - spans
+        scored += _scored(ann, text, more, expected)
+    elif top is None or top.rank < LOCAL_GOOD or n > ALIGN_MAX:  # (a long quote was not aligned yet)
         # 2. where pieces of the quote vote near the expected place; 3. in the whole text
         lo, hi = max(0, expected - 2 * n - LOCAL), min(len(text), expected + 3 * n + LOCAL)
         more = _candidates(ann, text, expected, lo, hi) - spans
@@ -349,7 +354,7 @@ def _candidates(ann: Annotation, text: str, expected: int, lo: int, hi: int,
             spans.add((pos, pos + n))
         a, b = max(0, expected - n - 64), min(len(text), expected + 2 * n + 64)
         _between(ann, text, spans, a, b)
-        if n <= 400 and b > a:  # near the expected place, whatever pieces survived
+        if n <= ALIGN_MAX and b > a:  # near the expected place, whatever pieces survived
             al = fuzz.partial_ratio_alignment(q, text[a:b])
             if al is not None and al.score >= QUOTE_ACCEPT - 10:
                 spans.add(_fit(ann, text, a + al.dest_start, a + al.dest_end))
@@ -358,6 +363,22 @@ def _candidates(ann: Annotation, text: str, expected: int, lo: int, hi: int,
     _between(ann, text, spans, lo, hi)
     for sg, eg in _regions(q, text, expected, lo, hi):
         spans.add(_fit(ann, text, sg, eg))
+    return spans
+
+
+def _rivals(ann: Annotation, text: str, best: "_Candidate") -> set[tuple[int, int]]:
+    """Other places that could hold the passage: where its head or tail (16 characters) occurs,
+    or its old context frames something, away from ``best``."""
+    q = ann.quote
+    n = len(q)
+    spans: set[tuple[int, int]] = set()
+    _between(ann, text, spans, 0, len(text))
+    h = min(n, HEAD // 2)
+    for piece, off in ((q[:h], 0), (q[-h:], n - h)):
+        for hit in _find_all(text, piece, PIECE_HITS):
+            start = hit - off
+            if abs(start - best.start) > h:
+                spans.add(_fit(ann, text, max(0, start), min(len(text), start + n)))
     return spans
 
 
@@ -389,7 +410,8 @@ def _between(ann: Annotation, text: str, spans: set[tuple[int, int]], lo: int, h
 
 
 LOCAL = 2000     # characters around the expected place searched before the whole text
-LOCAL_GOOD = 95.0  # a candidate ranked this high there ends the search
+ALIGN_MAX = 400  # quotes up to this long are aligned as a whole near the expected place
+LOCAL_GOOD = 85.0  # a candidate ranked this high near the expected place ends the search
 PIECE = 12       # length of the verbatim pieces of a quote looked for in the text
 PIECES = 16      # at most this many pieces of a long quote are looked for
 PIECE_HITS = 30  # a piece found more often than this says nothing about where the quote is
