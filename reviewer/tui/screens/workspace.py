@@ -72,6 +72,8 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
                 tooltip="Show or hide the taxonomy legend"),
         Binding("O", "orphans", "Orphans", show=False, id="workspace.orphans",
                 tooltip="List annotations whose text is gone: re-attach or delete them"),
+        Binding("H", "history", "History", show=False, id="workspace.history",
+                tooltip="The focused policy's versions: dates, changes and what happened to its annotations"),
     ]
 
     def __init__(self, session: Session, open_ids: Iterable[str] = (), *, check_every: float = CHECK_EVERY) -> None:
@@ -247,6 +249,8 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
             return True if len(self.frames) > 1 else None
         if action == "orphans":
             return True if pane is not None and self.session.orphans(pane.document.id) else None
+        if action == "history":
+            return True if pane is not None and pane.document.history is not None else None
         return True
 
     def action_tag(self, key: str) -> None:
@@ -447,6 +451,17 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         screen = OrphansScreen(one_line(pane.document.title, 80), self.session.orphans(doc_id), self.taxonomy,
                                can_reattach=span is not None and self._writable())
         self.app.push_screen(screen, partial(self._orphan_action, doc_id, span))
+
+    def action_history(self) -> None:
+        from reviewer.tui.screens.history import HistoryScreen
+
+        pane = self.pane
+        if pane is None or pane.document.history is None:
+            return
+        doc = pane.document
+        vdoc = doc.history
+        shown = next(v for v in vdoc.versions if v.version == doc.version)
+        self.app.push_screen(HistoryScreen(doc.title, vdoc, self.session.annotations(doc.id), shown, self.taxonomy))
 
     def _orphan_action(self, doc_id: str, span: tuple[int, int] | None, action) -> None:
         if action is None:
