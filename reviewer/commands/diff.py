@@ -44,16 +44,12 @@ def one_document(raw: str) -> Document:
 
 def annotation_fates(store, old: Document, new: Document, d: VersionDiff) -> Fates | None:
     """Place the set's annotations of OLD's document in OLD, then follow them into NEW."""
-    from reviewer.anchoring import resolve_all
+    from reviewer.versions.carry import follow
 
     af = store.load(old.id)
     if af is None:
         return Fates([], [])
-    before = resolve_all(af.annotations, old.text)
-    placed = [r.anchored(old.text) for r in before if r.placed]
-    after_placed = iter(resolve_all(placed, new.text, expected=d.expected))
-    after = [next(after_placed) if r.placed else r for r in before]
-    return Fates(before, after)
+    return Fates(*follow(af.annotations, old.text, new.text, d.expected))
 
 
 def report(old: Document, new: Document, d: VersionDiff, fates: Fates | None) -> dict:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
-from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, resolve_all
+from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, Resolution, resolve_all
 from reviewer.documents import text_sha256
 from reviewer.store import Annotation, AnnotationFile
 from reviewer.versions.diff import line_map
@@ -56,6 +57,17 @@ class CarryResult:
     def summary(self) -> dict[str, int]:
         c = Counter(f.status for f in self.fates)
         return {k: c.get(k, 0) for k in (EXACT, MOVED, FUZZY, ORPHANED)}
+
+
+def follow(annotations: list[Annotation], old_text: str, new_text: str,
+           expected: Callable[[int], int]) -> tuple[list[Resolution], list[Resolution]]:
+    """One step, for a diff: the annotations placed in the old text first (``before``), then those
+    placed followed into the new text (``after``; an orphan in the old text stays one)."""
+    before = resolve_all(annotations, old_text)
+    placed = [r.anchored(old_text) for r in before if r.placed]
+    moved = iter(resolve_all(placed, new_text, expected=expected))
+    after = [next(moved) if r.placed else r for r in before]
+    return before, after
 
 
 def _recover(kept: dict[str, Annotation], live: dict[str, Annotation], state: dict[str, "Fate"], text: str,
@@ -159,4 +171,4 @@ def carry(doc: VersionedDocument, annotations: list[Annotation], start: Version,
     return CarryResult(doc, start, target, steps, list(state.values()), out)
 
 
-__all__ = ["carry", "CarryResult", "Step", "Fate", "path_between", "start_version"]
+__all__ = ["follow", "carry", "CarryResult", "Step", "Fate", "path_between", "start_version"]

@@ -73,3 +73,40 @@ def test_history_key_is_off_for_a_plain_policy(seeds: Path, demo_set: Path) -> N
         assert type(app.screen).__name__ == "WorkspaceScreen"
 
     drive(app, scenario)
+
+
+def test_two_versions_side_by_side_with_annotation_fates(seeds: Path, demo_set: Path) -> None:
+    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        while getattr(app.screen, "steps", None) is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("d")                      # the anchored version against the latest
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "VersionDiffScreen"
+        while screen.diff is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert screen.new_label == "2026-02-10T09:00:00Z" and screen.old_label == "2025-01-15T09:00:00Z"
+        rows = list(screen.query("Horizontal.row"))
+        statuses = [r.classes for r in rows]
+        assert sum("removed" in c for c in statuses) == 4 and sum("added" in c for c in statuses) == 3
+        sides = {}
+        for r in rows:
+            old, new = r.query("Static")
+            sides.setdefault(next(iter(c for c in r.classes if c != "row")), []).append(
+                (str(old.render()), str(new.render())))
+        removed_old = " ".join(o for o, _ in sides["removed"])
+        assert "We never sell your personal information." in removed_old and "orphaned" in removed_old
+        changed = [(o, n) for o, n in sides["changed"] if "delete" in o or "close" in n]
+        assert changed and "Data Retention  fuzzy" in changed[0][1]
+        assert "unchanged clause" in str(screen.query_one(".folded").render())
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WorkspaceScreen"
+
+    drive(app, scenario)

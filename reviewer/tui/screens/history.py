@@ -41,6 +41,9 @@ class HistoryScreen(ModalScreen[None]):
         Binding("left_square_bracket", "category(-1)", "Previous category",
                 tooltip="Only the versions where the previous category's annotated clauses changed",
                 id="history.previous_category"),
+        Binding("d", "compare", "Compare",
+                tooltip="The anchored version and the highlighted one (or the latest) side by side",
+                id="history.compare"),
     ]
 
     def __init__(self, title: str, document: VersionedDocument, annotations: list[Annotation],
@@ -55,6 +58,7 @@ class HistoryScreen(ModalScreen[None]):
         cats = {c for a in self.annotations for c in a.categories}
         self.categories: list[str | None] = [None] + [c.slug for c in taxonomy.categories if c.slug in cats]
         self.filter_index = 0
+        self.shown: list[HistoryStep] = []
 
     @property
     def category(self) -> str | None:
@@ -86,6 +90,7 @@ class HistoryScreen(ModalScreen[None]):
     def _fill(self) -> None:
         options = self.query_one("#versions", OptionList)
         steps = [s for s in (self.steps or []) if s.touches(self.category)]
+        self.shown = steps
         options.set_options([Option(self._prompt(s), id=f"v{n}") for n, s in enumerate(steps)])
         options.focus()
         label = self.query_one("#explanation", Label)
@@ -121,6 +126,24 @@ class HistoryScreen(ModalScreen[None]):
         self.filter_index = (self.filter_index + step) % len(self.categories)
         if self.steps is not None:
             self._fill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "compare":
+            return True if self.steps is not None else None
+        return True
+
+    def action_compare(self) -> None:
+        from reviewer.tui.screens.version_diff import VersionDiffScreen
+
+        if self.steps is None:
+            return
+        option = self.query_one("#versions", OptionList).highlighted_option
+        target = self.shown[int(option.id[1:])].version if option is not None and option.id else None
+        if target is None or target.version == self.anchored.version:
+            target = self.document.policy[-1]
+        old = (self.anchored.version, self.document.text(self.anchored))
+        new = (target.version, self.document.text(target))
+        self.app.push_screen(VersionDiffScreen(self.document_title, old, new, self.annotations, self.taxonomy))
 
     def action_close(self) -> None:
         self.dismiss(None)
