@@ -9,12 +9,10 @@ import json
 from pathlib import Path
 
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, open_set
-from reviewer.documents import text_sha256
 from reviewer.errors import ReviewerError
-from reviewer.lock import write_guard
 from reviewer.safetext import one_line
-from reviewer.store import AnnotationFile, AnnotationStore
-from reviewer.versions.carry import CarryResult, carry, start_version
+from reviewer.store import AnnotationStore
+from reviewer.versions.carry import CarryResult, carry_file
 from reviewer.versions.model import VersionedDocument
 from reviewer.versions.refs import select, split_ref
 
@@ -29,21 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def carry_one(store: AnnotationStore, doc: VersionedDocument, ref: str | None, dry_run: bool) -> dict | None:
     """Carry one document's annotations; None when the set has none for it."""
-    with write_guard(store.root):
-        af = store.load(doc.id)
-        if af is None or not af.annotations:
-            return None
-        start = start_version(doc, af)
-        target = select(doc, ref)
-        result = carry(doc, af.annotations, start, target)
-        written = False
-        if not dry_run and (target.version != start.version or result.annotations != af.annotations):
-            text = doc.text(target)
-            source = (doc.path / target.ref).name if doc.kind == "dataset" else doc.path.name
-            store.save(AnnotationFile(doc.id, source, text_sha256(text), result.annotations, dict(af.extra),
-                                      version=target.version))
-            written = True
-    return to_json(result, written)
+    done = carry_file(store, doc, select(doc, ref), dry_run=dry_run)
+    return None if done is None else to_json(*done)
 
 
 def to_json(result: CarryResult, written: bool) -> dict:

@@ -171,4 +171,25 @@ def carry(doc: VersionedDocument, annotations: list[Annotation], start: Version,
     return CarryResult(doc, start, target, steps, list(state.values()), out)
 
 
-__all__ = ["follow", "carry", "CarryResult", "Step", "Fate", "path_between", "start_version"]
+def carry_file(store, doc: VersionedDocument, target: Version, *, dry_run: bool = False) -> tuple[CarryResult, bool] | None:
+    """Carry a set's annotation file of ``doc`` to ``target`` and write it once, atomically, under
+    the set's write guard (``dry_run``: compute only). None when the set has no annotations for
+    it; else the result and whether the file was written."""
+    from reviewer.lock import write_guard
+
+    with write_guard(store.root):
+        af = store.load(doc.id)
+        if af is None or not af.annotations:
+            return None
+        start = start_version(doc, af)
+        result = carry(doc, af.annotations, start, target)
+        written = False
+        if not dry_run and (target.version != start.version or result.annotations != af.annotations):
+            source = (doc.path / target.ref).name if doc.kind == "dataset" else doc.path.name
+            store.save(AnnotationFile(doc.id, source, text_sha256(doc.text(target)), result.annotations,
+                                      dict(af.extra), version=target.version))
+            written = True
+    return result, written
+
+
+__all__ = ["carry_file", "follow", "carry", "CarryResult", "Step", "Fate", "path_between", "start_version"]
