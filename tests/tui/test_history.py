@@ -110,3 +110,64 @@ def test_two_versions_side_by_side_with_annotation_fates(seeds: Path, demo_set: 
         assert type(app.screen).__name__ == "WorkspaceScreen"
 
     drive(app, scenario)
+
+
+def test_carry_from_the_history_then_the_review_queue(seeds: Path, demo_set: Path) -> None:
+    from reviewer.store import AnnotationStore
+
+    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+    path = demo_set / f"{VERSIONED}.toml"
+
+    async def wait_for(pilot, condition) -> None:
+        while not condition():
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        await wait_for(pilot, lambda: getattr(app.screen, "steps", None) is not None)
+        await pilot.press("c")                                  # the anchored version is highlighted: to the latest
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen")
+        queue = app.screen
+        assert [(i.status, i.annotation_id) for i in queue.items] == [
+            ("fuzzy", "b1c0a7e21f01"), ("orphaned", "b1c0a7e21f05"), ("orphaned", "b1c0a7e21f06"),
+            ("fuzzy", "b1c0a7e21f07"), ("fuzzy", "b1c0a7e21f08")]
+        # written once, at the end: the latest version and its offsets; the orphans kept
+        af = AnnotationStore.open(demo_set).load(VERSIONED)
+        assert af.version == "2026-02-10T09:00:00Z" and len(af.annotations) == 9
+        orphan = next(a for a in af.annotations if a.id == "b1c0a7e21f06")
+        assert orphan.extra["version"] == "2025-01-15T09:00:00Z"
+        pane = next(s for s in app.screen_stack if type(s).__name__ == "WorkspaceScreen").pane
+        assert pane.document.version == "2026-02-10T09:00:00Z"
+        assert app.session.document(VERSIONED).version == "2026-02-10T09:00:00Z"
+        # a: accept the first one's new place; the queue comes back with the rest
+        await pilot.press("a")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReviewQueueScreen" and len(app.screen.items) == 4
+        # enter on the retention clause: the pane jumps there
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WorkspaceScreen"
+        ann = app.session.annotation(VERSIONED, "b1c0a7e21f07")
+        assert pane.document.clause_index_at(ann.start) == pane.cursor
+        # select the new cookies sentence, R, and re-attach the orphaned "never sell" annotation to it
+        text = pane.document.text
+        s = text.index("We do not use advertising cookies")
+        pane.set_selection(s, s + len("We do not use advertising cookies"))
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("down", "r")
+        await pilot.pause()
+        placed = app.session.annotation(VERSIONED, "b1c0a7e21f06")
+        assert placed is not None and placed.quote == "We do not use advertising cookies"
+        on_disk = {a.id: a for a in AnnotationStore.open(demo_set).load(VERSIONED).annotations}
+        assert on_disk["b1c0a7e21f06"].quote == "We do not use advertising cookies"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("u")                                  # undoable like any change
+        await pilot.pause()
+        assert app.session.annotation(VERSIONED, "b1c0a7e21f06").quote == "We never sell your personal information."
+
+    drive(app, scenario)
+    assert path.exists()

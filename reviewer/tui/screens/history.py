@@ -30,8 +30,8 @@ class HistoryReady(Message):
     steps: list[HistoryStep]
 
 
-class HistoryScreen(ModalScreen[None]):
-    """One versioned document's timeline."""
+class HistoryScreen(ModalScreen[Version | None]):
+    """One versioned document's timeline; returns the version to carry the annotations to, or None."""
 
     BINDINGS = [
         Binding("escape,H", "close", "Close", tooltip="Close the timeline", id="history.close"),
@@ -41,14 +41,18 @@ class HistoryScreen(ModalScreen[None]):
         Binding("left_square_bracket", "category(-1)", "Previous category",
                 tooltip="Only the versions where the previous category's annotated clauses changed",
                 id="history.previous_category"),
+        Binding("c", "carry", "Carry here",
+                tooltip="Move the annotations to the highlighted version (or the latest), one version at a time",
+                id="history.carry"),
         Binding("d", "compare", "Compare",
                 tooltip="The anchored version and the highlighted one (or the latest) side by side",
                 id="history.compare"),
     ]
 
     def __init__(self, title: str, document: VersionedDocument, annotations: list[Annotation],
-                 anchored: Version, taxonomy: Taxonomy) -> None:
+                 anchored: Version, taxonomy: Taxonomy, can_carry: bool = False) -> None:
         super().__init__()
+        self.can_carry = can_carry
         self.document_title = title
         self.document = document
         self.annotations = list(annotations)
@@ -130,17 +134,30 @@ class HistoryScreen(ModalScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "compare":
             return True if self.steps is not None else None
+        if action == "carry":
+            return True if self.steps is not None and self.can_carry else None
         return True
+
+    def _target(self) -> Version:
+        option = self.query_one("#versions", OptionList).highlighted_option
+        target = self.shown[int(option.id[1:])].version if option is not None and option.id else None
+        if target is None or target.version == self.anchored.version:
+            target = self.document.policy[-1]
+        return target
+
+    def action_carry(self) -> None:
+        if self.steps is None or not self.can_carry:
+            return
+        target = self._target()
+        if target.version != self.anchored.version:
+            self.dismiss(target)
 
     def action_compare(self) -> None:
         from reviewer.tui.screens.version_diff import VersionDiffScreen
 
         if self.steps is None:
             return
-        option = self.query_one("#versions", OptionList).highlighted_option
-        target = self.shown[int(option.id[1:])].version if option is not None and option.id else None
-        if target is None or target.version == self.anchored.version:
-            target = self.document.policy[-1]
+        target = self._target()
         old = (self.anchored.version, self.document.text(self.anchored))
         new = (target.version, self.document.text(target))
         self.app.push_screen(VersionDiffScreen(self.document_title, old, new, self.annotations, self.taxonomy))

@@ -25,6 +25,7 @@ from reviewer.documents import Document
 from reviewer.safetext import one_line
 from reviewer.session import Outcome, Session
 from reviewer.tui.messages import CountsReady
+from reviewer.tui.versioning import CarryDone, VersionsController
 from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.widgets.document_list import DocumentList
 from reviewer.tui.widgets.legend import Legend
@@ -74,6 +75,8 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
                 tooltip="List annotations whose text is gone: re-attach or delete them"),
         Binding("H", "history", "History", show=False, id="workspace.history",
                 tooltip="The focused policy's versions: dates, changes and what happened to its annotations"),
+        Binding("R", "review", "Review", show=False, id="workspace.review",
+                tooltip="After a carry: the annotations placed approximately or orphaned"),
     ]
 
     def __init__(self, session: Session, open_ids: Iterable[str] = (), *, check_every: float = CHECK_EVERY) -> None:
@@ -88,6 +91,7 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         self._check_every = check_every
         self._frames = 0
         self._told_errors: set[str] = set()   # documents whose unreadable annotation file was reported
+        self.versions = VersionsController(self)  # versioned policies: carry and review queue
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -251,6 +255,8 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
             return True if pane is not None and self.session.orphans(pane.document.id) else None
         if action == "history":
             return True if pane is not None and pane.document.history is not None else None
+        if action == "review":
+            return True if pane is not None and self.versions.has_queue(pane.document.id) else None
         return True
 
     def action_tag(self, key: str) -> None:
@@ -461,7 +467,21 @@ class WorkspaceScreen(CompareHost, LookupHost, Screen[None]):
         doc = pane.document
         vdoc = doc.history
         shown = next(v for v in vdoc.versions if v.version == doc.version)
-        self.app.push_screen(HistoryScreen(doc.title, vdoc, self.session.annotations(doc.id), shown, self.taxonomy))
+        self.app.push_screen(HistoryScreen(doc.title, vdoc, self.session.annotations(doc.id), shown, self.taxonomy,
+                                           can_carry=self._writable()),
+                             partial(self._carry_to, doc.id))
+
+    def _carry_to(self, doc_id: str, target) -> None:
+        if target is not None:
+            self.versions.carry(doc_id, target)
+
+    @on(CarryDone)
+    def _carried(self, message: CarryDone) -> None:
+        self.versions.carried(message)
+
+    def action_review(self) -> None:
+        if self.pane is not None:
+            self.versions.review(self.pane.document.id)
 
     def _orphan_action(self, doc_id: str, span: tuple[int, int] | None, action) -> None:
         if action is None:
