@@ -4,7 +4,8 @@ history's choice, the ``R`` key and the carry worker's message to it.
 
 A carry runs in a thread worker (the same ``carry_file`` as ``reviewer carry``: one version at a
 time, the file written once, atomically, under the set's write guard); the pane then shows the new
-version and the queue lists what needs a person: annotations placed approximately and orphans.
+version and the queue lists what needs a person: annotations placed approximately, orphans, and
+annotations placed verbatim in a clause that was reworded around them.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from textual.message import Message
 from reviewer.anchoring import FUZZY, ORPHANED
 from reviewer.errors import ReviewerError
 from reviewer.safetext import visible
-from reviewer.tui.screens.review_queue import ReviewAction, ReviewItem, ReviewQueueScreen
+from reviewer.tui.screens.review_queue import CLAUSE_CHANGED, ReviewAction, ReviewItem, ReviewQueueScreen
 from reviewer.versions.carry import CarryResult, carry_file
+from reviewer.versions.diff import CHANGED, diff_texts
 from reviewer.versions.loading import as_document
 from reviewer.versions.model import Version, VersionedDocument
 
@@ -34,6 +36,7 @@ class CarryDone(Message):
     target: Version
     result: CarryResult | None
     error: str | None = None
+    changed: list[tuple[int, int]] | None = None  # spans of the clauses reworded between the two versions (new text)
 
 
 class VersionsController:
@@ -59,10 +62,14 @@ class VersionsController:
     def _carry(self, doc_id: str, vdoc: VersionedDocument, target: Version) -> None:
         try:
             done = carry_file(self.session.store, vdoc, target)
+            changed = None
+            if done is not None:
+                d = diff_texts(vdoc.text(done[0].start), vdoc.text(target), words=False)
+                changed = [c.new for c in d.clauses if c.status == CHANGED and c.new is not None]
         except ReviewerError as exc:
             self.screen.post_message(CarryDone(doc_id, target, None, str(exc)))
             return
-        self.screen.post_message(CarryDone(doc_id, target, done[0] if done else None))
+        self.screen.post_message(CarryDone(doc_id, target, done[0] if done else None, changed=changed))
 
     def carried(self, message: CarryDone) -> None:
         """Back on the app's thread: show the new version and its review queue."""
@@ -84,6 +91,13 @@ class VersionsController:
             ReviewItem(f.annotation.id, f.status, f.score, f.annotation.quote, f.annotation.categories, f.start,
                        f.last_version)
             for f in result.fates if f.status in (FUZZY, ORPHANED)]
+        # placed verbatim, but in a clause that was reworded around it: worth a look too
+        for f in [] if result is None else result.fates:
+            if f.status in (FUZZY, ORPHANED) or f.start is None or f.end is None:
+                continue
+            if any(s < f.end and f.start < e for s, e in message.changed or ()):
+                items.append(ReviewItem(f.annotation.id, CLAUSE_CHANGED, f.score, f.annotation.quote,
+                                        f.annotation.categories, f.start, f.last_version))
         self.queues[new.id] = items
         self.targets[new.id] = new.version
         summary = "" if result is None else ", ".join(f"{n} {k}" for k, n in result.summary().items() if n)

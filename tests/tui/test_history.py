@@ -171,3 +171,32 @@ def test_carry_from_the_history_then_the_review_queue(seeds: Path, demo_set: Pat
 
     drive(app, scenario)
     assert path.exists()
+
+
+def test_review_queue_lists_annotations_whose_clause_was_reworded(tmp_path: Path) -> None:
+    from reviewer.store import Annotation, AnnotationFile, AnnotationStore
+    from tests.versions_support import V1, dataset
+
+    dataset(tmp_path / "data")
+    store = AnnotationStore.open(tmp_path / "set")
+    s = V1.index("We keep your data")
+    keep = Annotation.create(V1, s, s + len("We keep your data"), ["data-retention"], id="keep")
+    store.save(AnnotationFile("example--privacy-policy", "x.md", "", [keep], version="2024-01-05T10:00:00Z"))
+    ws, _ = prepare([tmp_path / "data"], tmp_path / "set", lock=False)
+    app = ReviewerApp(ws)
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        while getattr(app.screen, "steps", None) is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("c")
+        while type(app.screen).__name__ != "ReviewQueueScreen":
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        (item,) = app.screen.items
+        assert (item.annotation_id, item.status) == ("keep", "clause changed")
+        assert "clause changed" in str(app.screen.query_one("#queue").get_option_at_index(0).prompt)
+
+    drive(app, scenario)

@@ -1,4 +1,5 @@
-"""What needs a person after a carry: annotations placed approximately (fuzzy) and those orphaned.
+"""What needs a person after a carry: annotations placed approximately (fuzzy), those orphaned, and
+those placed verbatim in a clause that was reworded around them.
 
 ``enter`` jumps to the highlighted one in the pane, ``a`` accepts its new place, ``r``
 re-attaches it to the pane's current selection, ``escape`` closes. The screen returns a
@@ -24,6 +25,7 @@ from reviewer.safetext import one_line
 from reviewer.taxonomy import Taxonomy
 
 QUOTE_LIMIT = 200
+CLAUSE_CHANGED = "clause changed"  # placed verbatim, but the clause around it was reworded
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ class ReviewQueueScreen(ModalScreen[ReviewAction | None]):
                  else f"orphaned; last placed in {item.last_version}")
         names = ", ".join(self.taxonomy.name(s) for s in item.categories) or "no category"
         fate = item.status + (f" {item.score}" if item.status == "fuzzy" else "")
-        return Content.assemble((fate, "$error" if item.status == "orphaned" else "$warning"), "  ",
+        colour = {"orphaned": "$error", CLAUSE_CHANGED: "$accent"}.get(item.status, "$warning")
+        return Content.assemble((fate, colour), "  ",
                                 (one_line(names, 60), "bold"), "  ", (where, "$foreground-muted"), "\n  ",
                                 ("\u201c" + one_line(item.quote, QUOTE_LIMIT) + "\u201d", "italic"))
 
