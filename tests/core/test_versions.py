@@ -182,3 +182,25 @@ def test_real_dataset_and_its_quirks() -> None:
     assert select(bluesky, "2025-04").version == "2025-04-26T00:30:13Z"
     d = diff_texts(*bluesky.texts(bluesky.versions[:2]))
     assert sum(d.counts().values()) > 200 and d.counts()["changed"] > 0
+
+
+def test_session_shows_another_version_after_a_carry(tmp_path: Path) -> None:
+    from reviewer.session import Session
+    from reviewer.versions.carry import carry_file
+    from reviewer.versions.loading import as_document
+
+    (doc,) = discover(dataset(tmp_path / "data"))
+    first, last = doc.versions[0], doc.versions[-1]
+    store = AnnotationStore.open(tmp_path / "set")
+    store.save(AnnotationFile(doc.id, "x", "", [_ann(V1, "Contact us at privacy@example.com.", "c")], version=first.version))
+    session = Session(store, [as_document(doc, first)])
+    s = V1.index("We collect")
+    session.toggle_category(doc.id, s, s + 10, "other")       # a change in the old version, undoable there
+    assert session.can_undo
+    result, written = carry_file(store, doc, last)
+    assert written and result.target == last
+    session.replace_document(as_document(doc, last))
+    assert session.document(doc.id).version == last.version and not session.can_undo
+    placed = {a.id: a for a in session.annotations(doc.id)}
+    assert V3[placed["c"].start:placed["c"].end] == "Contact us at privacy@example.com."
+    assert len(placed) == 2                                    # the annotation made before the carry came along
