@@ -156,3 +156,20 @@ def test_version_references_in_other_commands(tmp_path: Path, capsys: pytest.Cap
     assert code == 0 and "example--privacy-policy" in out
     code, out, err = run(capsys, "export", f"{folder}@first", "--annotations", root, "--format", "jsonl")
     assert code == 0 and out.count("\n") == 3
+
+
+def test_version_references_in_import_and_suggest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = dataset(tmp_path / "data")
+    root = annotated_set(tmp_path)
+    exported = tmp_path / "out.jsonl"
+    code, out, err = run(capsys, "export", f"{folder}@first", "--annotations", root, "--format", "jsonl", "-o", exported)
+    assert code == 0, err
+    code, out, err = run(capsys, "import", exported, "--annotations", tmp_path / "new", "--documents", f"{folder}@first",
+                         "--json")
+    assert code == 0, err
+    af = AnnotationStore.open(tmp_path / "new").load("example--privacy-policy")
+    assert af is not None and len(af.annotations) == 3
+    code, out, err = run(capsys, "suggest", f"{folder}@first", "--annotations", root)
+    assert code in (0, 1) and "Traceback" not in err  # loaded (too few examples to learn from is exit 1)
+    code, out, err = run(capsys, "suggest", f"{folder}@1999", "--annotations", root)
+    assert code == 2 and "no version recorded up to 1999" in err
