@@ -83,7 +83,8 @@ def at_anchored_versions(documents: list[Document], store) -> tuple[list[Documen
         if newer:
             notices.append(f"{doc.id}: opened at version {doc.version}, which its annotations are anchored to; "
                            f"{len(newer)} newer version{'s' if len(newer) != 1 else ''} (latest {vdoc.policy[-1].version}): "
-                           f"reviewer carry {vdoc.path} --annotations {store.root} moves them")
+                           f"H shows its history and c there carries the annotations (or: reviewer carry "
+                           f"{vdoc.path} --annotations {store.root})")
         out.append(doc)
     return out, notices
 
