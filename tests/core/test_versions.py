@@ -204,3 +204,21 @@ def test_session_shows_another_version_after_a_carry(tmp_path: Path) -> None:
     placed = {a.id: a for a in session.annotations(doc.id)}
     assert V3[placed["c"].start:placed["c"].end] == "Contact us at privacy@example.com."
     assert len(placed) == 2                                    # the annotation made before the carry came along
+
+
+@pytest.mark.skipif(not (SHARED / "pga-privacy.bundle").is_file(), reason="../shared/versions is not present")
+def test_real_versions_repository(tmp_path: Path) -> None:
+    import subprocess
+
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", str(SHARED / "pga-privacy.bundle"), str(repo)], check=True, capture_output=True)
+    docs = {d.id: d for d in discover(repo)}
+    assert len(docs) == 25
+    # 638 commits, 3 of them empty (TikTok flipping back): 635 touch a policy
+    assert sum(len(d.versions) for d in docs.values()) == 635
+    assert sum(v.technical for d in docs.values() for v in d.versions) > 0
+    tiktok = [v.version for v in docs["tiktok--privacy-policy"].versions]
+    assert any(v.endswith("#4") for v in tiktok) and len(set(tiktok)) == len(tiktok)
+    bluesky = docs["bluesky--privacy-policy"]
+    assert select(bluesky, "2025-04").version == "2025-04-26T00:30:13Z"
+    assert select(bluesky, bluesky.versions[2].ref[:9]) is bluesky.versions[2]
