@@ -64,8 +64,9 @@ def expand(raw: str | Path) -> tuple[list[Path], list[Document], list[DocumentEr
 
 def at_anchored_versions(documents: list[Document], store) -> tuple[list[Document], list[str]]:
     """The app opens a versioned document at the version its annotations are anchored to (the
-    file's ``version``), saying so when newer versions exist; one without annotations stays at the
-    version asked for. Returns the documents and the notices."""
+    file's ``version``) rather than the latest, saying so when newer versions exist; one without
+    annotations, or named at an older version (``PATH@REF``), stays as asked. Returns the
+    documents and the notices."""
     out, notices = [], []
     for doc in documents:
         vdoc = doc.history
@@ -77,7 +78,8 @@ def at_anchored_versions(documents: list[Document], store) -> tuple[list[Documen
         except ReviewerError:
             af = None
         anchored = next((v for v in vdoc.versions if af is not None and v.version == af.version), None)
-        if anchored is not None and anchored.version != doc.version:
+        asked_for = doc.version != vdoc.policy[-1].version  # PATH@REF named an older one: keep it
+        if anchored is not None and anchored.version != doc.version and not asked_for:
             doc = as_document(vdoc, anchored)
         newer = [v for v in vdoc.policy if v.recorded > doc.version[:20]]
         if newer:

@@ -200,3 +200,10 @@ def test_review_queue_lists_annotations_whose_clause_was_reworded(tmp_path: Path
         assert "clause changed" in str(app.screen.query_one("#queue").get_option_at_index(0).prompt)
 
     drive(app, scenario)
+
+
+def test_a_version_asked_for_is_kept(seeds: Path, demo_set: Path) -> None:
+    ws, _ = prepare([f"{seeds / 'Picobyte' / 'Privacy Policy'}@2025-06"], demo_set, lock=False)
+    (doc,) = ws.session.documents
+    assert doc.version == "2025-06-02T09:00:00Z"
+    assert any("opened at version 2025-06-02T09:00:00Z" in w for w in ws.warnings)
