@@ -83,7 +83,9 @@ def at_anchored_versions(documents: list[Document], store) -> tuple[list[Documen
             doc = as_document(vdoc, anchored)
         newer = [v for v in vdoc.policy if v.recorded > doc.version[:20]]
         if newer:
-            notices.append(f"{doc.id}: opened at version {doc.version}, which its annotations are anchored to; "
+            why = ("which its annotations are anchored to" if anchored is not None and anchored.version == doc.version
+                   else "as asked")
+            notices.append(f"{doc.id}: opened at version {doc.version}, {why}; "
                            f"{len(newer)} newer version{'s' if len(newer) != 1 else ''} (latest {vdoc.policy[-1].version}): "
                            f"H shows its history and c there carries the annotations (or: reviewer carry "
                            f"{vdoc.path} --annotations {store.root})")

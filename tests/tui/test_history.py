@@ -206,4 +206,4 @@ def test_a_version_asked_for_is_kept(seeds: Path, demo_set: Path) -> None:
     ws, _ = prepare([f"{seeds / 'Picobyte' / 'Privacy Policy'}@2025-06"], demo_set, lock=False)
     (doc,) = ws.session.documents
     assert doc.version == "2025-06-02T09:00:00Z"
-    assert any("opened at version 2025-06-02T09:00:00Z" in w for w in ws.warnings)
+    assert any("opened at version 2025-06-02T09:00:00Z, as asked" in w for w in ws.warnings)
