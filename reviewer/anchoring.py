@@ -1,33 +1,56 @@
 """Re-anchoring: where does each annotation point now that its document may have changed?
 
-exact    the text at its offsets still equals the quote;
-moved    the quote is found verbatim elsewhere (nearest the old start; context breaks ties);
-fuzzy    an approximate match, scored on quote, prefix, suffix and distance, above a threshold;
+exact    the span is at its old offsets (score 100 when its old context is still around it);
+moved    the quote is found verbatim elsewhere;
+fuzzy    an approximate match;
 orphaned no acceptable match: the annotation is kept as it was and listed, never dropped.
 
-Fuzzy matching looks near the old place first (the text between the unchanged prefix and suffix,
-and the quote's best alignment in a window around the old offsets); only when nothing close is
-found there does it look further, at the places that verbatim pieces of the quote point to, so a
-document is never scanned whole with an approximate matcher. The best candidate's ends are then
-moved to word boundaries and to where the old context resumes. The score (0-100) is 70% quote
-similarity and 15% each for prefix and suffix (similar and exactly adjacent), less up to 5 for
-distance; ``ACCEPT`` and ``QUOTE_ACCEPT`` were tuned on edited copies of the OPP-115 policies
-(tests/core/test_anchoring.py, bench/load.py).
+Every candidate is scored the same way, whether it is an exact copy of the quote or a near match:
+70% quote similarity and 15% each for the prefix and the suffix (similar, and agreeing exactly
+outwards from the span). Candidates are ranked on that score less a penalty for their distance
+from the *expected* place: the old start shifted by the edits before it (``resolve_all`` learns
+that shift from the annotations before it that are certainly placed, or a caller that knows the
+old text passes a map). So an in-context near match beats a far exact copy with foreign context,
+and a short quote does not jump to its first copy. Score 100 means certain: the quote and its
+whole context, and no other place as good.
+
+Candidates come from linear searches only: verbatim copies of the quote, places framed by the
+exact old context, and places that verbatim pieces of the quote vote for (each fitted at both ends
+by aligning the quote's head and tail in a small window), plus one alignment near the expected
+place for short quotes. Each candidate costs one similarity computation, so a 30,000-character
+annotation takes milliseconds. ``ACCEPT`` and the weights were tuned on revisions generated from
+the real policies of the corpus (``reviewer.revisions``, tests/core/test_anchoring_revisions.py,
+bench/versions.py).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from rapidfuzz import fuzz
 
 from reviewer.store import Annotation
 
 EXACT, MOVED, FUZZY, ORPHANED = "exact", "moved", "fuzzy", "orphaned"
-ACCEPT = 80.0          # combined score a fuzzy match needs (75 let look-alike passages through)
+ACCEPT = 80.0          # combined score a placement needs (quote and context)
 QUOTE_ACCEPT = 70.0    # and the quote itself must be at least this similar
+LONG_MOVE = 40         # a verbatim copy this long is taken even with foreign context, if it is the only one
+MOVE_QUOTE = 95.0      # ... or a copy at least this similar
+SHORT = 16             # a quote shorter than this is placed only with its context
 MAX_OCCURRENCES = 2000
+DISTANCE_PENALTY = 8.0  # ranking points lost far from the expected place ...
+DISTANCE_SCALE = 1000.0  # ... half of them at this many characters
+AMBIGUOUS = 1.0        # another place within this many points: not certain (score at most 99)
+UNSURE = 99.0          # the score of a perfect match when another acceptable place exists
+TIE_NEAR = 200         # equally good places: the one this close to the expected place is taken, else none
+OVERLAP_MARGIN = 15.0 # a verbatim copy overlapping a near match this close to it is preferred
+
+W_QUOTE, W_CONTEXT = 0.7, 0.15
+CONTEXT_SPAN = 400     # quotes longer than this weigh their context less, in proportion
+REFLOWED = 99.5        # similarity of text that differs in whitespace only
 
 
 @dataclass(frozen=True)
@@ -49,77 +72,125 @@ class Resolution:
         return self.annotation.moved_to(text, self.start, self.end)
 
 
-def resolve(ann: Annotation, text: str) -> Resolution:
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    quote: float      # similarity of the quote, 0-100
+    score: float      # quote and context, 0-100 (what is reported)
+    context: float    # agreement of the better side of the context (-1: no context to judge by)
+    rank: float       # score less the distance penalty (what decides)
+    weaker: float     # agreement of the worse side of the context (-1: no context)
+    far: bool         # further from the expected place than TIE_NEAR
+
+
+def resolve(ann: Annotation, text: str, expected: int | None = None) -> Resolution:
+    """Where ``ann`` is in ``text``. ``expected``: where its start should be after the edits
+    before it (default: its old start)."""
     quote = ann.quote
-    if 0 <= ann.start <= ann.end <= len(text) and text[ann.start:ann.end] == quote:
+    if not quote:
+        if 0 <= ann.start == ann.end <= len(text):
+            return Resolution(ann, EXACT, ann.start, ann.end, 100.0)
+        return Resolution(ann, ORPHANED, None, None, 0.0)
+    expected = max(0, min(len(text), ann.start if expected is None else expected))
+    if text.startswith(quote, ann.start) and _whole_context(ann, text, ann.start):
         return Resolution(ann, EXACT, ann.start, ann.end, 100.0)
-    if quote:
-        moved = _moved(ann, text)
-        if moved is not None:
-            return Resolution(ann, MOVED, moved, moved + len(quote), 100.0)
-        fuzzy = _fuzzy(ann, text)
-        if fuzzy is not None:
-            start, end, score = fuzzy
-            return Resolution(ann, FUZZY, start, end, round(score, 1))
-    return Resolution(ann, ORPHANED, None, None, 0.0)
+    return _search(ann, text, expected)
 
 
-def resolve_all(annotations: list[Annotation], text: str) -> list[Resolution]:
-    return [resolve(a, text) for a in annotations]
+def resolve_all(annotations: Iterable[Annotation], text: str,
+                expected: Callable[[int], int] | None = None) -> list[Resolution]:
+    """Resolve every annotation of one document. ``expected`` maps an old offset to where it
+    should be now (a caller that knows the old text: the version diff); without it, the shift of
+    the certainly placed annotations around each one stands in for the edits before it."""
+    annotations = list(annotations)
+    n = len(text)
+    if expected is not None:
+        out: list[Resolution] = []
+        for ann in annotations:
+            at = max(0, min(n, expected(ann.start)))
+            if ann.quote and text.startswith(ann.quote, at) and _whole_context(ann, text, at):
+                # the diff maps it here, quote and context intact: certain
+                out.append(Resolution(ann, EXACT if at == ann.start else MOVED, at, at + len(ann.quote), 100.0))
+            else:
+                out.append(resolve(ann, text, at))
+        return out
+    results: list[Resolution | None] = [_certain(a, text) if a.quote else None for a in annotations]
+    anchors = sorted((a.start, r.start - a.start) for a, r in zip(annotations, results)
+                     if r is not None and r.start is not None)
+    starts = [s for s, _ in anchors]
+    out = []
+    for ann, done in zip(annotations, results):
+        if done is not None:  # at its old place, or the one place with its whole context and no rival
+            out.append(done)
+            continue
+        i = bisect_right(starts, ann.start)
+        shifts = [anchors[j][1] for j in range(max(0, i - NEIGHBOURS), min(len(anchors), i + NEIGHBOURS))
+                  if anchors[j][0] != ann.start]
+        at = max(0, min(n, ann.start + (_median(shifts) if shifts else 0)))
+        out.append(_search(ann, text, at) if ann.quote else resolve(ann, text, at))
+    return out
 
 
-def _context_match(ann: Annotation, text: str, start: int, end: int) -> int:
-    """How many characters of prefix (from its end) and suffix (from its start) agree."""
-    n = 0
-    p = ann.prefix
-    for i in range(1, len(p) + 1):
-        if start - i < 0 or text[start - i] != p[-i]:
-            break
-        n += 1
-    s = ann.suffix
-    for i in range(len(s)):
-        if end + i >= len(text) or text[end + i] != s[i]:
-            break
-        n += 1
-    return n
+NEIGHBOURS = 5       # certain placements on each side whose median shift says where a span should be
+def _median(values: list[int]) -> int:
+    values = sorted(values)
+    return values[len(values) // 2]
 
 
-def _moved(ann: Annotation, text: str) -> int | None:
+# -- certain placements: no search needed ------------------------------------------------------
+
+
+def _certain(ann: Annotation, text: str) -> Resolution | None:
+    """The quote with its whole old context, at its old offsets or at one place only."""
     quote = ann.quote
-    if len(quote) >= 4:
-        # The nearest occurrence on each side of the old start: two searches that stop early.
-        old = min(ann.start, len(text))
-        after = text.find(quote, old)
-        before = text.rfind(quote, 0, old - 1 + len(quote)) if old > 0 else -1
-        hits = [h for h in (before, after) if h != -1]
-        if not hits:
-            return None
-    else:
-        hits = []
-        pos = text.find(quote)
-        while pos != -1 and len(hits) < MAX_OCCURRENCES:
-            hits.append(pos)
-            pos = text.find(quote, pos + 1)
-        if not hits:
-            return None
-    if len(quote) < 4 and len(hits) > 1:
-        # A tiny quote found in several places: only context can place it.
-        scored = [(_context_match(ann, text, h, h + len(quote)), -abs(h - ann.start), h) for h in hits]
-        best = max(scored)
-        if best[0] < min(8, len(ann.prefix) + len(ann.suffix)):
-            return None
-        return best[2]
-    nearest = min(abs(h - ann.start) for h in hits)
-    ties = [h for h in hits if abs(h - ann.start) == nearest]  # at most two: before and after
-    if len(ties) == 1:
-        return ties[0]
-    return max(ties, key=lambda h: (_context_match(ann, text, h, h + len(quote)), -h))
+    if not quote:
+        return None
+    if 0 <= ann.start <= ann.end <= len(text) and text[ann.start:ann.end] == quote and _whole_context(ann, text, ann.start):
+        return Resolution(ann, EXACT, ann.start, ann.end, 100.0)
+    if len(ann.prefix) + len(ann.suffix) < SHORT:
+        return None  # too little context to call a copy certain
+    full = ann.prefix + quote + ann.suffix
+    pos = text.find(full)
+    if pos == -1 or text.find(full, pos + 1) != -1:
+        return None
+    # No rival either: an edited copy of the passage elsewhere would keep its head or its tail,
+    # or its old context on one side; each of those must occur only here.
+    pieces = (ann.prefix, ann.suffix, quote[:HEAD // 2], quote[-(HEAD // 2):])
+    if any(p and text.count(p) > 1 for p in pieces):
+        return None
+    start = pos + len(ann.prefix)
+    status = EXACT if start == ann.start else MOVED
+    return Resolution(ann, status, start, start + len(quote), 100.0)
+
+
+def _whole_context(ann: Annotation, text: str, start: int) -> bool:
+    end = start + len(ann.quote)
+    return (start >= len(ann.prefix) and text.startswith(ann.prefix, start - len(ann.prefix))
+            and text.startswith(ann.suffix, end))
+
+
+# -- scoring -----------------------------------------------------------------------------------
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _flat(s: str) -> str:
+    return _SPACES.sub(" ", s) if "\n" in s or "  " in s or "\t" in s or "\r" in s else s
 
 
 def _similarity(a: str, b: str) -> float:
-    if not a and not b:
+    """0-100; text that differs only in how it is broken into lines (a reflowed paragraph, a
+    re-extracted page) is all but equal."""
+    if a == b:
         return 100.0
-    return fuzz.ratio(a, b)
+    if not a or not b:
+        return 0.0
+    a2, b2 = _flat(a), _flat(b)
+    if a2 == b2:
+        return REFLOWED
+    return fuzz.ratio(a2, b2)
 
 
 def _adjacent(context: str, text: str, start: int, end: int, before: bool) -> float:
@@ -131,220 +202,337 @@ def _adjacent(context: str, text: str, start: int, end: int, before: bool) -> fl
     if near == context:
         return 100.0
     exact = 0
+    m = min(n, len(near))
     if before:
-        while exact < min(n, len(near)) and near[-1 - exact] == context[-1 - exact]:
+        while exact < m and _same(near[-1 - exact], context[-1 - exact]):
             exact += 1
     else:
-        while exact < min(n, len(near)) and near[exact] == context[exact]:
+        while exact < m and _same(near[exact], context[exact]):
             exact += 1
     return 0.5 * _similarity(context, near) + 50.0 * exact / n
 
 
-def _score(ann: Annotation, text: str, start: int, end: int) -> tuple[float, float]:
+def _same(a: str, b: str) -> bool:
+    return a == b or a.isspace() and b.isspace()
+
+
+def _score(ann: Annotation, text: str, start: int, end: int, expected: int) -> _Candidate:
     q = _similarity(ann.quote, text[start:end])
-    parts, weights = [q], [0.7]
+    total, weight, ctx = W_QUOTE * q, W_QUOTE, []
     if ann.prefix:
-        parts.append(_adjacent(ann.prefix, text, start, end, True))
-        weights.append(0.15)
+        ctx.append(_adjacent(ann.prefix, text, start, end, True))
     if ann.suffix:
-        parts.append(_adjacent(ann.suffix, text, start, end, False))
-        weights.append(0.15)
-    combined = sum(p * w for p, w in zip(parts, weights)) / sum(weights)
-    distance = abs(start - ann.start) / max(1, len(text))
-    return combined - 5.0 * distance, q
+        ctx.append(_adjacent(ann.suffix, text, start, end, False))
+    w = W_CONTEXT * min(1.0, CONTEXT_SPAN / len(ann.quote))  # 32 characters weigh less beside a long quote
+    for c in ctx:
+        total += w * c
+        weight += w
+    score = total / weight
+    d = abs(start - expected)
+    penalty = DISTANCE_PENALTY * d / (d + DISTANCE_SCALE)
+    context = max(ctx) if ctx else -1.0
+    weaker = min(ctx) if ctx else -1.0
+    return _Candidate(start, end, q, score, context, score - penalty, weaker, d > TIE_NEAR)
 
 
-def _candidates(ann: Annotation, text: str) -> list[tuple[int, int]]:
-    """Spans worth scoring: near the old place first, then where pieces of the quote survive.
-    In each place: the text between the unchanged prefix and suffix, and the best alignment."""
-    spans: list[tuple[int, int]] = []
+# -- the search --------------------------------------------------------------------------------
+
+
+def _absent(q: str, text: str) -> bool:
+    """No piece of the quote is anywhere in the text: nothing can be similar enough (a quote
+    70% similar keeps at least one of its pieces intact). Quick, for versions that lost a page."""
+    n = len(q)
+    if n < SHORT:
+        return False
+    size = 4 if n < 64 else 8
+    step = max(size, (n - size) // 32)
+    return not any(q[i:i + size] in text for i in range(0, n - size + 1, step))
+
+
+def _search(ann: Annotation, text: str, expected: int) -> Resolution:
+    if _absent(ann.quote, text):
+        return Resolution(ann, ORPHANED, None, None, 0.0)
+    # Near the expected place first; the whole text only when nothing good is there (a far copy
+    # cannot outrank a good match here: it pays the distance penalty).
+    n = len(ann.quote)
+    # 1. cheap: verbatim copies, the old context's frame, and one alignment at the expected place
+    spans = _candidates(ann, text, expected, 0, 0, quick=True)
+    scored = _scored(ann, text, spans, expected)
+    top = max(scored, key=lambda c: c.rank, default=None)
+    # A perfect match is only certain once no other acceptable place exists anywhere; a good one
+    # cannot be outranked by anything far away (that pays the distance penalty).
+    if top is not None and top.score >= 100.0:
+        # a perfect match: certain unless a rival exists, and a rival keeps the quote's head or
+        # tail, or the old context, somewhere else
+        more = _rivals(ann, text, top) - spans
+        scored += _scored(ann, text, more, expected)
+    elif top is None or top.rank < LOCAL_GOOD or n > ALIGN_MAX:  # (a long quote was not aligned yet)
+        # 2. where pieces of the quote vote near the expected place; 3. in the whole text
+        lo, hi = max(0, expected - 2 * n - LOCAL), min(len(text), expected + 3 * n + LOCAL)
+        more = _candidates(ann, text, expected, lo, hi) - spans
+        scored += _scored(ann, text, more, expected)
+        spans |= more
+        top = max(scored, key=lambda c: c.rank, default=None)
+        if (lo > 0 or hi < len(text)) and (top is None or top.rank < LOCAL_GOOD or top.score >= 100.0):
+            more = _candidates(ann, text, expected, 0, len(text)) - spans
+            scored += _scored(ann, text, more, expected)
+    if not scored:
+        return Resolution(ann, ORPHANED, None, None, 0.0)
+    scored.sort(key=lambda c: (-c.rank, abs(c.start - expected), c.start, c.end))
+    best = scored[0]
+    if best.quote < 100.0:
+        # Text inserted or cut right at an end: the near match takes it in, the verbatim copy
+        # inside it does not; an edit at the boundary belongs to neither, so keep the quote whole.
+        copy = next((c for c in scored[1:] if c.quote >= 100.0 and c.start < best.end and best.start < c.end
+                     and c.score >= best.score - OVERLAP_MARGIN), None)
+        if copy is not None:
+            best = copy
+    others = [c for c in scored if c.end <= best.start or c.start >= best.end]
+    rival = max(others, key=lambda c: c.score, default=None)
+    ambiguous = rival is not None and rival.score >= best.score - AMBIGUOUS
+    plausible = rival is not None and rival.score >= ACCEPT and rival.quote >= QUOTE_ACCEPT
+    if ambiguous and abs(best.start - expected) > TIE_NEAR:
+        # Two places equally good and neither where the span should be: a coin flip, so ask a person.
+        return Resolution(ann, ORPHANED, None, None, 0.0)
+    twin = any(c.quote >= 100.0 for c in others)
+    if not _acceptable(ann, best, rival, ambiguous, twin):
+        return Resolution(ann, ORPHANED, None, None, 0.0)
+    score = best.score
+    if score >= 100.0 and (plausible or not _whole_context(ann, text, best.start) or best.quote < 100
+                           or len(ann.quote) < SHORT and best.start != ann.start):
+        score = UNSURE  # another place could be it: not certain
+    score = min(round(score, 1), 99.9 if score < 100 else 100.0)
+    if best.quote >= 100.0 and text[best.start:best.end] == ann.quote:
+        status = EXACT if best.start == ann.start else MOVED
+    else:
+        status = FUZZY
+    return Resolution(ann, status, best.start, best.end, score)
+
+
+def _scored(ann: Annotation, text: str, spans: set[tuple[int, int]], expected: int) -> list[_Candidate]:
+    out = []
+    for s, e in spans:
+        if e > s:
+            c = _score(ann, text, s, e, expected)
+            if c.quote >= QUOTE_ACCEPT - 10:
+                out.append(c)
+    return out
+
+
+def _acceptable(ann: Annotation, best: _Candidate, rival: _Candidate | None, ambiguous: bool,
+                twin: bool) -> bool:
+    if best.quote < QUOTE_ACCEPT:
+        return False
+    n = len(ann.quote)
+    if n < LONG_MOVE and best.far and twin and 0.0 <= best.weaker < 90.0:
+        # a short passage found verbatim more than once, away from where it should be and with a
+        # foreign neighbour: more likely one look-alike among others than the passage itself
+        return False
+    if n < SHORT:  # a few characters say little: the context must agree, and no other place as good
+        return best.context >= 90.0 and best.score >= ACCEPT and not ambiguous
+    if best.score >= ACCEPT:
+        return True
+    if best.quote >= MOVE_QUOTE and n >= LONG_MOVE:
+        # a long passage moved to a new neighbourhood (perhaps lightly edited on the way): taken
+        # when no other copy competes
+        return rival is None or rival.quote < MOVE_QUOTE or rival.score < best.score - 5.0
+    return False
+
+
+def _candidates(ann: Annotation, text: str, expected: int, lo: int, hi: int,
+                quick: bool = False) -> set[tuple[int, int]]:
+    """Spans worth scoring. ``quick``: every verbatim copy of the quote, the places framed by the
+    old context near the expected place and the quote's best alignment there; otherwise the
+    places in ``text[lo:hi]`` framed by the old context and those that pieces of the quote vote for."""
     q = ann.quote
-    margin = len(q) + 100
-    lo, hi = max(0, ann.start - margin), min(len(text), ann.end + margin)
-    _between(ann, text, lo, hi, spans)
-    if any(_similarity(q, text[s:e]) >= LOCAL_GOOD for s, e in spans):
-        return spans  # unchanged context on both sides around a close copy: nothing will beat it
-    near = _align(q, text, lo, hi, spans)
-    if near < LOCAL_GOOD:
-        for a, b in _seed_windows(q, text, ann.start):
-            if a < lo or b > hi:
-                _between(ann, text, a, b, spans)
-                if _align(q, text, a, b, spans) >= 95:
-                    break
+    n = len(q)
+    spans: set[tuple[int, int]] = set()
+    if quick:
+        if 0 <= ann.start < ann.end <= len(text):
+            spans.add((ann.start, ann.end))
+        for pos in _find_all(text, q, MAX_OCCURRENCES):
+            spans.add((pos, pos + n))
+        a, b = max(0, expected - n - 64), min(len(text), expected + 2 * n + 64)
+        _between(ann, text, spans, a, b)
+        if n <= ALIGN_MAX and b > a:  # near the expected place, whatever pieces survived
+            al = fuzz.partial_ratio_alignment(q, text[a:b])
+            if al is not None and al.score >= QUOTE_ACCEPT - 10:
+                spans.add(_fit(ann, text, a + al.dest_start, a + al.dest_end))
+                spans.add((a + al.dest_start, a + al.dest_end))
+        return spans
+    _between(ann, text, spans, lo, hi)
+    for sg, eg in _regions(q, text, expected, lo, hi):
+        spans.add(_fit(ann, text, sg, eg))
     return spans
 
 
-def _between(ann: Annotation, text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
-    """Context on both sides still there (around ``text[a:b]``): the span is whatever lies between."""
+def _rivals(ann: Annotation, text: str, best: "_Candidate") -> set[tuple[int, int]]:
+    """Other places that could hold the passage: where its head or tail (16 characters) occurs,
+    or its old context frames something, away from ``best``."""
+    q = ann.quote
+    n = len(q)
+    spans: set[tuple[int, int]] = set()
+    _between(ann, text, spans, 0, len(text))
+    h = min(n, HEAD // 2)
+    for piece, off in ((q[:h], 0), (q[-h:], n - h)):
+        for hit in _find_all(text, piece, PIECE_HITS):
+            start = hit - off
+            if abs(start - best.start) > h:
+                spans.add(_fit(ann, text, max(0, start), min(len(text), start + n)))
+    return spans
+
+
+def _find_all(text: str, piece: str, cap: int, lo: int = 0, hi: int | None = None) -> list[int]:
+    hits: list[int] = []
+    hi = len(text) if hi is None else hi
+    pos = text.find(piece, lo, hi)
+    while pos != -1 and len(hits) < cap:
+        hits.append(pos)
+        pos = text.find(piece, pos + 1, hi)
+    return hits
+
+
+def _between(ann: Annotation, text: str, spans: set[tuple[int, int]], lo: int, hi: int) -> None:
+    """Where the old prefix and suffix both survive verbatim, the span is whatever lies between."""
     prefix, suffix = ann.prefix, ann.suffix
     if len(prefix) < 8 or len(suffix) < 8:
         return
     longest = 2 * len(ann.quote) + 40
-    pre = text.find(prefix, max(0, a - len(prefix)), b)
     found = 0
-    while pre != -1 and found < 10:
+    for pre in _find_all(text, prefix, 50, lo, hi):
         s = pre + len(prefix)
         suf = text.find(suffix, s, s + longest + len(suffix))
-        if suf != -1:
-            spans.append((s, suf))
+        if suf > s:
+            spans.add((s, suf))
             found += 1
-        pre = text.find(prefix, pre + 1, b)
+            if found == 10:
+                break
 
 
-LOCAL_GOOD = 90.0  # a quote this similar near its old place is not looked for further away
+LOCAL = 2000     # characters around the expected place searched before the whole text
+ALIGN_MAX = 400  # quotes up to this long are aligned as a whole near the expected place
+LOCAL_GOOD = 85.0  # a candidate ranked this high near the expected place ends the search
+PIECE = 12       # length of the verbatim pieces of a quote looked for in the text
+PIECES = 16      # at most this many pieces of a long quote are looked for
+PIECE_HITS = 30  # a piece found more often than this says nothing about where the quote is
+REGIONS = 4      # at most this many voted places are fitted (plus the one nearest the expected place)
 
 
-def _align(q: str, text: str, a: int, b: int, spans: list[tuple[int, int]]) -> float:
-    """Best approximate place of ``q`` in ``text[a:b]``, added to ``spans``; returns its score."""
-    if b <= a:
-        return 0.0
-    al = fuzz.partial_ratio_alignment(q, text[a:b])
-    if al is None or al.score < QUOTE_ACCEPT - 10:
-        return 0.0
-    s, e = a + al.dest_start, a + al.dest_end
-    spans.append(_snap(text, s, e))
-    spans.append((s, e))
-    return al.score
-
-
-SEED = 12          # length of the verbatim pieces of a quote looked for elsewhere in the text
-SEED_HITS = 20     # a piece found more often than this says nothing about where the quote is
-SEED_WINDOWS = 3   # at most this many far-away places are aligned against the quote
-SEED_PIECES = 8    # at most this many pieces of a long quote are looked for
-
-
-def _seed_windows(q: str, text: str, old_start: int) -> list[tuple[int, int]]:
-    """Places far from the old position where the quote may now be: cut the quote into pieces,
-    find each verbatim (a quote similar enough to accept keeps some pieces intact), let each hit
-    vote for the start it implies, and return a window around the best-voted starts. This keeps
-    re-anchoring from aligning the quote against the whole document (slow for long policies)."""
+def _regions(q: str, text: str, expected: int, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Places where the quote may now be: verbatim pieces of it vote for the start they imply;
+    votes that agree form a region, from the start its first piece implies to the end its last
+    piece implies (so words inserted or deleted inside the quote stretch the region)."""
     n = len(q)
-    size = SEED if n >= 4 * SEED else max(4, n // 4)
-    votes: dict[int, int] = {}
+    size = PIECE if n >= 4 * PIECE else max(4, n // 4)
+    if n < size:
+        return []
+    offsets = list(range(0, n - size + 1, size))
+    if len(offsets) > PIECES:
+        step = (n - size) / (PIECES - 1)
+        offsets = sorted({round(i * step) for i in range(PIECES)})
+    hits: list[tuple[int, int, int]] = []  # (implied start, position, offset in the quote)
     pieces = 0
-    offsets = range(0, n - size + 1, size)
-    if len(offsets) > SEED_PIECES:  # spread a few pieces over a long quote
-        step = (n - size) / (SEED_PIECES - 1)
-        offsets = sorted({round(i * step) for i in range(SEED_PIECES)})
     for off in offsets:
         piece = q[off:off + size]
         if piece.isspace():
             continue
         pieces += 1
-        hits = []
-        pos = text.find(piece)
-        while pos != -1 and len(hits) <= SEED_HITS:
-            hits.append(pos)
-            pos = text.find(piece, pos + 1)
-        if len(hits) > SEED_HITS:
+        found = _find_all(text, piece, PIECE_HITS + 1, lo, hi)
+        if len(found) > PIECE_HITS:
             continue
-        for h in hits:
-            bucket = (h - off) // 16
-            votes[bucket] = votes.get(bucket, 0) + 1
-    need = 2 if pieces >= 4 else 1
-    ranked = sorted((b for b, v in votes.items() if v >= need),
-                    key=lambda b: (-votes[b], abs(b * 16 - old_start)))
-    windows: list[tuple[int, int]] = []
-    for b in ranked:
-        implied = b * 16
-        if any(a <= implied <= e - n for a, e in windows):
-            continue  # a neighbouring bucket of a window already chosen
-        windows.append((max(0, implied - n // 2 - 32), min(len(text), implied + n + n // 2 + 32)))
-        if len(windows) == SEED_WINDOWS:
-            break
-    return windows
+        hits.extend((h - off, h, off) for h in found)
+    if not hits:
+        return []
+    hits.sort()
+    tolerance = max(24, n // 10)
+    groups: list[list[tuple[int, int, int]]] = [[hits[0]]]
+    for h in hits[1:]:
+        if h[0] - groups[-1][-1][0] <= tolerance:
+            groups[-1].append(h)
+        else:
+            groups.append([h])
+    need = 1 if pieces < 4 else 2
+    ranked = []
+    for g in groups:
+        votes = len({off for _, _, off in g})
+        if votes >= need:
+            first = min(g, key=lambda h: (h[2], h[1]))
+            last = max(g, key=lambda h: (h[2], -h[1]))
+            start, end = first[1] - first[2], last[1] + (n - last[2])
+            ranked.append((votes, start, max(end, start + 1)))
+    ranked.sort(key=lambda r: (-r[0], abs(r[1] - expected)))
+    chosen = ranked[:REGIONS]
+    if ranked:
+        nearest = min(ranked, key=lambda r: abs(r[1] - expected))
+        if nearest not in chosen:
+            chosen.append(nearest)
+    return [(max(0, s), min(len(text), e)) for _, s, e in chosen]
 
 
-def _snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """Extend a span to whole words."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and end > 0 and text[end].isalnum() and text[end - 1].isalnum():
-        end += 1
-    return start, end
+HEAD = 32  # characters of the quote's head and tail aligned to fit a region's ends
 
 
-def _fuzzy(ann: Annotation, text: str) -> tuple[int, int, float] | None:
-    if len(ann.quote) < 8 and not (len(ann.prefix) >= 8 and len(ann.suffix) >= 8):
-        return None
-    best: tuple[float, int, int] | None = None
-    for s, e in _candidates(ann, text):
-        if e <= s:
-            continue
-        combined, q = _score(ann, text, s, e)
-        if q < QUOTE_ACCEPT - 10:
-            continue
-        if best is None or combined > best[0]:
-            best = (combined, s, e)
-    if best is None:
-        return None
-    _, s, e = best
-    framed = (ann.prefix and ann.suffix and s >= len(ann.prefix) and text.startswith(ann.suffix, e)
-              and text.startswith(ann.prefix, s - len(ann.prefix)))
-    if framed:  # the old context frames it exactly: its ends are right
-        ok = best[0] >= ACCEPT and _similarity(ann.quote, text[s:e]) >= QUOTE_ACCEPT
-        return (s, e, best[0]) if ok else None
-    # An alignment is as long as the quote; words inserted or deleted inside it move its ends:
-    # try ends at nearby word boundaries, and where the old context starts or stops again.
-    s, e = _refine(ann.quote, text, best[1], best[2])
-    starts, ends = {best[1], s}, {best[2], e}
-    reach = max(24, len(ann.quote) // 2)
+def _fit(ann: Annotation, text: str, start: int, end: int) -> tuple[int, int]:
+    """Ends for a region: where the old context resumes, or where the quote's head and tail align
+    best in a small window around the region's guessed ends; then on word boundaries."""
+    q = ann.quote
+    n = len(q)
+    reach = max(48, n // 20)
+    h = min(n, HEAD)
+    starts = {start}
     if len(ann.prefix) >= 4:
-        tail = ann.prefix[-12:]
-        p = text.rfind(tail, max(0, s - reach - len(tail)), s + reach)
+        tail = ann.prefix[-16:]
+        p = text.rfind(tail, max(0, start - reach - len(tail)), start + reach)
         if p != -1:
             starts.add(p + len(tail))
+    lo = max(0, start - reach)
+    al = fuzz.partial_ratio_alignment(q[:h], text[lo:start + reach + h])
+    if al is not None and al.score >= 60:
+        starts.add(lo + al.dest_start)
+    ends = {end}
     if len(ann.suffix) >= 4:
-        head = ann.suffix[:12]
-        p = text.find(head, max(0, e - reach), e + reach + len(head))
+        head = ann.suffix[:16]
+        p = text.find(head, max(0, end - reach), end + reach + len(head))
         if p != -1:
             ends.add(p)
-    quote = ann.quote
-    for s in starts:
-        for e in ends:
-            if not quote[:1].isspace():
-                while s < e and text[s].isspace():
-                    s += 1
-            if not quote[-1:].isspace():
-                while e > s and text[e - 1].isspace():
-                    e -= 1
-            if e > s and (s, e) != (best[1], best[2]):
-                combined, q = _score(ann, text, s, e)
-                if combined > best[0] and q >= QUOTE_ACCEPT:
-                    best = (combined, s, e)
-    combined, s, e = best
-    if combined < ACCEPT or _similarity(ann.quote, text[s:e]) < QUOTE_ACCEPT:
-        return None
-    return s, e, combined
+    lo = max(0, end - reach - h)
+    al = fuzz.partial_ratio_alignment(q[-h:], text[lo:end + reach])
+    if al is not None and al.score >= 60:
+        ends.add(lo + al.dest_end)
+    s = max(starts, key=lambda p: (_start_fit(ann, text, p, h), -abs(p - start)))
+    e = max(ends, key=lambda p: (_end_fit(ann, text, p, h), -abs(p - end)))
+    s, e = _tidy(ann, text, s, e)
+    return (s, e) if e > s else (start, end)
 
 
-_WORD_START = re.compile(r"(?<!\S)\S")
-_WORD_END = re.compile(r"\S(?!\S)")
+def _start_fit(ann: Annotation, text: str, p: int, h: int) -> float:
+    head = _similarity(ann.quote[:h], text[p:p + h])
+    return head + (_adjacent(ann.prefix, text, p, p, True) if ann.prefix else 0.0)
 
 
-def _refine(quote: str, text: str, start: int, end: int) -> tuple[int, int]:
-    """Move a span's ends to nearby word boundaries while that makes it more like the quote."""
-    reach = max(12, len(quote) // 4)
-    n = len(text)
-    best = fuzz.ratio(quote, text[start:end])
-    for _ in range(2):
-        moved = False
-        for m in _WORD_START.finditer(text, max(0, start - reach), min(end, start + reach + 1)):
-            p = m.start()
-            if p != start:
-                r = fuzz.ratio(quote, text[p:end], score_cutoff=best + 0.001)
-                if r > best:
-                    best, start, moved = r, p, True
-        lo, hi = max(start + 1, end - reach), min(n, end + reach)
-        for m in _WORD_END.finditer(text, max(0, lo - 1), min(n, hi + 1)):
-            p = m.end()
-            if lo <= p <= hi and p != end:
-                r = fuzz.ratio(quote, text[start:p], score_cutoff=best + 0.001)
-                if r > best:
-                    best, end, moved = r, p, True
-        if not moved:
-            break
-    return start, end
+def _end_fit(ann: Annotation, text: str, p: int, h: int) -> float:
+    tail = _similarity(ann.quote[-h:], text[max(0, p - h):p])
+    return tail + (_adjacent(ann.suffix, text, p, p, False) if ann.suffix else 0.0)
 
 
-__all__ = ["Resolution", "resolve", "resolve_all", "EXACT", "MOVED", "FUZZY", "ORPHANED"]
+def _tidy(ann: Annotation, text: str, s: int, e: int) -> tuple[int, int]:
+    """Whole words at the ends when the quote has whole words there; no stray whitespace."""
+    q = ann.quote
+    whole_start = not ann.prefix[-1:].isalnum()
+    whole_end = not ann.suffix[:1].isalnum()
+    if whole_start and q[:1].isalnum() and s < len(text) and text[s].isalnum():
+        while s > 0 and text[s - 1].isalnum():
+            s -= 1
+    if whole_end and q[-1:].isalnum() and e > 0 and text[e - 1].isalnum():
+        while e < len(text) and text[e].isalnum():
+            e += 1
+    if not q[:1].isspace():
+        while s < e and text[s].isspace():
+            s += 1
+    if not q[-1:].isspace():
+        while e > s and text[e - 1].isspace():
+            e -= 1
+    return s, e
+
+
+__all__ = ["Resolution", "resolve", "resolve_all", "EXACT", "MOVED", "FUZZY", "ORPHANED", "ACCEPT"]

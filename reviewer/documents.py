@@ -13,10 +13,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from reviewer.clauses import Clause, segment
 from reviewer.errors import DocumentError
+
+if TYPE_CHECKING:
+    from reviewer.versions.model import VersionedDocument
 
 SUFFIXES = (".txt", ".md")
 
@@ -40,6 +43,8 @@ class Document:
     path: Path
     text: str
     warnings: list[str] = field(default_factory=list)
+    version: str = ""                                   # which recorded version, for a versioned document
+    history: "VersionedDocument | None" = field(default=None, repr=False)  # all of its versions
 
     @cached_property
     def sha256(self) -> str:
@@ -164,16 +169,30 @@ def load_documents(paths: Iterable[Path | str]) -> tuple[list[Document], list[Do
     """Load every document named by ``paths``; unreadable ones come back as errors, not exceptions.
 
     Two files with the same stem would share an id: the second is refused with a clear error.
+    A versioned document (a dataset folder, or ``PATH@REF``: ``reviewer.versions``) is loaded at
+    the version named, by default its latest.
     """
-    files, errors = document_paths(paths)
+    from reviewer.versions.loading import expand  # versions read documents: imported late
+
     documents: list[Document] = []
+    errors: list[DocumentError] = []
+    loaded: list[Document | Path] = []
+    for raw in paths:
+        files, versioned, errs = expand(raw)
+        errors.extend(errs)
+        loaded.extend(files)
+        loaded.extend(versioned)
     seen: dict[str, Path] = {}
-    for path in files:
-        try:
-            doc = load_document(path)
-        except DocumentError as exc:
-            errors.append(exc)
-            continue
+    for item in loaded:
+        if isinstance(item, Document):
+            doc, path = item, item.path
+        else:
+            path = item
+            try:
+                doc = load_document(path)
+            except DocumentError as exc:
+                errors.append(exc)
+                continue
         if doc.id in seen:
             if seen[doc.id].resolve() != path.resolve():
                 errors.append(DocumentError(path, f"has the same document id {doc.id!r} as {seen[doc.id]}"))

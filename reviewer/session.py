@@ -171,6 +171,24 @@ class Session:
     def document(self, doc_id: str) -> Document:
         return self._doc(doc_id).doc
 
+    def replace_document(self, doc: Document) -> None:
+        """Show another version of a document already in the session (same id): its annotation
+        file is read again and re-anchored against the new text on next use. Pending writes of the
+        old version are flushed first, so nothing is lost."""
+        with self._lock:
+            old = self._doc(doc.id)
+            if old.loaded:
+                self.save(doc.id)
+            self._docs[doc.id] = _Doc(doc)
+            self.documents[:] = [doc if d.id == doc.id else d for d in self.documents]
+            # earlier steps hold offsets into the old text: they cannot be undone in the new one
+            def elsewhere(a: Action | Step) -> bool:
+                if isinstance(a, Step):
+                    return a.document != doc.id
+                return all(c.document != doc.id for c in a.changes)
+            self._undo = [a for a in self._undo if elsewhere(a)]
+            self._redo = [a for a in self._redo if elsewhere(a)]
+
     def _doc(self, doc_id: str) -> _Doc:
         try:
             return self._docs[doc_id]
@@ -613,7 +631,8 @@ class Session:
             self._pending.add(ident)
             return False, str(exc), None
         af = AnnotationFile(document=ident, source=ds.doc.path.name, sha256=ds.doc.sha256,
-                            annotations=[e.ann for e in ds.entries.values()], extra=dict(ds.extra))
+                            annotations=[e.ann for e in ds.entries.values()], extra=dict(ds.extra),
+                            version=ds.doc.version)
         try:
             self.store.save(af)
         except StoreError as exc:

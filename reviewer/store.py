@@ -100,6 +100,7 @@ class AnnotationFile:
     annotations: list[Annotation] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    version: str = ""  # of a versioned document: the recorded version the offsets refer to
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def parse_annotation_file(text: str, path: Path) -> AnnotationFile:
     document = data.get("document", path.stem)
     if not isinstance(document, str) or not document:
         raise StoreError(path, "document must be a non-empty string")
-    for name in ("source", "sha256"):
+    for name in ("source", "sha256", "version"):
         if name in data and not isinstance(data[name], str):
             raise StoreError(path, f"{name} must be a string")
     raw = data.get("annotation", [])
@@ -239,8 +240,9 @@ def parse_annotation_file(text: str, path: Path) -> AnnotationFile:
             raise StoreError(path, f"annotation #{n}: id {ann.id!r} is already used by annotation #{seen[ann.id]}")
         seen[ann.id] = n
         annotations.append(ann)
-    extra = {k: v for k, v in data.items() if k not in ("schema", "document", "source", "sha256", "annotation")}
-    return AnnotationFile(document, data.get("source", ""), data.get("sha256", ""), annotations, extra, warnings)
+    extra = {k: v for k, v in data.items() if k not in ("schema", "document", "source", "sha256", "version", "annotation")}
+    return AnnotationFile(document, data.get("source", ""), data.get("sha256", ""), annotations, extra, warnings,
+                          data.get("version", ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,8 +276,16 @@ def dumps_toml(data: dict[str, Any]) -> str:
     return _UTC_LINE.sub(r"\1T\2Z", tomli_w.dumps(data))
 
 
+def file_head(af: AnnotationFile) -> dict[str, Any]:
+    """The file's top-level keys, in their order (``version`` only for a versioned document)."""
+    head: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
+    if af.version:
+        head["version"] = af.version
+    return head
+
+
 def _head(af: AnnotationFile) -> dict[str, Any]:
-    data: dict[str, Any] = {"schema": SCHEMA, "document": af.document, "source": af.source, "sha256": af.sha256}
+    data = file_head(af)
     data.update({k: v for k, v in af.extra.items() if k not in data and k != "annotation"})
     return data
 

@@ -13,4 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "coverage": ("reviewer.commands.coverage", "policy x category matrix of annotation counts"),
     "lookup": ("reviewer.commands.lookup", "find a half-remembered clause, and every one like it, across policies"),
     "suggest": ("reviewer.commands.suggest", "categories for untagged clauses, learned from the set's own tags"),
+    "versions": ("reviewer.commands.versions", "a versioned policy's recorded versions and what changed in each"),
+    "diff": ("reviewer.commands.diff", "clause-level diff of two versions, and what happens to the annotations"),
+    "carry": ("reviewer.commands.carry", "move a set's annotations to another version, one version at a time"),
 }

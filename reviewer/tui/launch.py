@@ -32,6 +32,10 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
         set_path = settings.annotations  # the settings' default set, unless --annotations named one
     store = AnnotationStore.open(set_path)
     warnings.extend(([store.meta_error] if store.meta_error else []) + store.warnings)
+    from reviewer.versions.loading import at_anchored_versions
+
+    documents, notices = at_anchored_versions(documents, store)
+    warnings.extend(notices)
     held = None
     reason = None
     if lock:

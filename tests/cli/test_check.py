@@ -54,11 +54,17 @@ def make_set(tmp_path: Path, text: str = "We collect your name. We keep it for o
 # -- exit 0 -------------------------------------------------------------------------------------
 
 
+VERSIONED = "picobyte--privacy-policy"  # seeds/Picobyte/Privacy Policy/: loaded at its latest version
+
+
 def test_seeds_and_demo_set_json_shape(capsys: pytest.CaptureFixture[str], seeds: Path, demo_set: Path) -> None:
     code, report, err = check_json(capsys, seeds, "--annotations", demo_set)
-    assert code == 0, err
+    assert code == 1, err  # the versioned seed's latest version removed two annotated clauses
     assert set(report) == {"documents"}
-    assert len(report["documents"]) == 5
+    assert len(report["documents"]) == 6
+    versioned = report["documents"].pop()
+    assert versioned["document"] == VERSIONED and Path(versioned["path"]).name == "2026-02-10T09-00-00Z.md"
+    assert (versioned["exact"] + versioned["moved"], versioned["fuzzy"], versioned["orphaned"]) == (4, 3, 2)
     for doc in report["documents"]:
         assert DOC_KEYS <= set(doc) <= DOC_KEYS | {"unknown_categories"}
         assert isinstance(doc["warnings"], list) and doc["warnings"] == []
@@ -73,14 +79,14 @@ def test_seeds_and_demo_set_json_shape(capsys: pytest.CaptureFixture[str], seeds
 def test_documents_only(capsys: pytest.CaptureFixture[str], seeds: Path) -> None:
     code, report, err = check_json(capsys, seeds)
     assert code == 0 and err == ""
-    assert [d["annotations"] for d in report["documents"]] == [0] * 5
-    assert [d["resolved"] for d in report["documents"]] == [[]] * 5
+    assert [d["annotations"] for d in report["documents"]] == [0] * 6
+    assert [d["resolved"] for d in report["documents"]] == [[]] * 6
 
 
 def test_table_output(capsys: pytest.CaptureFixture[str], seeds: Path, demo_set: Path) -> None:
     code, out, err = check(capsys, seeds, "--annotations", demo_set)
-    assert code == 0 and err == ""
-    assert "picker-top" in out and "orphaned" in out
+    assert code == 1 and err == ""  # the versioned seed's orphans
+    assert "picker-top" in out and "orphaned" in out and "picobyte" in out
 
 
 def test_moved_and_fuzzy_still_exit_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -134,7 +140,7 @@ def test_unknown_category_reported_not_dropped(capsys: pytest.CaptureFixture[str
 def test_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path, seeds: Path) -> None:
     code, report, err = check_json(capsys, seeds, tmp_path / "nope.txt")
     assert code == 2
-    assert len(report["documents"]) == 5  # the good ones are still reported
+    assert len(report["documents"]) == 6  # the good ones are still reported
     assert_one_line_errors(err, "nope.txt")
 
 

@@ -160,7 +160,7 @@ attributes = { period = "stated", n = 3 }
 def test_demo_set_files_load(demo_set: Path) -> None:
     store = AnnotationStore.open(demo_set, create=False)
     ids = store.document_ids()
-    assert len(ids) == 5
+    assert len(ids) == 6  # five plain seeds and the versioned one (its file also records `version`)
     for doc_id in ids:
         af = store.load(doc_id)
         assert af is not None and af.annotations and af.warnings == []

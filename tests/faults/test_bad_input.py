@@ -34,6 +34,7 @@ def _ann(start: object = 0, end: object = 14, quote: str = '"Privacy Policy"', i
 
 
 HEADER = 'schema = 1\ndocument = "picker-top"\n'
+UNIQUE = "Effective Date: January 1, 2025"  # once in the policy
 HOSTILE = {
     "not-toml": HEADER + "[[annotation]\n",
     "wrong-type-start": HEADER + _ann(start='"0"'),
@@ -53,7 +54,9 @@ HOSTILE = {
 }
 # Shown safely rather than refused: re-anchored by their quote, or kept as an orphan, never dropped.
 REANCHORED = {
-    "out-of-range": (HEADER + _ann(start=10_000_000, end=10_000_014), "moved"),
+    "out-of-range": (HEADER + _ann(start=10_000_000, end=10_000_031, quote=f'"{UNIQUE}"'), "moved"),
+    # a short quote found twice, with no context to choose by, is not guessed at
+    "out-of-range-short-twice": (HEADER + _ann(start=10_000_000, end=10_000_014), "orphaned"),
     "out-of-range-and-no-quote": (HEADER + _ann(start=10_000_000, end=10_000_014, quote='"nowhere at all"'),
                                   "orphaned"),
     "quote-mismatch": (HEADER + _ann(quote='"words that are nowhere in the policy"'), "orphaned"),
@@ -143,14 +146,14 @@ def test_offsets_out_of_range_or_a_wrong_quote_are_reanchored_or_orphaned_never_
             assert orphans == ["a1"] and "1 orphan" in shown
         else:
             (moved,) = app.session.annotations(DOC)     # to an occurrence of its quote
-            assert orphans == [] and app.session.document(DOC).text[moved.start:moved.end] == "Privacy Policy"
+            assert orphans == [] and app.session.document(DOC).text[moved.start:moved.end] == UNIQUE
         assert path.read_bytes() == data                # opening never writes
         await pilot.press("j", "2")                     # editing the document writes it back, kept
         await pilot.pause()
 
     _timed(app, scenario, 30)
     kept = [a for a in AnnotationStore.open(set_dir).load(DOC).annotations if a.id == "a1"]
-    assert len(kept) == 1 and kept[0].quote == ("Privacy Policy" if status == "moved" else kept[0].quote)
+    assert len(kept) == 1 and kept[0].quote == (UNIQUE if status == "moved" else kept[0].quote)
 
 
 def test_ten_thousand_annotations_open_edit_and_check_in_bounded_time(tmp_path: Path, seeds: Path) -> None:

@@ -47,7 +47,7 @@ def test_export_from_the_palette_writes_the_file_in_a_worker(make_app, tmp_path:
         await pilot.pause(0.2)
         assert not isinstance(app.screen, ExportDialog)
         messages = [str(n.message) for n in app._notifications]
-        assert any(m.startswith("Exporting 5 document(s) as csv") for m in messages)
+        assert any(m.startswith("Exporting 6 document(s) as csv") for m in messages)
         assert any(m.startswith("Wrote ") for m in messages), messages
 
     drive(app, scenario)

@@ -525,7 +525,7 @@ def test_document_list_shows_counts_and_opens(make_app) -> None:
         prompt = str(doclist.get_option(DOC_A).prompt)
         assert "7:1" in prompt and "\u25a0" in prompt  # one policy-change annotation in the demo set
         await pilot.press("end", "enter")
-        assert app.screen.active.document.id == "team-picpros"
+        assert app.screen.active.document.id == "picobyte--privacy-policy"  # the versioned seed, listed last
         await pilot.press("escape")
         assert isinstance(app.focused, PolicyPane)
 

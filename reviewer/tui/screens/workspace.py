@@ -27,6 +27,7 @@ from textual.worker import Worker, get_current_worker
 from reviewer.safetext import one_line
 from reviewer.session import Outcome, Session
 from reviewer.tui.note_drafting import NoteDrafting
+from reviewer.tui.versioning import CarryDone, VersionsController
 from reviewer.tui.clause_search import ClauseSearch, OpenMatches
 from reviewer.tui.controllers import category_sync, clause_lookup, suggestions
 from reviewer.tui.controllers.category_sync import CategorySync
@@ -80,6 +81,10 @@ class WorkspaceScreen(Screen[None]):
                 tooltip="Show or hide the taxonomy legend"),
         Binding("O", "orphans", "Orphans", show=False, id="workspace.orphans",
                 tooltip="List annotations whose text is gone: re-attach or delete them"),
+        Binding("H", "history", "History", show=False, id="workspace.history",
+                tooltip="The focused policy's versions: dates, changes and what happened to its annotations"),
+        Binding("R", "review", "Review", show=False, id="workspace.review",
+                tooltip="After a carry: the annotations placed approximately or orphaned"),
         *clause_lookup.BINDINGS,
         *category_sync.BINDINGS,
         *suggestions.BINDINGS,
@@ -107,6 +112,7 @@ class WorkspaceScreen(Screen[None]):
                                                  on_model_ready=self._suggestions_ready)
         self.sync = CategorySync(self, session, self.deck, self.suggestions, self.refresh_frame)
         self.lookup = ClauseLookup(self, session, self.deck, report=self.report, panel_after="#body")
+        self.versions = VersionsController(self)  # versioned policies: carry and review queue
         # action -> its check (True: enabled, None: shown greyed out); actions not listed are always enabled
         self._checks = {
             "tag": self._can_tag,
@@ -124,6 +130,9 @@ class WorkspaceScreen(Screen[None]):
             "accept_suggestion": lambda *_: self.suggestions.can_accept(),
             "next_suggestion": lambda *_: self.suggestions.can_jump(),
             "sync": lambda *_: True if self.frames else None,
+            "history": lambda *_: True if self.pane is not None and self.pane.document.history is not None else None,
+            "review": lambda *_: True if self.pane is not None and self.versions.has_queue(self.pane.document.id)
+            else None,
         }
 
     @property
@@ -443,6 +452,31 @@ class WorkspaceScreen(Screen[None]):
         screen = OrphansScreen(one_line(pane.document.title, 80), self.session.orphans(doc_id), self.taxonomy,
                                can_reattach=span is not None and self._writable())
         self.app.push_screen(screen, partial(self._orphan_action, doc_id, span))
+
+    def action_history(self) -> None:
+        from reviewer.tui.screens.history import HistoryScreen
+
+        pane = self.pane
+        if pane is None or pane.document.history is None:
+            return
+        doc = pane.document
+        vdoc = doc.history
+        shown = next(v for v in vdoc.versions if v.version == doc.version)
+        self.app.push_screen(HistoryScreen(doc.title, vdoc, self.session.annotations(doc.id), shown, self.taxonomy,
+                                           can_carry=self._writable()),
+                             partial(self._carry_to, doc.id))
+
+    def _carry_to(self, doc_id: str, target) -> None:
+        if target is not None:
+            self.versions.carry(doc_id, target)
+
+    @on(CarryDone)
+    def _carried(self, message: CarryDone) -> None:
+        self.versions.carried(message)
+
+    def action_review(self) -> None:
+        if self.pane is not None:
+            self.versions.review(self.pane.document.id)
 
     def _orphan_action(self, doc_id: str, span: tuple[int, int] | None, action) -> None:
         if action is None:

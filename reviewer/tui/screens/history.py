@@ -1,0 +1,166 @@
+"""The focused policy's version timeline (``H``): dates, technical marks, clause change counts and
+the annotation fates of each step; ``]`` / ``[`` filter it to the versions where one category's
+annotated clauses changed. Computed in a thread worker; the screen returns nothing and never writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from reviewer.safetext import one_line
+from reviewer.store import Annotation
+from reviewer.taxonomy import Taxonomy
+from reviewer.versions.history import HistoryStep, describe_fates, history
+from reviewer.versions.model import Version, VersionedDocument
+
+
+@dataclass
+class HistoryReady(Message):
+    steps: list[HistoryStep]
+
+
+class HistoryScreen(ModalScreen[Version | None]):
+    """One versioned document's timeline; returns the version to carry the annotations to, or None."""
+
+    BINDINGS = [
+        Binding("escape,H", "close", "Close", tooltip="Close the timeline", id="history.close"),
+        Binding("right_square_bracket", "category(1)", "Next category",
+                tooltip="Only the versions where the next category's annotated clauses changed",
+                id="history.next_category"),
+        Binding("left_square_bracket", "category(-1)", "Previous category",
+                tooltip="Only the versions where the previous category's annotated clauses changed",
+                id="history.previous_category"),
+        Binding("c", "carry", "Carry here",
+                tooltip="Move the annotations to the highlighted version (or the latest), one version at a time",
+                id="history.carry"),
+        Binding("d", "compare", "Compare",
+                tooltip="The anchored version and the highlighted one (or the latest) side by side",
+                id="history.compare"),
+    ]
+
+    def __init__(self, title: str, document: VersionedDocument, annotations: list[Annotation],
+                 anchored: Version, taxonomy: Taxonomy, can_carry: bool = False) -> None:
+        super().__init__()
+        self.can_carry = can_carry
+        self.document_title = title
+        self.document = document
+        self.annotations = list(annotations)
+        self.anchored = anchored
+        self.taxonomy = taxonomy
+        self.steps: list[HistoryStep] | None = None
+        cats = {c for a in self.annotations for c in a.categories}
+        self.categories: list[str | None] = [None] + [c.slug for c in taxonomy.categories if c.slug in cats]
+        self.filter_index = 0
+        self.shown: list[HistoryStep] = []
+
+    @property
+    def category(self) -> str | None:
+        return self.categories[self.filter_index]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog") as dialog:
+            dialog.border_title = Content.assemble("History of ", (one_line(self.document_title, 60), "italic"),
+                                                   f" ({len(self.document.versions)} versions)")
+            yield Label(Content("Reading the versions\u2026"), id="explanation", classes="dialog-status")
+            yield OptionList(id="versions", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.compute()
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def compute(self) -> None:
+        worker = get_current_worker()
+        steps = history(self.document, self.annotations, self.anchored, should_stop=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.post_message(HistoryReady(steps))
+
+    @on(HistoryReady)
+    def _ready(self, message: HistoryReady) -> None:
+        self.steps = message.steps
+        self._fill()
+
+    def _fill(self) -> None:
+        options = self.query_one("#versions", OptionList)
+        steps = [s for s in (self.steps or []) if s.touches(self.category)]
+        self.shown = steps
+        options.set_options([Option(self._prompt(s), id=f"v{n}") for n, s in enumerate(steps)])
+        options.focus()
+        label = self.query_one("#explanation", Label)
+        if self.category is None:
+            text = ("Every recorded version, oldest first; annotations are followed from the version they are "
+                    "anchored to. ] / [ show only the versions where one category's clauses changed.")
+        else:
+            text = (f"Versions where {one_line(self.taxonomy.name(self.category), 60)} clauses changed: "
+                    f"{len(steps)}. ] / [ for another category.")
+        label.update(Content(text))
+
+    def _prompt(self, step: HistoryStep) -> Content:
+        v = step.version
+        parts: list[Content | str | tuple[str, str]] = [(one_line(v.version), "bold" if step.anchored else "")]
+        if v.technical:
+            parts += ["  ", ("technical", "$foreground-muted")]
+        c = step.changes
+        if c is None:
+            parts += ["  ", ("first version", "$foreground-muted")]
+        else:
+            parts += ["  ", (f"+{c['added']} \u2212{c['removed']} ~{c['changed']} \u21c4{c['moved']}", "")]
+        fates = describe_fates(step.fates)
+        if fates:
+            parts += ["  annotations: ", (fates, "$warning" if step.fates.get("orphaned") else "")]
+        if step.changed_categories:
+            names = ", ".join(self.taxonomy.name(s) for s in sorted(step.changed_categories))
+            parts += ["  ", ("[" + one_line(names, 80) + "]", "italic")]
+        if step.anchored:
+            parts += ["  ", ("\u25c0 annotations anchored here", "$accent")]
+        return Content.assemble(*parts)
+
+    def action_category(self, step: int) -> None:
+        self.filter_index = (self.filter_index + step) % len(self.categories)
+        if self.steps is not None:
+            self._fill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "compare":
+            return True if self.steps is not None else None
+        if action == "carry":
+            return True if self.steps is not None and self.can_carry else None
+        return True
+
+    def _target(self) -> Version:
+        option = self.query_one("#versions", OptionList).highlighted_option
+        target = self.shown[int(option.id[1:])].version if option is not None and option.id else None
+        if target is None or target.version == self.anchored.version:
+            target = self.document.policy[-1]
+        return target
+
+    def action_carry(self) -> None:
+        if self.steps is None or not self.can_carry:
+            return
+        target = self._target()
+        if target.version != self.anchored.version:
+            self.dismiss(target)
+
+    def action_compare(self) -> None:
+        from reviewer.tui.screens.version_diff import VersionDiffScreen
+
+        if self.steps is None:
+            return
+        target = self._target()
+        old = (self.anchored.version, self.document.text(self.anchored))
+        new = (target.version, self.document.text(target))
+        self.app.push_screen(VersionDiffScreen(self.document_title, old, new, self.annotations, self.taxonomy))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,209 @@
+"""`H`: the focused versioned policy's timeline, opened at the version its annotations are anchored to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewer.tui.app import ReviewerApp
+from reviewer.tui.launch import prepare
+from tests.tui.conftest import drive
+
+VERSIONED = "picobyte--privacy-policy"
+
+
+def _app(seeds: Path, demo_set: Path, open_ids: list[str]) -> ReviewerApp:
+    ws, _ = prepare([seeds], demo_set, lock=False)
+    ws.open_ids = open_ids
+    ws.start_with_coverage = False
+    return ReviewerApp(ws)
+
+
+def test_opens_at_the_anchored_version_with_a_notice(seeds: Path, demo_set: Path) -> None:
+    ws, _ = prepare([seeds], demo_set, lock=False)
+    doc = next(d for d in ws.session.documents if d.id == VERSIONED)
+    assert doc.version == "2025-01-15T09:00:00Z"                      # the file's version, not the latest
+    assert all(a.quote == doc.text[a.start:a.end] for a in ws.session.annotations(VERSIONED))
+    assert len(ws.session.annotations(VERSIONED)) == 9 and not ws.session.orphans(VERSIONED)
+    assert any("2 newer versions" in w and "reviewer carry" in w for w in ws.warnings)
+
+
+def test_history_timeline_and_category_filter(seeds: Path, demo_set: Path) -> None:
+    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+    on_disk = (demo_set / f"{VERSIONED}.toml").read_bytes()
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "HistoryScreen"
+        while screen.steps is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        options = screen.query_one("#versions")
+        rows = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(rows) == 3
+        assert rows[0].startswith("2025-01-15T09:00:00Z") and "anchored here" in rows[0]
+        assert "2 orphaned" in rows[1] and "Third Party Sharing" in rows[1] and "+3 \u22124" in rows[1]
+        assert "orphaned" not in rows[2]
+        # ] : the first category with annotations (taxonomy order): First Party Collection never changed
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.category == "first-party-collection" and options.option_count == 0
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.category == "third-party-sharing" and options.option_count == 1
+        assert "2025-06-02" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WorkspaceScreen"
+
+    drive(app, scenario)
+    assert (demo_set / f"{VERSIONED}.toml").read_bytes() == on_disk  # looking never writes
+
+
+def test_history_key_is_off_for_a_plain_policy(seeds: Path, demo_set: Path) -> None:
+    app = _app(seeds, demo_set, ["picker-top", VERSIONED])
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        assert app.screen.check_action("history", ()) is None
+        await pilot.press("H")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WorkspaceScreen"
+
+    drive(app, scenario)
+
+
+def test_two_versions_side_by_side_with_annotation_fates(seeds: Path, demo_set: Path) -> None:
+    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        while getattr(app.screen, "steps", None) is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("d")                      # the anchored version against the latest
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "VersionDiffScreen"
+        while screen.diff is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert screen.new_label == "2026-02-10T09:00:00Z" and screen.old_label == "2025-01-15T09:00:00Z"
+        rows = list(screen.query("Horizontal.row"))
+        statuses = [r.classes for r in rows]
+        assert sum("removed" in c for c in statuses) == 4 and sum("added" in c for c in statuses) == 3
+        sides = {}
+        for r in rows:
+            old, new = r.query("Static")
+            sides.setdefault(next(iter(c for c in r.classes if c != "row")), []).append(
+                (str(old.render()), str(new.render())))
+        removed_old = " ".join(o for o, _ in sides["removed"])
+        assert "We never sell your personal information." in removed_old and "orphaned" in removed_old
+        changed = [(o, n) for o, n in sides["changed"] if "delete" in o or "close" in n]
+        assert changed and "Data Retention  fuzzy" in changed[0][1]
+        assert "unchanged clause" in str(screen.query_one(".folded").render())
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WorkspaceScreen"
+
+    drive(app, scenario)
+
+
+def test_carry_from_the_history_then_the_review_queue(seeds: Path, demo_set: Path) -> None:
+    from reviewer.store import AnnotationStore
+
+    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+    path = demo_set / f"{VERSIONED}.toml"
+
+    async def wait_for(pilot, condition) -> None:
+        while not condition():
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        await wait_for(pilot, lambda: getattr(app.screen, "steps", None) is not None)
+        await pilot.press("c")                                  # the anchored version is highlighted: to the latest
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen")
+        queue = app.screen
+        assert [(i.status, i.annotation_id) for i in queue.items] == [
+            ("fuzzy", "b1c0a7e21f01"), ("orphaned", "b1c0a7e21f05"), ("orphaned", "b1c0a7e21f06"),
+            ("fuzzy", "b1c0a7e21f07"), ("fuzzy", "b1c0a7e21f08")]
+        # written once, at the end: the latest version and its offsets; the orphans kept
+        af = AnnotationStore.open(demo_set).load(VERSIONED)
+        assert af.version == "2026-02-10T09:00:00Z" and len(af.annotations) == 9
+        orphan = next(a for a in af.annotations if a.id == "b1c0a7e21f06")
+        assert orphan.extra["version"] == "2025-01-15T09:00:00Z"
+        pane = next(s for s in app.screen_stack if type(s).__name__ == "WorkspaceScreen").pane
+        assert pane.document.version == "2026-02-10T09:00:00Z"
+        assert app.session.document(VERSIONED).version == "2026-02-10T09:00:00Z"
+        # a: accept the first one's new place; the queue comes back with the rest
+        await pilot.press("a")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReviewQueueScreen" and len(app.screen.items) == 4
+        # enter on the retention clause: the pane jumps there
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WorkspaceScreen"
+        ann = app.session.annotation(VERSIONED, "b1c0a7e21f07")
+        assert pane.document.clause_index_at(ann.start) == pane.cursor
+        # select the new cookies sentence, R, and re-attach the orphaned "never sell" annotation to it
+        text = pane.document.text
+        s = text.index("We do not use advertising cookies")
+        pane.set_selection(s, s + len("We do not use advertising cookies"))
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("down", "r")
+        await pilot.pause()
+        placed = app.session.annotation(VERSIONED, "b1c0a7e21f06")
+        assert placed is not None and placed.quote == "We do not use advertising cookies"
+        on_disk = {a.id: a for a in AnnotationStore.open(demo_set).load(VERSIONED).annotations}
+        assert on_disk["b1c0a7e21f06"].quote == "We do not use advertising cookies"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("u")                                  # undoable like any change
+        await pilot.pause()
+        assert app.session.annotation(VERSIONED, "b1c0a7e21f06").quote == "We never sell your personal information."
+
+    drive(app, scenario)
+    assert path.exists()
+
+
+def test_review_queue_lists_annotations_whose_clause_was_reworded(tmp_path: Path) -> None:
+    from reviewer.store import Annotation, AnnotationFile, AnnotationStore
+    from tests.versions_support import V1, dataset
+
+    dataset(tmp_path / "data")
+    store = AnnotationStore.open(tmp_path / "set")
+    s = V1.index("We keep your data")
+    keep = Annotation.create(V1, s, s + len("We keep your data"), ["data-retention"], id="keep")
+    store.save(AnnotationFile("example--privacy-policy", "x.md", "", [keep], version="2024-01-05T10:00:00Z"))
+    ws, _ = prepare([tmp_path / "data"], tmp_path / "set", lock=False)
+    app = ReviewerApp(ws)
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        while getattr(app.screen, "steps", None) is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("c")
+        while type(app.screen).__name__ != "ReviewQueueScreen":
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        (item,) = app.screen.items
+        assert (item.annotation_id, item.status) == ("keep", "clause changed")
+        assert "clause changed" in str(app.screen.query_one("#queue").get_option_at_index(0).prompt)
+
+    drive(app, scenario)
+
+
+def test_a_version_asked_for_is_kept(seeds: Path, demo_set: Path) -> None:
+    ws, _ = prepare([f"{seeds / 'Picobyte' / 'Privacy Policy'}@2025-06"], demo_set, lock=False)
+    (doc,) = ws.session.documents
+    assert doc.version == "2025-06-02T09:00:00Z"
+    assert any("opened at version 2025-06-02T09:00:00Z, as asked" in w for w in ws.warnings)
