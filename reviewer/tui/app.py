@@ -13,6 +13,7 @@ from textual.binding import Binding
 from reviewer.session import Session
 from reviewer.tui.commands import ActionCommands, help_rows
 from reviewer.tui.screens.export_dialog import IOCommands
+from reviewer.tui.screens.team import TeamCommands
 from reviewer.tui.screens.workspace import WorkspaceScreen
 
 STYLES = Path(__file__).parent / "styles"
@@ -91,7 +92,7 @@ class ReviewerApp(App[None]):
     CSS_PATH = [str(STYLES / name) for name in ("base.tcss", "workspace.tcss", "pane.tcss", "dialogs.tcss", "io.tcss",
                                                        "lookup.tcss", "compare.tcss")
                 if (STYLES / name).exists()]
-    COMMANDS = App.COMMANDS | {ActionCommands, IOCommands}  # IOCommands: export, agreement
+    COMMANDS = App.COMMANDS | {ActionCommands, IOCommands, TeamCommands}  # IOCommands: export, agreement
     TITLE = "reviewer"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (every change is already on disk)"),
