@@ -104,7 +104,7 @@ class ConcordanceScreen(Screen[tuple[str, int] | None]):
     def _columns(self) -> None:
         width = max(80, self.size.width - 2)
         rest = width - 2 - DOC_WIDTH - STATUS_WIDTH - GROUP_WIDTH - CATS_WIDTH
-        side = max(12, rest // 4)
+        side = max(10, rest // 5)
         quote = max(20, rest - 2 * side)
         self._widths = (side, quote)
         self._cells.clear()
@@ -159,7 +159,7 @@ class ConcordanceScreen(Screen[tuple[str, int] | None]):
                 ((f"\u00d7{size}" if size > 1 else "").ljust(GROUP_WIDTH), Style(bold=True)),
                 (left, muted),
                 (body.ljust(quote), Style(bold=True)),
-                (one_line(e.right)[: side], muted),
+                (one_line(e.right)[: side - 1].ljust(side), muted),
                 (one_line(", ".join(a.categories) or "(none)", CATS_WIDTH), Style()),
             ]
             self._cells[key] = cells
