@@ -23,13 +23,24 @@ from reviewer.store import Annotation
 CONTEXT = 60  # characters of context shown either side
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     document: str
     annotation: Annotation
-    left: str          # the text before the quote (up to CONTEXT characters)
-    right: str         # the text after it
-    status: str = "exact"  # anchoring status: exact, moved, fuzzy
+    text: str = ""          # the document's text, for the context (sliced only when shown)
+    status: str = "exact"   # anchoring status: exact, moved, fuzzy
+
+    @property
+    def left(self) -> str:
+        """The text before the quote (up to CONTEXT characters)."""
+        start = self.annotation.start
+        return self.text[max(0, start - CONTEXT):start]
+
+    @property
+    def right(self) -> str:
+        """The text after the quote (up to CONTEXT characters)."""
+        end = self.annotation.end
+        return self.text[end:end + CONTEXT]
 
     @property
     def key(self) -> tuple[str, int, int, str]:
@@ -62,11 +73,15 @@ def entries(documents: Iterable[tuple[str, str, Sequence[Annotation], dict[str, 
     needle = normalise(text)
     out: list[Entry] = []
     for doc_id, doc_text, annotations, status in documents:
-        for ann in sorted(annotations, key=lambda a: (a.start, a.end, a.id)):
-            if matches(ann, wanted, needle):
-                out.append(Entry(doc_id, ann, doc_text[max(0, ann.start - CONTEXT):ann.start],
-                                 doc_text[ann.end:ann.end + CONTEXT], status.get(ann.id, ("exact", 100.0))[0]))
+        ordered = annotations if _sorted(annotations) else sorted(annotations, key=lambda a: (a.start, a.end, a.id))
+        for ann in ordered:
+            if (not wanted and not needle) or matches(ann, wanted, needle):
+                out.append(Entry(doc_id, ann, doc_text, status[ann.id][0] if ann.id in status else "exact"))
     return out
+
+
+def _sorted(annotations: Sequence[Annotation]) -> bool:
+    return all((a.start, a.end) <= (b.start, b.end) for a, b in zip(annotations, annotations[1:]))
 
 
 def groups(items: Sequence[Entry]) -> list[list[int]]:
