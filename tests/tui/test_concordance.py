@@ -13,6 +13,16 @@ from .conftest import drive, on_disk
 from .test_dialogs import screen_text
 
 
+async def until_loaded(pilot, screen: ConcordanceScreen) -> None:
+    """The rows are read in a thread worker when some policy was not open yet: wait for it."""
+    await pilot.app.workers.wait_for_complete()
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if screen.loaded:
+            return
+    raise AssertionError("the concordance never loaded")
+
+
 def retention_ids(set_dir: Path) -> dict[str, list[str]]:
     out = {}
     for path in sorted(set_dir.glob("*.toml")):
@@ -37,6 +47,7 @@ def test_palette_opens_the_concordance_and_enter_jumps(make_app) -> None:
         await pilot.pause(0.3)
         screen = app.screen
         assert isinstance(screen, ConcordanceScreen)
+        await until_loaded(pilot, screen)
         assert screen.categories == ["data-retention"]
         text = screen_text(app)
         assert "Concordance · Data Retention · 4 annotations in 3 policies" in text
@@ -64,7 +75,7 @@ def test_marked_rows_are_retagged_in_one_undoable_step(make_app, demo_set: Path)
     async def scenario(pilot) -> None:
         screen = ConcordanceScreen(app.session, ["data-retention"])
         app.push_screen(screen)
-        await pilot.pause(0.3)
+        await until_loaded(pilot, screen)
         assert len(screen.items) == 4
         await pilot.press("space", "space", "space")  # mark the first three (each moves down)
         await pilot.pause()
@@ -93,7 +104,7 @@ def test_text_filter_grouping_and_add(make_app, demo_set: Path) -> None:
     async def scenario(pilot) -> None:
         screen = ConcordanceScreen(app.session, [])
         app.push_screen(screen)
-        await pilot.pause(0.3)
+        await until_loaded(pilot, screen)
         total = len(screen.items)
         assert total > 10
         await pilot.press("slash")

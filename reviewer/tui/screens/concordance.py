@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from rich.style import Style
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -77,6 +77,7 @@ class ConcordanceScreen(Screen[tuple[str, int] | None]):
         self.marked: set[tuple[str, int, int, str]] = set()
         self._changed = changed or (lambda docs: None)
         self._cells: dict[str, list[Cell]] = {}
+        self.loaded = False   # every document's annotations are in the list (tests wait on it)
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -105,8 +106,22 @@ class ConcordanceScreen(Screen[tuple[str, int] | None]):
         variables = self.app.theme_variables
         self._accent = Style(bold=True, color=variables.get("warning", "#ffa62b"))
         self._columns()
-        self.reload()
         self.grid.focus()
+        if all(self.session.is_loaded(d.id) for d in self.session.documents):
+            self.reload()
+        else:
+            self._describe("Reading the annotations of every open policy\u2026")
+            self._load()
+
+    @work(thread=True, exclusive=True, group="concordance", exit_on_error=False)
+    def _load(self) -> None:
+        """Policies not shown in a pane yet have their files read and re-anchored off the UI thread."""
+        for doc in list(self.session.documents):
+            self.session.annotations(doc.id)
+        self.app.call_from_thread(self._loaded)
+
+    def _loaded(self) -> None:
+        self.reload()
 
     def on_resize(self) -> None:
         self._columns()
@@ -134,6 +149,7 @@ class ConcordanceScreen(Screen[tuple[str, int] | None]):
             docs.append((doc.id, doc.text, self.session.annotations(doc.id), self.session.anchor_status(doc.id)))
         at = self.current()
         self.items = entries(docs, self.categories, self.text)
+        self.loaded = True
         self._arrange(at)
 
     def _arrange(self, at: Entry | None) -> None:
