@@ -129,3 +129,22 @@ def test_both_neither_edit_and_rerun_keeps_decisions(tmp_path: Path) -> None:
         assert (gold / "alpha.toml").read_bytes() == before
 
     drive(app, scenario)
+
+
+def test_a_decision_gold_cannot_take_is_not_made(tmp_path: Path) -> None:
+    app, a, b, gold = make_team_app(tmp_path)
+
+    async def scenario(pilot) -> None:
+        screen = await open_from_palette(pilot, app, a, b, gold)
+        (gold / "alpha.toml").write_text("[[annotation]\n", encoding="utf-8")  # broken by someone else
+        await pilot.press("b")
+        await pilot.pause()
+        assert "Not written" in screen_text(app) and "malformed TOML" in screen_text(app)
+        assert (gold / "alpha.toml").read_text(encoding="utf-8") == "[[annotation]\n"
+        assert [d.kind for d in screen.queue] == ["only_b", "only_a", "category", "span"]
+        assert "decided 0 · left 4" in screen_text(app)
+        await pilot.press("down", "a")  # another document's decision still goes through
+        await pilot.pause()
+        assert ("Cookies track you.", ("first-party-collection",), "a") in gold_rows(gold, "beta")
+
+    drive(app, scenario)

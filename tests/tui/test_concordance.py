@@ -108,9 +108,12 @@ def test_text_filter_grouping_and_add(make_app, demo_set: Path) -> None:
         total = len(screen.items)
         assert total > 10
         await pilot.press("slash")
-        await pilot.press(*"deletion")
-        await pilot.press("enter")
+        await pilot.press(*"deletio")
+        await pilot.pause()
+        assert 0 < len(screen.items) < total  # filtered as typed
+        await pilot.press("n", "enter")
         await pilot.pause(0.3)
+        assert screen.grid.has_focus
         assert 0 < len(screen.items) < total
         assert all("deletion" in (e.annotation.quote + e.annotation.note).lower() for e in screen.items)
         assert "holding “deletion”" in screen_text(app)
