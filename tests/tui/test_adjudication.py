@@ -72,6 +72,11 @@ def test_queue_take_a_b_and_undo(tmp_path: Path) -> None:
         assert "agreed 2 · decided 0 · left 4 · settled 33%" in text
         assert [d.kind for d in screen.queue] == ["only_b", "only_a", "category", "span"]
         assert "only B   alpha" in text and "B (B): User Access" in text and "A (A): nothing here" in text
+        # B's layer: the disputed span in B's colour, B's other annotations nearby underlined
+        d = screen.current()
+        spans = screen._excerpt(d, d.b, "b").spans
+        assert any("reverse" in str(sp.style) and (sp.start, sp.end) == (d.b.start, d.b.end) for sp in spans)
+        assert sum("underline" in str(sp.style) for sp in spans) == 3  # b1, b2, b3 of alpha
         # the agreements are already in gold
         assert ("We collect your email address when you register.", ("first-party-collection",), "agreed") \
             in gold_rows(gold, "alpha")

@@ -2,7 +2,8 @@
 
 Left, the queue of open disagreements, worst first (``reviewer.adjudication``: missing annotations,
 then category differences, then boundary differences). Right, the document around the highlighted
-one twice, A's layer above and B's below, each span shown in its own colour with its categories.
+one twice, A's layer above and B's below: the disputed span in that side's colour, the side's other
+annotations nearby underlined, so each layer reads as that analyst tagged the passage.
 Keys: ``a`` take A, ``b`` take B, ``t`` take both, ``n`` take neither, ``e`` edit (choose the
 categories for the span both cover). Each decision is written to gold at once (``reviewer.gold``,
 all or nothing, under gold's write guard) with ``provenance`` a, b, both or edited ("neither" is
@@ -35,7 +36,7 @@ from reviewer.taxonomy import Taxonomy
 from reviewer.tui.screens.category_chooser import CategoryChooser
 from reviewer.tui.widgets.key_footer import KeyFooter
 
-CONTEXT = 240  # characters shown either side of the disagreement
+CONTEXT = 800  # characters shown either side of the disagreement
 LABELS = {"only_a": "only A", "only_b": "only B", "category": "category", "span": "boundary"}
 
 
@@ -64,7 +65,8 @@ class AdjudicationScreen(Screen[None]):
 
     def __init__(self, documents: Mapping[str, Document], comparison: Comparison, state: gold.GoldState,
                  gold_root: Path | str, taxonomy: Taxonomy, *, names: tuple[str, str] = ("A", "B"),
-                 template: Path | str | None = None) -> None:
+                 template: Path | str | None = None,
+                 layers: Mapping[str, tuple[Sequence[Annotation], Sequence[Annotation]]] | None = None) -> None:
         super().__init__()
         self.documents = dict(documents)
         self.comparison = comparison
@@ -72,6 +74,7 @@ class AdjudicationScreen(Screen[None]):
         self.taxonomy = taxonomy
         self.names = names
         self.template = template
+        self.annotations_by_side = dict(layers or {})   # document -> (A's annotations, B's annotations)
         self.all: list[Disagreement] = list(comparison.disagreements)
         self.decided: set[tuple[str, str, str]] = {
             d.key for d in self.all if is_decided(d, state.annotations.get(d.document, ()), state.neither)}
@@ -144,11 +147,17 @@ class AdjudicationScreen(Screen[None]):
             return Content(one_line(f"{d.document} is not open"))
         text = doc.text
         lo, hi = max(0, d.start - CONTEXT), min(len(text), d.end + CONTEXT)
-        if ann is None:
-            return Content.assemble(("\u2026" + visible(text[lo:hi]) + "\u2026", "$text-muted"))
-        style = "bold reverse $primary" if side == "a" else "bold reverse $warning"
-        return Content.assemble("\u2026" + visible(text[lo:ann.start]), (visible(text[ann.start:ann.end]), style),
-                                visible(text[ann.end:hi]) + "\u2026")
+        content = Content(visible(text[lo:hi]))
+        colour = "$primary" if side == "a" else "$warning"
+        others = self.annotations_by_side.get(d.document, ((), ()))[0 if side == "a" else 1]
+        for other in others:
+            if other.end > lo and other.start < hi and (ann is None or other.id != ann.id):
+                content = content.stylize(f"underline {colour}", max(0, other.start - lo), min(hi, other.end) - lo)
+        if ann is not None:
+            content = content.stylize(f"bold reverse {colour}", ann.start - lo, ann.end - lo)
+        else:
+            content = content.stylize("$text-muted")
+        return Content("\u2026" if lo else "") + content + Content("\u2026" if hi < len(text) else "")
 
     @on(OptionList.OptionHighlighted, "#adj-queue")
     def _highlighted(self) -> None:

@@ -122,7 +122,8 @@ class AdjudicateDialog(ModalScreen[tuple[str, str, str] | None]):
 
 
 def prepare_adjudication(documents, path_a: str, path_b: str, gold_path: str):
-    """Compare A and B over ``documents``, write the agreements to gold; (comparison, gold state, taxonomy)."""
+    """Compare A and B over ``documents``, write the agreements to gold; (comparison, gold state,
+    taxonomy, layers: document -> (A's annotations, B's annotations))."""
     from reviewer.tui.screens.agreement import open_read_only
 
     store_a, store_b = open_read_only(path_a), open_read_only(path_b)
@@ -141,7 +142,7 @@ def prepare_adjudication(documents, path_a: str, path_b: str, gold_path: str):
                 template=store_a.root)
     for doc, anns in to_add.items():
         state.annotations.setdefault(doc, []).extend(anns)
-    return result, state, store_a.taxonomy
+    return result, state, store_a.taxonomy, {d: (a[d], b[d]) for d in ids}
 
 
 def open_adjudication(app: App) -> None:
@@ -155,14 +156,14 @@ def open_adjudication(app: App) -> None:
 
     def compute(paths: tuple[str, str, str]) -> None:
         try:
-            result, state, taxonomy = prepare_adjudication(documents, *paths)
+            result, state, taxonomy, layers = prepare_adjudication(documents, *paths)
         except (ReviewerError, OSError) as exc:
             app.call_from_thread(app.notify, one_line(str(exc)), title="Adjudication", severity="error",
                                  markup=False, timeout=10)
             return
         names = (Path(paths[0]).name or paths[0], Path(paths[1]).name or paths[1])
         screen = AdjudicationScreen({d.id: d for d in documents}, result, state, paths[2], taxonomy,
-                                    names=names, template=paths[0])
+                                    names=names, template=paths[0], layers=layers)
         app.call_from_thread(app.push_screen, screen)
 
     def chosen(paths: tuple[str, str, str] | None) -> None:
