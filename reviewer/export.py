@@ -41,9 +41,31 @@ class ExportResult:
         """How many annotations the output holds: every placed one the format could write."""
         return self.bundle.count - len(self.not_written)
 
+    @property
+    def companions(self) -> dict[str, str]:
+        """Files the format writes beside a one-file output, by suffix (Label Studio's labelling config)."""
+        module = formats.get(self.format)
+        return module.companions(self.bundle) if hasattr(module, "companions") else {}
+
     def write(self, out: Path | str) -> list[Path]:
-        """Write the output to ``out``, never over an input document nor inside the set."""
-        return write_output(self.output, out, inputs=self.inputs, set_root=self.set_root)
+        """Write the output to ``out`` (and its companions beside it: ``companion_path``), never over
+        an input document nor inside the set. Every path is checked before the first is written."""
+        beside_a_file = not Path(out).exists() or Path(out).is_file()  # not beside a pipe or a device
+        extra = {companion_path(out, suffix): text for suffix, text in self.companions.items()} if beside_a_file else {}
+        if extra and isinstance(self.output, str):
+            check_targets(list(extra), self.inputs, self.set_root)
+        written = write_output(self.output, out, inputs=self.inputs, set_root=self.set_root)
+        if isinstance(self.output, str):
+            for path, text in extra.items():
+                write_target(path, text)
+                written.append(path)
+        return written
+
+
+def companion_path(out: Path | str, suffix: str) -> Path:
+    """``tasks.json`` + ``.label_config.xml`` -> ``tasks.label_config.xml`` (beside it)."""
+    out = Path(out)
+    return out.with_name((out.stem if out.suffix else out.name) + suffix)
 
 
 def collect(documents: Iterable[Document], store: AnnotationStore, progress: Progress | None = None
@@ -132,4 +154,4 @@ def default_name(set_name: str, fmt: str) -> str:
     return f"{safe}-{fmt}" if module.FOLDER else safe + (module.EXTENSION if fmt != "doccano" else ".doccano.jsonl")
 
 
-__all__ = ["ExportResult", "collect", "render", "export_set", "write_output", "default_name"]
+__all__ = ["ExportResult", "companion_path", "collect", "render", "export_set", "write_output", "default_name"]

@@ -31,6 +31,7 @@ from reviewer.documents import Document, text_sha256
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.formats.common import (INT_MAX, INT_MIN, FormatError, ImportedData, ImportedDocument, load_json,
                                      read_text)
+from reviewer.labels import LabelMapper, LabelMapping, map_labels, read_map
 from reviewer.store import (SET_FILE, Annotation, AnnotationFile, AnnotationStore, dump_annotation_file,
                             parse_annotation_file, utcnow)
 from reviewer.transaction import commit, recover, set_guard
@@ -56,13 +57,15 @@ class ImportPlan:
     statuses: Counter[str] = field(default_factory=Counter)     # exact/moved/fuzzy/orphaned with documents
     unplaced: list[Unplaced] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    labels: LabelMapping = field(default_factory=LabelMapping)  # how the file's labels became slugs
 
     def summary(self) -> dict[str, Any]:
         return {"file": str(self.data.path), "format": self.data.format, "annotations": self.data.count,
                 "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "documents": len(self.files), "anchoring": dict(self.statuses),
                 "unplaced": [{"document": u.document, "id": u.annotation.id, "reason": u.reason}
-                             for u in self.unplaced]}
+                             for u in self.unplaced],
+                "labels": self.labels.as_dict()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,8 +336,12 @@ def open_target_set(root: Path | str) -> tuple[AnnotationStore, bool]:
 
 
 def import_file(set_root: Path | str, path: Path | str, fmt: str | None = None,
-                documents: Iterable[Document] | None = None) -> tuple[ImportPlan, list[Path]]:
+                documents: Iterable[Document] | None = None,
+                label_map: Path | str | None = None) -> tuple[ImportPlan, list[Path]]:
     """Read, validate, merge and write, all or nothing. Raises ReviewerError with the set untouched.
+
+    Every label is mapped to a slug of the set's taxonomy (``reviewer.labels``; ``label_map``: a
+    TOML table of label = slug that settles the rest); ``plan.labels`` says what was not mapped.
 
     The set (created when missing) is read, merged and written under its write guard, so a
     session writing meanwhile is never overwritten, and two imports into a set that does not
@@ -345,7 +352,10 @@ def import_file(set_root: Path | str, path: Path | str, fmt: str | None = None,
     with set_guard(set_root):
         warnings = recover(set_root)
         store, _ = open_target_set(set_root)
+        explicit = read_map(label_map, store.taxonomy) if label_map is not None else None
+        labels = map_labels(data, LabelMapper(store.taxonomy, explicit))
         plan = plan_import(store, data, docs)
+        plan.labels = labels
         plan.warnings[:0] = warnings
         files = render(plan, store) if plan.files else {}
         if not (Path(set_root) / SET_FILE).exists():

@@ -67,15 +67,16 @@ def to_json(af: AnnotationFile) -> dict[str, Any] | None:
         if (a.attributes and not _jsonable(a.attributes)) or (a.extra and not _jsonable(a.extra)):
             return None
         anns.append([a.id, a.start, a.end, a.quote, a.prefix, a.suffix, list(a.categories), a.note,
-                     _when(a.created), _when(a.updated), a.attributes, a.extra])
+                     _when(a.created), _when(a.updated), a.attributes, a.extra, a.provenance])
     return {"document": af.document, "source": af.source, "sha256": af.sha256, "extra": af.extra,
             "warnings": list(af.warnings), "annotations": anns, "version": af.version}
 
 
 def from_json(data: dict[str, Any]) -> AnnotationFile:
     iso = datetime.fromisoformat
-    anns = [Annotation(i, s, e, q, p, x, tuple(c), n, iso(cr) if cr else None, iso(up) if up else None, at, ex)
-            for i, s, e, q, p, x, c, n, cr, up, at, ex in data["annotations"]]
+    anns = [Annotation(i, s, e, q, p, x, tuple(c), n, iso(cr) if cr else None, iso(up) if up else None, at, ex,
+                       *rest)  # rest: the provenance
+            for i, s, e, q, p, x, c, n, cr, up, at, ex, *rest in data["annotations"]]
     return AnnotationFile(data["document"], data["source"], data["sha256"], anns, data["extra"], list(data["warnings"]),
                           data.get("version", ""))
 

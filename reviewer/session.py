@@ -385,6 +385,51 @@ class Session:
             return "Re-attached annotation", [Change(ds.doc.id, ann_id, entry, new)]
         return self._mutate(doc_id, change)
 
+    def recategorise(self, targets: Iterable[tuple[str, str]], categories: Callable[[Annotation], Iterable[str]],
+                     message: str) -> Outcome:
+        """Give each (document, annotation id) of ``targets`` the categories ``categories(annotation)``
+        returns, across documents, as ONE undo step; an annotation left without any is deleted.
+        Documents that are unreadable or read-only are skipped (named in the outcome's error)."""
+        with self._lock:
+            if self.read_only:
+                return self._refuse("", READ_ONLY)
+            by_doc: dict[str, list[str]] = {}
+            for doc_id, ann_id in targets:
+                by_doc.setdefault(doc_id, []).append(ann_id)
+            changes: list[Change] = []
+            refused: list[str] = []
+            for doc_id, ids in by_doc.items():
+                ds = self._state(doc_id)
+                if ds.error is not None:
+                    refused.append(doc_id)
+                    continue
+                self._sync(ds)
+                for ann_id in ids:
+                    entry = ds.entries.get(ann_id)
+                    if entry is None:
+                        continue
+                    wanted = tuple(dict.fromkeys(categories(entry.ann)))
+                    if wanted == entry.ann.categories:
+                        continue
+                    after = Entry(entry.ann.edited(categories=wanted), entry.orphan) if wanted else None
+                    changes.append(Change(doc_id, ann_id, entry, after))
+            if not changes:
+                return Outcome("", "No change", None, True, "; ".join(refused) or None)
+            for ch in changes:
+                self._state(ch.document).set(ch.id, ch.after)
+            self._undo.append(Action(message, tuple(changes)))
+            if len(self._undo) > MAX_UNDO:
+                del self._undo[: len(self._undo) - MAX_UNDO]
+            self._redo.clear()
+            saved, errors = True, [f"{d}: unreadable, left alone" for d in refused]
+            for doc_id in dict.fromkeys(c.document for c in changes):
+                ok, error, _ = self._write(self._state(doc_id))
+                saved = saved and ok
+                if error:
+                    errors.append(error)
+            return Outcome(changes[0].document, f"{message} ({len(changes)} annotation"
+                           f"{'s' if len(changes) != 1 else ''})", None, saved, "; ".join(errors) or None)
+
     # -- undo / redo ---------------------------------------------------------------------------
     def undo(self) -> Outcome | None:
         return self._replay(undo=True)

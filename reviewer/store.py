@@ -37,7 +37,8 @@ RESERVED_IDS = {"set", "taxonomy", "suggestions"}  # suggestions.toml: rejected 
 LAYOUTS_KEPT = 1024   # files whose cut is kept between saves (about their text size each)
 NAME_MAX = 255   # bytes in one file name on Linux, macOS and Windows file systems
 KNOWN_FIELDS = ("id", "start", "end", "quote", "prefix", "suffix", "categories", "note",
-                "created", "updated", "attributes")
+                "created", "updated", "attributes", "provenance")
+PROVENANCES = ("agreed", "a", "b", "both", "edited")  # where an adjudicated (gold) annotation came from
 
 
 def utcnow() -> datetime:
@@ -64,6 +65,7 @@ class Annotation:
     updated: datetime | None = None
     attributes: dict[str, Any] = field(default_factory=dict, compare=True)
     extra: dict[str, Any] = field(default_factory=dict, compare=True)  # unknown keys, kept verbatim
+    provenance: str = ""  # in a gold set: one of PROVENANCES ("" elsewhere, and not written)
 
     @classmethod
     def create(cls, text: str, start: int, end: int, categories: Iterable[str] = (), note: str = "",
@@ -189,7 +191,7 @@ def parse_annotation(raw: Any, path: Path, where: str) -> Annotation:
     if end < start:
         raise StoreError(path, f"{where}: end ({end}) is before start ({start})")
     strings = {}
-    for name in ("quote", "prefix", "suffix", "note"):
+    for name in ("quote", "prefix", "suffix", "note", "provenance"):
         value = raw.get(name, "")
         if not isinstance(value, str):
             raise StoreError(path, f"{where}: {name} must be a string")
@@ -210,7 +212,7 @@ def parse_annotation(raw: Any, path: Path, where: str) -> Annotation:
         suffix=strings["suffix"], categories=tuple(dict.fromkeys(cats)), note=strings["note"],
         created=_datetime(raw.get("created"), path, where, "created"),
         updated=_datetime(raw.get("updated"), path, where, "updated"),
-        attributes=attributes, extra=extra,
+        attributes=attributes, extra=extra, provenance=strings["provenance"],
     )
 
 
@@ -260,6 +262,8 @@ def annotation_table(ann: Annotation) -> dict[str, Any]:
         "id": ann.id, "start": ann.start, "end": ann.end, "quote": ann.quote,
         "prefix": ann.prefix, "suffix": ann.suffix, "categories": list(ann.categories), "note": ann.note,
     }
+    if ann.provenance:
+        table["provenance"] = ann.provenance
     if ann.created is not None:
         table["created"] = _utc(ann.created)
     if ann.updated is not None:

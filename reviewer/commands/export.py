@@ -41,13 +41,16 @@ def run(args: argparse.Namespace) -> int:
         warn(w)
     if args.output:
         try:
-            result.write(args.output)
+            written = result.write(args.output)
         except ReviewerError as exc:
             error(exc)
             return EXIT_BAD
         print("reviewer: " + one_line(f"wrote {result.count} annotation{'s' if result.count != 1 else ''} from "
               f"{len(result.bundle.documents)} document{'s' if len(result.bundle.documents) != 1 else ''} "
               f"to {args.output} ({args.format})"), file=sys.stderr)
+        for path in written[1:] if isinstance(result.output, str) else []:
+            print("reviewer: " + one_line(f"wrote the labelling config the tasks need to {path} "
+                                          "(import both into Label Studio: see docs/formats.md)"), file=sys.stderr)
     else:
         text = result.output
         assert isinstance(text, str)  # folder formats need -o (checked above)

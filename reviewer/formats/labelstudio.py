@@ -21,24 +21,41 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reviewer.formats.common import (
     ExportBundle, FormatError, ImportedData, check_span, dumps, iso, load_json, parse_iso,
 )
 from reviewer.store import Annotation, context
+from reviewer.taxonomy import Taxonomy
 
 NAME = "labelstudio"
 DESCRIPTION = "Label Studio JSON tasks (labels regions, per-region notes)"
 EXTENSION = ".json"
 FOLDER = False
 FROM_NAME, TO_NAME, NOTE_NAME = "label", "text", "note"
+_ATTR = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
-def label_config(categories: list[str]) -> str:
-    labels = "\n".join(f'    <Label value="{c}"/>' for c in categories)
-    return (f'<View>\n  <Labels name="{FROM_NAME}" toName="{TO_NAME}" choice="multiple">\n{labels}\n  </Labels>\n'
+CONFIG_SUFFIX = ".label_config.xml"  # written beside the tasks: tasks.json -> tasks.label_config.xml
+
+
+def label_config(categories: list[str], taxonomy: Taxonomy | None = None) -> str:
+    """The labelling config the tasks need: one ``Label`` per category (value = slug, background =
+    the taxonomy's colour), the text, and the per-region note."""
+    labels = []
+    for c in categories:
+        colour = f' background="{taxonomy.colour(c)}"' if taxonomy is not None and c in taxonomy else ""
+        labels.append(f'    <Label value="{escape(c, _ATTR)}"{colour}/>')
+    body = "\n".join(labels)
+    return (f'<View>\n  <Labels name="{FROM_NAME}" toName="{TO_NAME}" choice="multiple">\n{body}\n  </Labels>\n'
             f'  <Text name="{TO_NAME}" value="$text"/>\n'
             f'  <TextArea name="{NOTE_NAME}" toName="{TO_NAME}" perRegion="true" editable="true"/>\n</View>\n')
+
+
+def companions(bundle: ExportBundle) -> dict[str, str]:
+    """Files written beside the output, by suffix: the labelling config, so import needs no hand work."""
+    return {CONFIG_SUFFIX: label_config(bundle.categories_used(), bundle.taxonomy)}
 
 
 def export(bundle: ExportBundle) -> str:

@@ -109,6 +109,8 @@ def annotation_json(ann: Annotation, doc: ExportDocument, bundle: ExportBundle,
         out[P + "attributes"] = jsonable(ann.attributes)
     if ann.extra:
         out[P + "extra"] = jsonable(ann.extra)
+    if ann.provenance:
+        out[P + "provenance"] = ann.provenance
     return out
 
 
@@ -327,6 +329,7 @@ def read(path: Path) -> ImportedData:
             created=parse_iso(item.get("created"), path, where),
             updated=parse_iso(item.get("modified"), path, where),
             attributes=dict(attributes), extra=dict(extra),
+            provenance=_text(item.get(P + "provenance", ""), path, where, P + "provenance"),
         )
         sha = target.get(P + "sha256")
         doc = result.document(doc_id, source=source_name, sha256=sha if isinstance(sha, str) else "")

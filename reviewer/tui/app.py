@@ -20,6 +20,7 @@ from reviewer.tui.commands import ActionCommands, help_rows
 from reviewer.tui.keymap import key_problem
 from reviewer.tui.themes import register_themes
 from reviewer.tui.screens.export_dialog import IOCommands
+from reviewer.tui.screens.team import TeamCommands
 from reviewer.tui.screens.workspace import WorkspaceScreen
 from reviewer.tui.workers import WorkerFailed, describe, forward_failure
 
@@ -49,7 +50,7 @@ class ReviewerApp(App[None]):
     CSS_PATH = [str(STYLES / name) for name in ("base.tcss", "workspace.tcss", "pane.tcss", "dialogs.tcss", "io.tcss",
                                                        "lookup.tcss", "compare.tcss")
                 if (STYLES / name).exists()]
-    COMMANDS = App.COMMANDS | {ActionCommands, IOCommands}  # IOCommands: export, agreement
+    COMMANDS = App.COMMANDS | {ActionCommands, IOCommands, TeamCommands}  # IOCommands: export, agreement
     TITLE = "reviewer"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (every change is already on disk)"),

@@ -142,3 +142,34 @@ def test_coverage_formats() -> None:
     assert rows[0][0] == "document" and rows[-1][0] == "total"
     proc = run("coverage", DOCS, "--annotations", SET)
     assert proc.returncode == 0 and "alpha" in proc.stdout
+
+
+def test_labelstudio_export_writes_its_labelling_config_beside(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "tasks.json"
+    proc = run("export", DOCS, "--annotations", SET, "--format", "labelstudio", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    config = tmp_path / "tasks.label_config.xml"
+    assert f"labelling config the tasks need to {config}" in proc.stderr
+    root = ET.fromstring(config.read_text(encoding="utf-8"))
+    labels = root.find("Labels")
+    assert labels.get("name") == "label" and labels.get("toName") == "text" and labels.get("choice") == "multiple"
+    values = [x.get("value") for x in labels.findall("Label")]
+    used = {lab for task in json.loads(out.read_text(encoding="utf-8")) for ann in task["annotations"]
+            for r in ann["result"] if r["type"] == "labels" for lab in r["value"]["labels"]}
+    assert used <= set(values) and "first-party-collection" in values
+    note = root.find("TextArea")
+    assert note.get("perRegion") == "true" and note.get("name") == "note" and root.find("Text").get("value") == "$text"
+    # to standard output there is nowhere beside it: tasks only
+    proc = run("export", DOCS, "--annotations", SET, "--format", "labelstudio")
+    assert proc.returncode == 0 and "labelling config" not in proc.stderr
+
+
+def test_labelstudio_config_escapes_odd_category_names() -> None:
+    import xml.etree.ElementTree as ET
+
+    from reviewer.formats.labelstudio import label_config
+
+    root = ET.fromstring(label_config(['a "quoted" & <odd>\nlabel', "other"]))
+    assert [x.get("value") for x in root.iter("Label")] == ['a "quoted" & <odd>\nlabel', "other"]

@@ -1,0 +1,135 @@
+"""The gold set adjudication writes: an ordinary set, changed one decision at a time, all or nothing.
+
+Every change (``update``) takes gold's write guard, finishes a step a killed writer left, re-reads
+the files it touches (so what another program wrote meanwhile is kept), and writes them in one
+step through ``reviewer.transaction``. A gold set that does not exist yet is created by its first
+change, with the taxonomy of the set it was adjudicated from. Dismissed disagreements ("take
+neither") live in gold's ``set.toml`` as ``[adjudication] neither = [[document, a_id, b_id], ...]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+try:
+    import tomli as tomllib
+except ImportError:  # pragma: no cover
+    import tomllib  # type: ignore[no-redef]
+
+from reviewer.adjudication import NeitherKey
+from reviewer.errors import StoreError
+from reviewer.store import (SET_FILE, TAXONOMY_FILE, Annotation, AnnotationFile, AnnotationStore,
+                            dump_annotation_file, dumps_toml, parse_annotation_file)
+from reviewer.transaction import commit, recover, set_guard
+
+SECTION = "adjudication"
+
+
+@dataclass
+class GoldState:
+    """What gold holds for some documents: annotations per document, and the dismissed keys."""
+
+    annotations: dict[str, list[Annotation]] = field(default_factory=dict)
+    neither: set[NeitherKey] = field(default_factory=set)
+    exists: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Change:
+    """One decision's writes: annotations to add or remove (by id) per document, keys to (un)dismiss."""
+
+    add: dict[str, list[Annotation]] = field(default_factory=dict)
+    remove: dict[str, set[str]] = field(default_factory=dict)
+    dismiss: set[NeitherKey] = field(default_factory=set)
+    undismiss: set[NeitherKey] = field(default_factory=set)
+
+    def inverse(self) -> "Change":
+        return Change(add={}, remove={d: {a.id for a in anns} for d, anns in self.add.items()},
+                      dismiss=set(self.undismiss), undismiss=set(self.dismiss))
+
+    def __bool__(self) -> bool:
+        return bool(any(self.add.values()) or any(self.remove.values()) or self.dismiss or self.undismiss)
+
+
+def _set_table(root: Path) -> dict:
+    path = root / SET_FILE
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise StoreError(path, f"cannot read ({exc})") from None
+
+
+def _neither(table: dict, path: Path) -> set[NeitherKey]:
+    raw = table.get(SECTION, {}).get("neither", []) if isinstance(table.get(SECTION), dict) else []
+    out: set[NeitherKey] = set()
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item):
+            out.add((item[0], item[1], item[2]))
+    return out
+
+
+def read(root: Path | str, documents: Iterable[str]) -> GoldState:
+    """Gold's annotations on ``documents`` as in its files (no set yet: empty). Raises StoreError
+    for a file that cannot be read: a decision must never be written over it."""
+    root = Path(root)
+    state = GoldState()
+    if not root.exists():
+        return state
+    store = AnnotationStore.open(root, create=False)
+    state.exists = True
+    state.warnings = list(store.warnings)
+    for doc in documents:
+        af = store.load(doc)
+        state.annotations[doc] = list(af.annotations) if af else []
+    state.neither = _neither(_set_table(root), root / SET_FILE)
+    return state
+
+
+def update(root: Path | str, change: Change, sources: Mapping[str, tuple[str, str]],
+           template: Path | str | None = None) -> list[Path]:
+    """Apply ``change`` to gold, all or nothing. ``sources``: document id -> (file name, sha256) for a
+    document gold has no file for yet; ``template``: the set whose taxonomy a new gold set takes."""
+    root = Path(root)
+    if not change:
+        return []
+    with set_guard(root):
+        recover(root)
+        store = AnnotationStore.open(root, create=False) if (root / SET_FILE).exists() else None
+        files: dict[str, bytes] = {}
+        for doc in sorted(set(change.add) | set(change.remove)):
+            af = store.load(doc) if store is not None else None
+            if af is None:
+                source, sha = sources.get(doc, ("", ""))
+                af = AnnotationFile(doc, source, sha)
+            gone = change.remove.get(doc, set())
+            added = change.add.get(doc, [])
+            replaced = {a.id for a in added}
+            af.annotations = [a for a in af.annotations if a.id not in gone and a.id not in replaced] + added
+            text = dump_annotation_file(af)
+            path = root / f"{doc}.toml"
+            parse_annotation_file(text, path)  # what gold holds must load: refuse before writing
+            files[path.name] = text.encode("utf-8")
+        table = _set_table(root)
+        if change.dismiss or change.undismiss:
+            keys = (_neither(table, root / SET_FILE) | change.dismiss) - change.undismiss
+            section = table.get(SECTION) if isinstance(table.get(SECTION), dict) else {}
+            section["neither"] = [list(k) for k in sorted(keys)]
+            table[SECTION] = section
+        if store is None:
+            fresh = AnnotationStore.open(root, create=True)  # writes set.toml (name, annotator, created)
+            if not (root / SET_FILE).exists():
+                raise StoreError(root / SET_FILE, "cannot write " + "; ".join(fresh.warnings))
+            table = {**_set_table(root), **{k: v for k, v in table.items() if k == SECTION}}
+            if template is not None and (Path(template) / TAXONOMY_FILE).is_file():
+                files[TAXONOMY_FILE] = (Path(template) / TAXONOMY_FILE).read_bytes()
+        if change.dismiss or change.undismiss:
+            files[SET_FILE] = dumps_toml(table).encode("utf-8")
+        return commit(root, files)
+
+
+__all__ = ["Change", "GoldState", "read", "update", "SECTION"]

@@ -1,0 +1,102 @@
+"""``reviewer adjudicate``: agreements into gold (provenance agreed), disagreements worst first, re-runs safe."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from reviewer.store import AnnotationStore
+from tests.cli.adjudication_support import make_pair
+from tests.conftest import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reviewer", *args], capture_output=True, text=True, cwd=ROOT,
+                          encoding="utf-8")
+
+
+def gold_annotations(root: Path) -> dict[str, list]:
+    store = AnnotationStore.open(root, create=False)
+    return {d: store.load(d).annotations for d in store.document_ids()}
+
+
+def test_json_shape_and_worst_first(tmp_path: Path) -> None:
+    docs, a, b = make_pair(tmp_path)
+    proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(tmp_path / "gold"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert set(report) == {"agreed", "disagreements"}
+    assert report["agreed"] == 2  # a1~b1 (end differs by one), a4=b4
+    kinds = [(d["document"], d["kind"]) for d in report["disagreements"]]
+    assert kinds == [("alpha", "only_b"), ("beta", "only_a"), ("alpha", "category"), ("alpha", "span")]
+    only_b, only_a, category, span_ = report["disagreements"]
+    assert only_b["a"] is None and only_b["b"]["id"] == "b6"
+    assert only_a["b"] is None and only_a["a"]["id"] == "a5"
+    assert set(category["a"]) == {"id", "start", "end", "quote", "categories", "note"}
+    assert category["b"]["categories"] == ["third-party-sharing", "other"]
+    assert span_["a"]["id"] == "a3" and span_["b"]["id"] == "b3"
+
+
+def test_gold_is_an_ordinary_set_with_agreed_provenance(tmp_path: Path) -> None:
+    docs, a, b = make_pair(tmp_path)
+    gold = tmp_path / "gold"
+    assert run("adjudicate", str(a), str(b), str(docs), "--into", str(gold)).returncode == 0
+    assert (gold / "set.toml").is_file()
+    anns = gold_annotations(gold)
+    assert {d: [(x.id, x.provenance, x.categories) for x in v] for d, v in anns.items()} == {
+        "alpha": [("a1", "agreed", ("first-party-collection",))],
+        "beta": [("a4", "agreed", ("specific-audiences",))]}
+    assert 'provenance = "agreed"' in (gold / "alpha.toml").read_text(encoding="utf-8")
+    proc = run("check", str(docs), "--annotations", str(gold))
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_rerun_never_overwrites_decisions(tmp_path: Path) -> None:
+    docs, a, b = make_pair(tmp_path)
+    gold = tmp_path / "gold"
+    assert run("adjudicate", str(a), str(b), str(docs), "--into", str(gold)).returncode == 0
+    path = gold / "alpha.toml"
+    # An analyst edits the agreed annotation in gold (categories and provenance) and decides one more.
+    text = path.read_text(encoding="utf-8").replace('provenance = "agreed"', 'provenance = "edited"')
+    text = text.replace('categories = [\n    "first-party-collection",\n]', 'categories = [\n    "other",\n]')
+    path.write_text(text, encoding="utf-8")
+    before = path.read_bytes()
+    proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(gold), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert path.read_bytes() == before
+    assert json.loads(proc.stdout)["agreed"] == 2
+
+
+def test_decided_disagreements_are_not_listed_again(tmp_path: Path) -> None:
+    from reviewer import gold as gold_mod
+    from reviewer.store import Annotation
+
+    docs, a, b = make_pair(tmp_path)
+    gold = tmp_path / "gold"
+    run("adjudicate", str(a), str(b), str(docs), "--into", str(gold))
+    text = (docs / "beta.txt").read_text(encoding="utf-8")
+    gold_mod.update(gold, gold_mod.Change(add={"beta": [Annotation.create(text, 0, 18, ("other",), id="g1")]},
+                                          dismiss={("alpha", "", "b6")}), {})
+    proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(gold), "--json")
+    kinds = [d["kind"] for d in json.loads(proc.stdout)["disagreements"]]
+    assert kinds == ["category", "span"]
+
+
+def test_human_report_and_bad_input(tmp_path: Path) -> None:
+    docs, a, b = make_pair(tmp_path)
+    proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(tmp_path / "gold"))
+    assert proc.stdout.splitlines()[0] == ("2 agreed (2 new in " + str(tmp_path / "gold") + "), 4 disagreements: "
+                                           "1 only in A, 1 only in B, 1 category, 1 boundary")
+    assert proc.stdout.splitlines()[1].split()[:2] == ["only_b", "alpha"]
+    proc = run("adjudicate", str(a), str(tmp_path / "missing"), str(docs), "--into", str(tmp_path / "g2"))
+    assert proc.returncode == 2 and "no such annotation set" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "g2").exists()
+    proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(a))
+    assert proc.returncode == 2 and "set of its own" in proc.stderr
+    (tmp_path / "g3").mkdir()
+    (tmp_path / "g3" / "alpha.toml").write_text("not toml [", encoding="utf-8")
+    proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(tmp_path / "g3"))
+    assert proc.returncode == 2 and "malformed TOML" in proc.stderr
+    assert (tmp_path / "g3" / "alpha.toml").read_text(encoding="utf-8") == "not toml ["

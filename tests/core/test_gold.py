@@ -1,0 +1,61 @@
+"""The gold set: created by its first decision (with the source set's taxonomy), changed all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewer import gold
+from reviewer.errors import StoreError
+from reviewer.store import Annotation, AnnotationStore
+
+TEXT = "We collect data. We share data.\n"
+
+
+def test_first_decision_creates_the_set_with_the_template_taxonomy(tmp_path: Path) -> None:
+    template = tmp_path / "A"
+    template.mkdir()
+    (template / "taxonomy.toml").write_text('[[category]]\nslug = "ads"\nname = "Ads"\n', encoding="utf-8")
+    root = tmp_path / "gold"
+    change = gold.Change(add={"p": [Annotation.create(TEXT, 0, 16, ("ads",), id="x")]})
+    gold.update(root, change, {"p": ("p.txt", "abc")}, template=template)
+    store = AnnotationStore.open(root, create=False)
+    assert store.taxonomy.slugs == ["ads"]
+    af = store.load("p")
+    assert af.source == "p.txt" and af.sha256 == "abc" and [a.id for a in af.annotations] == ["x"]
+
+
+def test_dismissals_live_in_set_toml_and_undo(tmp_path: Path) -> None:
+    root = tmp_path / "gold"
+    change = gold.Change(dismiss={("p", "a1", "")})
+    gold.update(root, change, {})
+    state = gold.read(root, ["p"])
+    assert state.neither == {("p", "a1", "")} and state.annotations == {"p": []}
+    assert "[adjudication]" in (root / "set.toml").read_text(encoding="utf-8")
+    gold.update(root, change.inverse(), {})
+    assert gold.read(root, ["p"]).neither == set()
+    meta = AnnotationStore.open(root, create=False).meta
+    assert meta.name == "gold" and meta.created is not None
+
+
+def test_add_then_inverse_restores_the_file(tmp_path: Path) -> None:
+    root = tmp_path / "gold"
+    first = gold.Change(add={"p": [Annotation.create(TEXT, 0, 16, ("other",), id="k")]})
+    gold.update(root, first, {})
+    before = (root / "p.toml").read_bytes()
+    change = gold.Change(add={"p": [Annotation.create(TEXT, 17, 31, ("other",), id="n")]})
+    gold.update(root, change, {})
+    assert [a.id for a in gold.read(root, ["p"]).annotations["p"]] == ["k", "n"]
+    gold.update(root, change.inverse(), {})
+    assert (root / "p.toml").read_bytes() == before
+
+
+def test_an_unreadable_gold_file_is_never_written_over(tmp_path: Path) -> None:
+    root = tmp_path / "gold"
+    gold.update(root, gold.Change(dismiss={("p", "", "b")}), {})
+    (root / "p.toml").write_text("[[annotation]\n", encoding="utf-8")
+    with pytest.raises(StoreError):
+        gold.update(root, gold.Change(add={"p": [Annotation.create(TEXT, 0, 16, (), id="n")]}), {})
+    assert (root / "p.toml").read_text(encoding="utf-8") == "[[annotation]\n"
+    assert not (root / ".reviewer-txn").exists()

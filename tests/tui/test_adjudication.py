@@ -1,0 +1,155 @@
+"""Pilot tests for adjudication in the app: the queue worst first, take A / B / both / neither / edit
+written to gold at once with their provenance, undo, and the live agreement of what is left."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from textual.widgets import Input
+
+from reviewer.documents import load_documents
+from reviewer.session import Session
+from reviewer.store import AnnotationStore
+from reviewer.tui.screens.adjudication import AdjudicationScreen
+from reviewer.tui.screens.category_chooser import CategoryChooser
+from reviewer.tui.screens.team import AdjudicateDialog
+from tests.cli.adjudication_support import make_pair
+
+from .conftest import drive
+from .test_dialogs import screen_text
+
+
+def make_team_app(tmp_path: Path):
+    from reviewer.tui.app import ReviewerApp, Workspace
+
+    docs, a, b = make_pair(tmp_path)
+    documents, errors = load_documents([docs])
+    assert not errors
+    session = Session(AnnotationStore.open(a), documents)
+    app = ReviewerApp(Workspace(session=session, open_ids=["alpha", "beta"], check_every=3600.0))
+    return app, a, b, tmp_path / "gold"
+
+
+def gold_rows(gold: Path, doc: str) -> list[tuple[str, tuple[str, ...], str]]:
+    path = gold / f"{doc}.toml"
+    if not path.exists():
+        return []
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [(a["quote"], tuple(a["categories"]), a.get("provenance", "")) for a in data.get("annotation", [])]
+
+
+def neither(gold: Path) -> list[list[str]]:
+    return tomllib.loads((gold / "set.toml").read_text(encoding="utf-8")).get("adjudication", {}).get("neither", [])
+
+
+async def open_from_palette(pilot, app, a: Path, b: Path, gold: Path) -> AdjudicationScreen:
+    await pilot.press("ctrl+p")
+    await pilot.press(*"Adjudicate")
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+    assert isinstance(app.screen, AdjudicateDialog)
+    for n, value in enumerate((a, b, gold)):
+        app.screen.query_one(f"#adj-path-{n}", Input).value = str(value)
+    await pilot.press("enter")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    for _ in range(50):
+        await pilot.pause(0.05)
+        if isinstance(app.screen, AdjudicationScreen):
+            break
+    assert isinstance(app.screen, AdjudicationScreen)
+    return app.screen
+
+
+def test_queue_take_a_b_and_undo(tmp_path: Path) -> None:
+    app, a, b, gold = make_team_app(tmp_path)
+
+    async def scenario(pilot) -> None:
+        screen = await open_from_palette(pilot, app, a, b, gold)
+        text = screen_text(app)
+        assert "agreed 2 · decided 0 · left 4 · settled 33%" in text
+        assert [d.kind for d in screen.queue] == ["only_b", "only_a", "category", "span"]
+        assert "only B   alpha" in text and "B (B): User Access" in text and "A (A): nothing here" in text
+        # B's layer: the disputed span in B's colour, B's other annotations nearby underlined
+        d = screen.current()
+        spans = screen._excerpt(d, d.b, "b").spans
+        assert any("reverse" in str(sp.style) and (sp.start, sp.end) == (d.b.start, d.b.end) for sp in spans)
+        assert sum("underline" in str(sp.style) for sp in spans) == 3  # b1, b2, b3 of alpha
+        # the agreements are already in gold
+        assert ("We collect your email address when you register.", ("first-party-collection",), "agreed") \
+            in gold_rows(gold, "alpha")
+        await pilot.press("b")  # only B: take B
+        await pilot.pause()
+        assert ("You may delete your account at any time.", ("user-access",), "b") in gold_rows(gold, "alpha")
+        assert "agreed 2 · decided 1 · left 3 · settled 50%" in screen_text(app)
+        assert screen.current().kind == "only_a"
+        await pilot.press("b")  # B has nothing here: refused, nothing written
+        await pilot.pause()
+        assert "B has no annotation here" in screen_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert ("Cookies track you.", ("first-party-collection",), "a") in gold_rows(gold, "beta")
+        await pilot.press("u")
+        await pilot.pause()
+        assert all(q != "Cookies track you." for q, _, _ in gold_rows(gold, "beta"))
+        assert "agreed 2 · decided 1 · left 3" in screen_text(app)
+        assert screen.current().kind == "only_a"
+
+    drive(app, scenario)
+
+
+def test_both_neither_edit_and_rerun_keeps_decisions(tmp_path: Path) -> None:
+    app, a, b, gold = make_team_app(tmp_path)
+
+    async def scenario(pilot) -> None:
+        screen = await open_from_palette(pilot, app, a, b, gold)
+        await pilot.press("n")  # only B: neither
+        await pilot.pause()
+        assert neither(gold) == [["alpha", "", "b6"]]
+        await pilot.press("down")  # skip only A; now the category disagreement
+        await pilot.pause()
+        assert screen.current().kind == "category"
+        await pilot.press("t")  # both: one annotation with both's categories
+        await pilot.pause()
+        assert ("We share it with advertising partners.", ("third-party-sharing", "other"), "both") \
+            in gold_rows(gold, "alpha")
+        assert screen.current().kind == "span"
+        await pilot.press("e")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CategoryChooser)
+        await pilot.press("enter")  # data-retention, ticked already (both had it)
+        await pilot.pause(0.3)
+        assert app.screen is screen
+        edited = [r for r in gold_rows(gold, "alpha") if r[2] == "edited"]
+        assert edited == [("We keep logs for thirty days. You may delete", ("data-retention",), "edited")]
+        assert "agreed 2 · decided 3 · left 1 · settled 83%" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        # opened again: what was decided is not asked again, nothing in gold is overwritten
+        before = (gold / "alpha.toml").read_bytes()
+        again = await open_from_palette(pilot, app, a, b, gold)
+        assert [d.kind for d in again.queue] == ["only_a"]
+        assert (gold / "alpha.toml").read_bytes() == before
+
+    drive(app, scenario)
+
+
+def test_a_decision_gold_cannot_take_is_not_made(tmp_path: Path) -> None:
+    app, a, b, gold = make_team_app(tmp_path)
+
+    async def scenario(pilot) -> None:
+        screen = await open_from_palette(pilot, app, a, b, gold)
+        (gold / "alpha.toml").write_text("[[annotation]\n", encoding="utf-8")  # broken by someone else
+        await pilot.press("b")
+        await pilot.pause()
+        assert "Not written" in screen_text(app) and "malformed TOML" in screen_text(app)
+        assert (gold / "alpha.toml").read_text(encoding="utf-8") == "[[annotation]\n"
+        assert [d.kind for d in screen.queue] == ["only_b", "only_a", "category", "span"]
+        assert "decided 0 · left 4" in screen_text(app)
+        await pilot.press("down", "a")  # another document's decision still goes through
+        await pilot.pause()
+        assert ("Cookies track you.", ("first-party-collection",), "a") in gold_rows(gold, "beta")
+
+    drive(app, scenario)
