@@ -31,8 +31,8 @@ def is_formula(cell: str) -> bool:
     if _control(cell[0]):
         return True  # a leading tab, CR, line break or invisible character
     for ch in cell:
-        if ch.isspace() or ch in INVISIBLE:
-            continue  # spaces of every kind (no-break, ideographic, ...) are skipped
+        if ch.isspace() or _control(ch):
+            continue  # spaces of every kind (no-break, ideographic, ...) and controls are skipped
         return ch in TRIGGERS
     return False
 

@@ -13,7 +13,7 @@ from reviewer.tui.screens.lookup import LookupScreen
 from .conftest import drive
 
 TUI = Path(__file__).resolve().parents[2] / "reviewer" / "tui"
-ID_STYLE = re.compile(r"^[a-z]+\.[a-z0-9]+(_[a-z0-9]+)*$")
+ID_STYLE = re.compile(r"^[a-z]+(_[a-z]+)*\.[a-z0-9]+(_[a-z0-9]+)*$")
 
 
 def declared_ids() -> set[str]:

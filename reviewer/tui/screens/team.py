@@ -81,7 +81,7 @@ def open_concordance(app: App) -> None:
 class AdjudicateDialog(ModalScreen[tuple[str, str, str] | None]):
     """Asks for set A, set B and the gold set; returns the three paths or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="adjudicate.cancel-paths", tooltip="Close")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="adjudicate.cancel_paths", tooltip="Close")]
 
     def __init__(self, set_a: str = "", set_b: str = "", gold_set: str = "") -> None:
         super().__init__()
