@@ -18,6 +18,7 @@ import atexit
 import contextlib
 import getpass
 import os
+import threading
 import secrets
 import socket
 import time
@@ -322,9 +323,20 @@ def write_guard(root: Path | str):
 
     An exclusive ``flock`` on the set folder itself (no extra file), held while a writer compares
     the file on disk with what it last saw, merges and replaces it, so two writers cannot both
-    pass the check and the second overwrite the first. Best effort: where it cannot be taken
-    (no fcntl, folder unreadable) the write goes ahead unguarded.
+    pass the check and the second overwrite the first. Re-entrant within a thread: a step that
+    holds the guard (an import creating the set) may call one that takes it (writing ``set.toml``);
+    a second ``flock`` on a new descriptor would wait for the first for ever. Best effort: where it
+    cannot be taken (no fcntl, folder unreadable) the write goes ahead unguarded.
     """
+    key = os.path.realpath(root)
+    held: dict[str, int] = _HELD.__dict__.setdefault("roots", {})
+    if key in held:
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
     fd = None
     if fcntl is not None:
         try:
@@ -334,11 +346,16 @@ def write_guard(root: Path | str):
             if fd is not None:
                 os.close(fd)
             fd = None
+    held[key] = 1
     try:
         yield
     finally:
+        del held[key]
         if fd is not None:
             os.close(fd)  # closing drops the flock
+
+
+_HELD = threading.local()   # the set folders this thread holds the write guard of, with depth
 
 
 __all__ = ["Lock", "write_guard", "LockHeld", "LockUnavailable", "LockInfo", "LOCK_NAME", "acquire", "read_lock", "is_stale", "pid_alive"]

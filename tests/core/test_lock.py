@@ -167,3 +167,20 @@ def test_a_folder_where_no_lock_can_be_made_offers_read_only(tmp_path: Path) -> 
         acquire(tmp_path / "missing")
     assert isinstance(info.value, LockUnavailable)
     assert "read-only" in str(info.value) and str(tmp_path / "missing") in str(info.value)
+
+
+def test_the_write_guard_is_reentrant_in_a_thread_and_exclusive_across_threads(tmp_path) -> None:
+    import threading
+
+    from reviewer.lock import write_guard
+
+    order: list[str] = []
+    with write_guard(tmp_path):
+        with write_guard(tmp_path):            # nested: must not wait for itself
+            order.append("nested")
+        other = threading.Thread(target=lambda: (write_guard(tmp_path).__enter__(), order.append("other")))
+        other.start()
+        other.join(0.3)
+        assert order == ["nested"]              # another thread waits while this one holds it
+    other.join(10)
+    assert order == ["nested", "other"]
