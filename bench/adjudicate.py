@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviewer.documents import load_documents, text_sha256  # noqa: E402
+from reviewer.documents import text_sha256  # noqa: E402
+from reviewer.inputs import load_documents
 from reviewer.labels import LabelMapper  # noqa: E402
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore  # noqa: E402
 from reviewer.taxonomy import DEFAULT_TAXONOMY  # noqa: E402

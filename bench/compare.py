@@ -35,7 +35,7 @@ RULES = [("secur", "data-security"), ("third part", "third-party-sharing"), ("re
 
 def make_set(paths_dir: Path, set_dir: Path, every: int = 3) -> int:
     """Tag clauses by keyword in every ``every``-th policy (the rest stay untagged: gaps)."""
-    from reviewer.documents import load_documents
+    from reviewer.inputs import load_documents
     from reviewer.store import Annotation, AnnotationFile, AnnotationStore
 
     marker = set_dir / ".bench-made"
@@ -90,7 +90,7 @@ async def _key_to_frame(app, key: str) -> float:
 
 def one_run(paths_dir: Path, set_dir: Path) -> dict[str, float]:
     import reviewer.tui.controllers.suggestions as compare
-    from reviewer.documents import load_documents
+    from reviewer.inputs import load_documents
     from reviewer.session import Session
     from reviewer.store import AnnotationStore
     from reviewer.tui.app import ReviewerApp, Workspace

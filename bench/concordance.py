@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual.app import App  # noqa: E402
 
-from reviewer.documents import load_documents  # noqa: E402
+from reviewer.inputs import load_documents  # noqa: E402
 from reviewer.session import Session  # noqa: E402
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore  # noqa: E402
 from reviewer.taxonomy import DEFAULT_TAXONOMY  # noqa: E402

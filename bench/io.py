@@ -32,7 +32,7 @@ from reviewer import formats  # noqa: E402
 from reviewer.agreement import agreement  # noqa: E402
 from reviewer.annotated import load_annotated  # noqa: E402
 from reviewer.coverage import coverage  # noqa: E402
-from reviewer.documents import load_documents  # noqa: E402
+from reviewer.inputs import load_documents  # noqa: E402
 from reviewer.export import default_name, export_set, write_output  # noqa: E402
 from reviewer.importing import apply_import, open_target_set, plan_import, read_import  # noqa: E402
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore  # noqa: E402

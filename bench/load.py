@@ -33,7 +33,8 @@ from corpus import CORPUS, company_of, generate, perturb  # noqa: E402
 
 from reviewer.anchoring import resolve_all  # noqa: E402
 from reviewer.clauses import segment  # noqa: E402
-from reviewer.documents import Document, load_documents  # noqa: E402
+from reviewer.documents import Document  # noqa: E402
+from reviewer.inputs import load_documents  # noqa: E402
 from reviewer.store import Annotation  # noqa: E402
 
 

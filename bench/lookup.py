@@ -324,7 +324,7 @@ def bench_batch(args, queries: list[Query]) -> None:
         batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
         env = dict(os.environ, XDG_CACHE_HOME=str(Path(tmp) / "cache"))
         times = []
-        for i in range(args.runs + 1):
+        for _ in range(args.runs + 1):
             t = time.perf_counter()
             proc = subprocess.run([*cmd, "lookup", "--batch", str(batch), *map(str, sorted(CORPUS.glob("*.txt")))],
                                   capture_output=True, text=True, env=env)

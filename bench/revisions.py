@@ -238,7 +238,7 @@ def grade(rev: Revision, resolutions) -> Graded:
             continue
         got = set(range(r.start, r.end))
 
-        def fits(truth: set[int]) -> bool:
+        def fits(truth: set[int], got: set[int] = got) -> bool:
             inside = len(got & truth)
             return bool(got) and inside >= 0.5 * len(got) and inside >= 0.5 * len(truth)
 

@@ -43,7 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import generate  # noqa: E402
-from reviewer.documents import Document, load_documents  # noqa: E402
+from reviewer.documents import Document  # noqa: E402
+from reviewer.inputs import load_documents  # noqa: E402
 from reviewer.session import Session  # noqa: E402
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore  # noqa: E402
 

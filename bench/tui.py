@@ -150,7 +150,7 @@ async def _repaint_times(app, keys: list[str]) -> list[float]:
 
 
 def keys_and_tags(runs: int, moves: int = 40) -> dict:
-    from reviewer.documents import load_documents
+    from reviewer.inputs import load_documents
     from reviewer.session import Session
     from reviewer.store import AnnotationStore
     from reviewer.tui.app import ReviewerApp, Workspace

@@ -151,7 +151,9 @@ def clause_labels(doc: Document, annotations: Sequence[Annotation], category: st
     for ann in annotations:
         if category not in ann.categories:
             continue
-        for i in doc.clauses_overlapping(ann.start, ann.end) if ann.end > ann.start else [doc.clause_index_at(ann.start)]:
+        point = [doc.clause_index_at(ann.start)]
+        spanned = doc.clauses_overlapping(ann.start, ann.end) if ann.end > ann.start else point
+        for i in spanned:
             if 0 <= i < len(labels) and _overlaps(ann, doc.clauses[i].start, doc.clauses[i].end):
                 labels[i] = True
     return labels
@@ -231,14 +233,16 @@ def agreement(documents: Iterable[Document], a_by_doc: Mapping[str, Sequence[Ann
         sa, sb = _spans(a_in, slug), _spans(b_in, slug)
         all_a.update((d, s, e, slug) for d, s, e in sa)
         all_b.update((d, s, e, slug) for d, s, e in sb)
-        name = taxonomy.name(slug) if slug in taxonomy else (other_taxonomy.name(slug) if other_taxonomy and slug in other_taxonomy else slug)
+        in_other = other_taxonomy is not None and slug in other_taxonomy
+        name = taxonomy.name(slug) if slug in taxonomy else (other_taxonomy.name(slug) if in_other else slug)  # type: ignore[union-attr]
         cat = CategoryAgreement(slug, name, counts, cohen_kappa(counts), krippendorff_alpha(counts),
                                 _prf(sa, sb, False), _prf(sa, sb, True), disagreements)
         categories[slug] = cat
         if cat.used:
             pooled = pooled + counts
     exact = PRF(sum(c.exact.a for c in categories.values()), sum(c.exact.b for c in categories.values()),
-                sum(c.exact.matched_a for c in categories.values()), sum(c.exact.matched_b for c in categories.values()))
+                sum(c.exact.matched_a for c in categories.values()),
+                sum(c.exact.matched_b for c in categories.values()))
     overlap = PRF(sum(c.overlap.a for c in categories.values()), sum(c.overlap.b for c in categories.values()),
                   sum(c.overlap.matched_a for c in categories.values()),
                   sum(c.overlap.matched_b for c in categories.values()))

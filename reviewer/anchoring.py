@@ -146,7 +146,8 @@ def _certain(ann: Annotation, text: str) -> Resolution | None:
     quote = ann.quote
     if not quote:
         return None
-    if 0 <= ann.start <= ann.end <= len(text) and text[ann.start:ann.end] == quote and _whole_context(ann, text, ann.start):
+    in_place = 0 <= ann.start <= ann.end <= len(text) and text[ann.start:ann.end] == quote
+    if in_place and _whole_context(ann, text, ann.start):
         return Resolution(ann, EXACT, ann.start, ann.end, 100.0)
     if len(ann.prefix) + len(ann.suffix) < SHORT:
         return None  # too little context to call a copy certain

@@ -72,8 +72,8 @@ def entries(documents: Iterable[tuple[str, str, Sequence[Annotation], dict[str, 
     wanted = set(categories)
     needle = normalise(text)
     out: list[Entry] = []
-    for doc_id, doc_text, annotations, status in documents:
-        ordered = annotations if _sorted(annotations) else sorted(annotations, key=lambda a: (a.start, a.end, a.id))
+    for doc_id, doc_text, anns, status in documents:
+        ordered = anns if _sorted(anns) else sorted(anns, key=lambda a: (a.start, a.end, a.id))
         for ann in ordered:
             if (not wanted and not needle) or matches(ann, wanted, needle):
                 out.append(Entry(doc_id, ann, doc_text, status[ann.id][0] if ann.id in status else "exact"))

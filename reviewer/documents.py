@@ -109,12 +109,14 @@ def decode(data: bytes, path: Path | str) -> tuple[str, list[str]]:
         try:
             return data.decode("utf-32"), []
         except UnicodeDecodeError as exc:
-            raise DocumentError(path, f"starts with a UTF-32 byte order mark but is not valid UTF-32 (byte {exc.start})") from None
+            raise DocumentError(path, "starts with a UTF-32 byte order mark but is not valid UTF-32 "
+                                      f"(byte {exc.start})") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), []
         except UnicodeDecodeError as exc:
-            raise DocumentError(path, f"starts with a UTF-16 byte order mark but is not valid UTF-16 (byte {exc.start})") from None
+            raise DocumentError(path, "starts with a UTF-16 byte order mark but is not valid UTF-16 "
+                                      f"(byte {exc.start})") from None
     if looks_binary(data):
         raise DocumentError(path, "binary file (NUL or control bytes), not a text document")
     try:
@@ -165,38 +167,3 @@ def document_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[Docume
     return found, errors
 
 
-def load_documents(paths: Iterable[Path | str]) -> tuple[list[Document], list[DocumentError]]:
-    """Load every document named by ``paths``; unreadable ones come back as errors, not exceptions.
-
-    Two files with the same stem would share an id: the second is refused with a clear error.
-    A versioned document (a dataset folder, or ``PATH@REF``: ``reviewer.versions``) is loaded at
-    the version named, by default its latest.
-    """
-    from reviewer.versions.loading import expand  # versions read documents: imported late
-
-    documents: list[Document] = []
-    errors: list[DocumentError] = []
-    loaded: list[Document | Path] = []
-    for raw in paths:
-        files, versioned, errs = expand(raw)
-        errors.extend(errs)
-        loaded.extend(files)
-        loaded.extend(versioned)
-    seen: dict[str, Path] = {}
-    for item in loaded:
-        if isinstance(item, Document):
-            doc, path = item, item.path
-        else:
-            path = item
-            try:
-                doc = load_document(path)
-            except DocumentError as exc:
-                errors.append(exc)
-                continue
-        if doc.id in seen:
-            if seen[doc.id].resolve() != path.resolve():
-                errors.append(DocumentError(path, f"has the same document id {doc.id!r} as {seen[doc.id]}"))
-            continue
-        seen[doc.id] = path
-        documents.append(doc)
-    return documents, errors

@@ -3,8 +3,9 @@
 Pure functions over the store, shared by ``reviewer export`` and the app's export dialog:
 ``collect()`` re-anchors each document's annotations against its current text (exactly as
 loading does), ``render()`` turns that into the format's text (or a folder of files), and
-``write_output()`` writes it (``reviewer.outfile``: never over an input or into the set). Orphaned annotations cannot be placed in the current
-text, so they are left out of the export and reported (they stay in the set).
+``write_output()`` writes it (``reviewer.outfile``: never over an input or into the set).
+Orphaned annotations cannot be placed in the current text, so they are left out of the export and
+reported (they stay in the set).
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ before anything is written: a bad file (wrong format, truncated JSON, offsets be
 a value TOML or the store cannot hold) raises a ``ReviewerError`` naming the file and the set is
 left exactly as it was. Then every file is written in one step (``reviewer.transaction``): all of
 them or none. Identity is (document, id): merging is by id within a document and never
-duplicates; an id the document already has is updated in place. Formats without ids (doccano, brat) match an annotation the set
-already has on the same span of the same document, else get an id derived from that span, so
-importing the same file twice changes nothing.
+duplicates; an id the document already has is updated in place. Formats without ids (doccano,
+brat) match an annotation the set already has on the same span of the same document, else get an
+id derived from that span, so importing the same file twice changes nothing.
 
 With ``documents`` every annotation is re-anchored against the document's current text by quote
 and context (``reviewer.anchoring``, as on load); what cannot be placed is kept as it was in the
@@ -83,7 +83,8 @@ def guess_format(path: Path | str) -> str:
     if not stripped:
         raise FormatError(path, "empty file: nothing tells its format (give --format to import it as empty)")
     if stripped[0] not in "[{":
-        raise FormatError(path, "not JSON or JSON Lines, so not an importable format (w3c, jsonl, doccano, labelstudio, brat folder)")
+        raise FormatError(path, "not JSON or JSON Lines, so not an importable format (w3c, jsonl, doccano, "
+                                "labelstudio, brat folder)")
     try:
         data = json.loads(text)
     except ValueError:
@@ -171,7 +172,8 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
         if current is None and doc.needs_document:
             hint = (f"its document {doc.id!r} is not among --documents" if by_doc is not None
                     else "give --documents to place it")
-            raise FormatError(data.path, f"annotation {doc.needs_document[0]!r} has no text position or no quote; {hint}")
+            raise FormatError(data.path, f"annotation {doc.needs_document[0]!r} has no text position or no quote; "
+                                         f"{hint}")
         incoming = _anchor(doc, current, data.path, plan)
         af = existing.get(doc.id)
         changed = af is None and bool(incoming)
@@ -228,8 +230,9 @@ def _anchor(doc: ImportedDocument, current: Document | None, path: Path, plan: I
     out = []
     for ann in doc.annotations:
         if same_text and ann.end > len(text):
-            raise FormatError(path, f"annotation {ann.id or (ann.start, ann.end)!r} of document {doc.id!r}: offsets "
-                                    f"{ann.start}-{ann.end} are beyond the end of the document ({len(text)} characters)")
+            where = f"annotation {ann.id or (ann.start, ann.end)!r} of document {doc.id!r}"
+            raise FormatError(path, f"{where}: offsets {ann.start}-{ann.end} are beyond the end of the document "
+                                    f"({len(text)} characters)")
         if ann.id in doc.needs_document and not ann.quote:  # a position without a quote
             if ann.end <= len(text):
                 plan.statuses["exact"] += 1

@@ -106,7 +106,7 @@ def _read(path: Path) -> tuple[dict, IndexArrays]:
             data = {name: npz[name] for name in _ARRAY_DTYPES}
     except (FileNotFoundError, NotADirectoryError):
         raise CacheError("no cache file") from None
-    except Exception as exc:  # zipfile, numpy, json, unicode: all mean "do not trust it"
+    except Exception as exc:  # noqa: BLE001 - zipfile, numpy, json, unicode: all mean "do not trust it"
         raise CacheError(f"unreadable cache file ({type(exc).__name__}: {exc})") from None
     if not isinstance(meta, dict) or meta.get("code") != code_hash():
         raise CacheError("cache file from other code")
@@ -119,7 +119,7 @@ def _read(path: Path) -> tuple[dict, IndexArrays]:
         _check(arrays)
     except CacheError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any inconsistency means the cache is not trusted
         raise CacheError(f"inconsistent cache file ({type(exc).__name__}: {exc})") from None
     return meta, arrays
 
@@ -254,11 +254,13 @@ def load(documents: Sequence[Document], folder: Path | None = None, *, write: bo
         try:
             saved = save(index, folder)
         except OSError as exc:
-            problem = (problem + "; " if problem else "") + f"cannot write the index cache in {folder} ({exc.strerror or exc})"
+            unwritable = f"cannot write the index cache in {folder} ({exc.strerror or exc})"
+            problem = (problem + "; " if problem else "") + unwritable
     return Loaded(index, status, reused, saved, problem, time.perf_counter() - started)
 
 
-def _reusable(documents: Sequence[Document], folder: Path, exclude: Path) -> tuple[dict[int, DocumentPart], Vocabulary, int]:
+def _reusable(documents: Sequence[Document], folder: Path,
+              exclude: Path) -> tuple[dict[int, DocumentPart], Vocabulary, int]:
     """Parts of the newest usable cache file for the documents whose text it knows."""
     for candidate in _index_files(folder)[:3]:
         if candidate == exclude:

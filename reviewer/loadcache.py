@@ -123,7 +123,8 @@ class LoadCache:
         entry = self._entry(doc_id, stamp.digest)
         try:
             cached = json.loads(entry.read_bytes())
-            if cached.get("digest") == stamp.digest and cached.get("code") == _code_key() and cached.get("id") == doc_id:
+            same = (cached.get("digest"), cached.get("code"), cached.get("id")) == (stamp.digest, _code_key(), doc_id)
+            if same:
                 af = from_json(cached["file"])
                 store.stamps[doc_id] = stamp
                 self.hits += 1

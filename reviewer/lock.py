@@ -358,4 +358,5 @@ def write_guard(root: Path | str):
 _HELD = threading.local()   # the set folders this thread holds the write guard of, with depth
 
 
-__all__ = ["Lock", "write_guard", "LockHeld", "LockUnavailable", "LockInfo", "LOCK_NAME", "acquire", "read_lock", "is_stale", "pid_alive"]
+__all__ = ["Lock", "write_guard", "LockHeld", "LockUnavailable", "LockInfo", "LOCK_NAME", "acquire", "read_lock",
+           "is_stale", "pid_alive"]

@@ -33,7 +33,8 @@ def read_merge_write(root: Path, path: Path, read: Callable[[], T], merge: Calla
             try:
                 atomic_write(path, text)
             except OSError as exc:
-                raise StoreError(path, f"cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
+                raise StoreError(path, f"cannot write ({exc.strerror or exc}); "
+                                       "the previous file is unchanged") from None
         return new
 
 

@@ -242,7 +242,8 @@ def parse_annotation_file(text: str, path: Path) -> AnnotationFile:
             raise StoreError(path, f"annotation #{n}: id {ann.id!r} is already used by annotation #{seen[ann.id]}")
         seen[ann.id] = n
         annotations.append(ann)
-    extra = {k: v for k, v in data.items() if k not in ("schema", "document", "source", "sha256", "version", "annotation")}
+    known = ("schema", "document", "source", "sha256", "version", "annotation")
+    extra = {k: v for k, v in data.items() if k not in known}
     return AnnotationFile(document, data.get("source", ""), data.get("sha256", ""), annotations, extra, warnings,
                           data.get("version", ""))
 
@@ -436,7 +437,8 @@ class AnnotationStore:
     def path_for(self, document_id: str) -> Path:
         if document_id in RESERVED_IDS or document_id.startswith(".") or "/" in document_id or "\\" in document_id:
             raise StoreError(self.root / f"{document_id}.toml",
-                             f"document id {document_id!r} cannot be stored in a set (reserved or unsafe name); rename the document")
+                             f"document id {document_id!r} cannot be stored in a set (reserved or unsafe name); rename "
+                             "the document")
         name = f"{document_id}.toml"
         if len(os.fsencode(name)) > NAME_MAX:
             raise StoreError(self.root / name,
@@ -535,7 +537,7 @@ def _create_meta(root: Path, path: Path, meta: SetMeta) -> SetMeta:
     from reviewer.setwrite import read_merge_write
 
     def read() -> SetMeta | None:
-        return AnnotationStore._read_meta(path) if os.path.lexists(path) else None
+        return AnnotationStore._read_meta(path) if os.path.lexists(path) else None  # noqa: SLF001 - its own reader
 
     def merge(now: SetMeta | None) -> tuple[SetMeta, str | None]:
         return (now, None) if now is not None else (meta, dumps_toml(_meta_table(meta)))

@@ -186,4 +186,5 @@ def _attributes(path: Path, where: str, raw: object) -> tuple[Attribute, ...]:
 def taxonomy_for_set(set_dir: Path | str) -> Taxonomy:
     """The set's own taxonomy.toml when present, else the OPP-115 default."""
     path = Path(set_dir) / "taxonomy.toml"
-    return load_taxonomy(path) if os.path.lexists(path) else DEFAULT_TAXONOMY   # a FIFO or a dangling link is refused, not skipped
+    # a FIFO or a dangling link is refused, not skipped
+    return load_taxonomy(path) if os.path.lexists(path) else DEFAULT_TAXONOMY

@@ -198,7 +198,8 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
     kept = {p.key for p in out if p.kind == "record"}
     for key, value in head.items():
         if key not in present and value != defaults.get(key, _MISSING):
-            if isinstance(value, dict) or (isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
+            tables = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+            if isinstance(value, dict) or tables:
                 return None
             at = max((i for i, p in enumerate(out) if p.kind == "statement"), default=-1) + 1
             out.insert(at, Piece("statement", "", fix(render_statement(key, value)), key, value))

@@ -10,7 +10,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("reviewer.commands.export", "write a set as w3c, csv, jsonl, brat, doccano or labelstudio"),
     "import": ("reviewer.commands.import_", "read w3c, jsonl, doccano, brat or labelstudio into a set"),
     "agree": ("reviewer.commands.agree", "agreement of two sets: kappa, alpha, span P/R/F1"),
-    "adjudicate": ("reviewer.commands.adjudicate", "what two sets agree on into a gold set; the disagreements, worst first"),
+    "adjudicate": ("reviewer.commands.adjudicate", "what two sets agree on into a gold set; the disagreements, worst "
+                                                   "first"),
     "query": ("reviewer.commands.query", "every annotation of some categories, or holding some text: a concordance"),
     "coverage": ("reviewer.commands.coverage", "policy x category matrix of annotation counts"),
     "lookup": ("reviewer.commands.lookup", "find a half-remembered clause, and every one like it, across policies"),

@@ -65,8 +65,10 @@ def _print(result: Agreement, set_a: str, set_b: str) -> None:
     console = Console(highlight=False)
     console.print(Text(one_line(f"A = {set_a}   B = {set_b}   {result.documents} documents, {result.clauses} clauses")))
     console.print(Text(f"overall: kappa {_fmt(result.kappa)}  alpha {_fmt(result.alpha)}   "
-                       f"spans exact P/R/F1 {_fmt(result.exact.precision)}/{_fmt(result.exact.recall)}/{_fmt(result.exact.f1)}"
-                       f"   overlap P/R/F1 {_fmt(result.overlap.precision)}/{_fmt(result.overlap.recall)}/{_fmt(result.overlap.f1)}",
+                       "spans exact P/R/F1 "
+                       f"{_fmt(result.exact.precision)}/{_fmt(result.exact.recall)}/{_fmt(result.exact.f1)}"
+                       "   overlap P/R/F1 "
+                       f"{_fmt(result.overlap.precision)}/{_fmt(result.overlap.recall)}/{_fmt(result.overlap.f1)}",
                        style="bold"))
     table = Table(box=None, pad_edge=False)
     for col in ("category", "kappa", "alpha", "both", "only A", "only B", "neither", "exact F1", "overlap F1"):

@@ -18,7 +18,8 @@ from reviewer.versions.refs import select, split_ref
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", help="a versioned document (dataset folder or file in a git repository)")
+    parser.add_argument("path", metavar="PATH",
+                        help="a versioned document (dataset folder or file in a git repository)")
     parser.add_argument("--annotations", metavar="SET", required=True, help="annotation set folder")
     parser.add_argument("--to", metavar="REF", help="the version to move to (default: the latest)")
     parser.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
@@ -76,9 +77,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(reports: list[dict], dry_run: bool) -> None:
-    from reviewer.cli import rich_report
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
-    Console, Table, Text = rich_report()
     console = Console(highlight=False)
     if not reports:
         console.print("no annotations of these documents in the set")
@@ -95,9 +97,11 @@ def _print(reports: list[dict], dry_run: bool) -> None:
         for st in r["steps"]:
             fuzzy = ", ".join(f"{one_line(f['id'])} {f['score']}" for f in st["fuzzy"][:4])
             orphaned = ", ".join(one_line(i) for i in st["orphaned"][:4])
+            more_fuzzy = ", ..." if len(st["fuzzy"]) > 4 else ""
+            more_orphaned = ", ..." if len(st["orphaned"]) > 4 else ""
             table.add_row(st["to"], str(st["exact"]), str(st["moved"]),
-                          Text(f"{len(st['fuzzy'])}" + (f" ({fuzzy}{', ...' if len(st['fuzzy']) > 4 else ''})" if fuzzy else "")),
-                          Text(f"{len(st['orphaned'])}" + (f" ({orphaned}{', ...' if len(st['orphaned']) > 4 else ''})" if orphaned else ""),
+                          Text(f"{len(st['fuzzy'])}" + (f" ({fuzzy}{more_fuzzy})" if fuzzy else "")),
+                          Text(f"{len(st['orphaned'])}" + (f" ({orphaned}{more_orphaned})" if orphaned else ""),
                                style="red" if st["orphaned"] else ""),
                           str(len(st["recovered"])))
         console.print(table)

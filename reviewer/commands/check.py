@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
             entry["annotations"] = len(ad.resolutions)
             for key in ("exact", "moved", "fuzzy", "orphaned"):
                 entry[key] = counts.get(key, 0)
-            entry["unknown_categories"] = sum(1 for r in ad.resolutions if store.taxonomy.unknown(r.annotation.categories))
+            unknown = store.taxonomy.unknown
+            entry["unknown_categories"] = sum(1 for r in ad.resolutions if unknown(r.annotation.categories))
             entry["warnings"] = ad.warnings + ([str(ad.error)] if ad.error is not None else [])
             entry["resolved"] = [{"id": r.annotation.id, "status": r.status, "start": r.start, "end": r.end,
                                   "score": r.score} for r in ad.resolutions]
@@ -64,7 +65,8 @@ def _print_table(reports: list[dict], with_set: bool) -> None:
 
     console = Console(highlight=False)
     table = Table(box=None, pad_edge=False)
-    cols = ["document", "clauses"] + (["annotations", "exact", "moved", "fuzzy", "orphaned", "unknown"] if with_set else [])
+    counted = ["annotations", "exact", "moved", "fuzzy", "orphaned", "unknown"]
+    cols = ["document", "clauses"] + (counted if with_set else [])
     for c in cols:
         table.add_column(c, justify="left" if c == "document" else "right")
     for r in reports:

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewer.documents import Document, load_documents
+from reviewer.documents import Document
+from reviewer.inputs import load_documents
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
 from reviewer.transaction import pending

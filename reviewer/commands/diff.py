@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, open_set, warn
-from reviewer.documents import Document, load_documents
+from reviewer.documents import Document
+from reviewer.inputs import load_documents
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
 from reviewer.versions.diff import ADDED, CHANGED, REMOVED, VersionDiff, diff_texts
@@ -103,9 +104,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(result: dict, old: Document, new: Document) -> None:
-    from reviewer.cli import rich_report
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
-    Console, Table, Text = rich_report()
     console = Console(highlight=False)
     s = result["summary"]
     console.print(Text(f"{one_line(old.id)}: {one_line(old.version or str(old.path))} -> "

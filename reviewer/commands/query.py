@@ -67,9 +67,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _print(found: list[Entry]) -> None:
     """Two lines per annotation: where and what it is, then the quote in its context."""
-    from reviewer.cli import rich_report
+    from rich.console import Console
+    from rich.text import Text
 
-    Console, _, Text = rich_report()
     console = Console(highlight=False)
     for e in found:
         a = e.annotation

@@ -32,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--annotations", metavar="SET", required=True,
                         help="the analyst's annotation set: the model learns from its annotations")
     parser.add_argument("--min-confidence", metavar="X", type=float, default=DEFAULT_MIN_CONFIDENCE,
-                        help=f"suggest a category only from this probability up, 0..1 (default {DEFAULT_MIN_CONFIDENCE})")
+                        help="suggest a category only from this probability up, 0..1 (default "
+                             f"{DEFAULT_MIN_CONFIDENCE})")
     parser.add_argument("--json", action="store_true",
                         help='print {"suggestions": [{"document", "start", "end", "categories", "confidence"}, ...]}')
     parser.add_argument("--into", metavar="SET2",

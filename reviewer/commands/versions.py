@@ -63,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(entries: list[dict]) -> None:
-    from reviewer.cli import rich_report
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
-    Console, Table, Text = rich_report()
     console = Console(highlight=False)
     for entry in entries:
         console.print(Text(f"{one_line(entry['document'])}  ({one_line(entry['path'])}, "
@@ -81,6 +82,7 @@ def _print(entries: list[dict]) -> None:
         for v in entry["versions"]:
             c = v["changes"] or {}
             cells = [Text(one_line(v["version"]))] + ([Text(one_line(v["ref"][:12]))] if commits else [])
-            table.add_row(*cells, str(v["clauses"]), *(str(c.get(k, "")) for k in ("added", "removed", "changed", "moved")),
+            counts = (str(c.get(k, "")) for k in ("added", "removed", "changed", "moved"))
+            table.add_row(*cells, str(v["clauses"]), *counts,
                           Text("technical" if v["technical"] else "", style="dim"))
         console.print(table)

@@ -243,7 +243,8 @@ def read(path: Path) -> ImportedData:
             if target in by_t:
                 notes.setdefault(by_t[target], []).append(note)
             else:
-                result.warnings.append(f"{ann_path}: line {n}: note on {target}, which is not a text span here (ignored)")
+                result.warnings.append(f"{ann_path}: line {n}: note on {target}, which is not a text span here "
+                                       "(ignored)")
         if skipped:
             result.warnings.append(f"{ann_path}: {skipped} line(s) other than text spans and notes ignored")
         for key, cats in spans.items():

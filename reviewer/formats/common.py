@@ -313,7 +313,8 @@ def check_span(path: Path, where: str, start: Any, end: Any, length: int | None 
     if end < start:
         raise FormatError(path, f"{where}: end ({end}) is before start ({start})")
     if length is not None and end > length:
-        raise FormatError(path, f"{where}: offsets {start}-{end} are beyond the end of the document text ({length} characters)")
+        raise FormatError(path, f"{where}: offsets {start}-{end} are beyond the end of the document text ({length} "
+                                "characters)")
     return start, end
 
 

@@ -112,11 +112,12 @@ def read(path: Path) -> ImportedData:
             raise FormatError(path, f"{where}: document {doc_id!r} appears on two lines")
         m = Utf16Map(text)
 
-        def points(s: Any, e: Any, what: str) -> tuple[int, int]:
+        def points(s: Any, e: Any, what: str, where: str = where, m: Utf16Map = m) -> tuple[int, int]:
             s, e = check_span(path, f"{where} ({what})", s, e, m.units)
             ps, pe = m.to_points(s), m.to_points(e)
             if ps is None or pe is None:
-                raise FormatError(path, f"{where} ({what}): offsets {s}-{e} split a character (doccano offsets are UTF-16 units)")
+                raise FormatError(path, f"{where} ({what}): offsets {s}-{e} split a character (doccano offsets are "
+                                        "UTF-16 units)")
             return ps, pe
 
         grouped: dict[tuple[int, int], list[str]] = {}

@@ -134,7 +134,8 @@ def read(path: Path) -> ImportedData:
                 if res["type"] == "labels":
                     quoted = value.get("text")
                     if isinstance(quoted, str) and quoted != text[start:end]:
-                        raise FormatError(path, f"{rwhere}: text {quoted[:40]!r} does not match the task text at {start}-{end}")
+                        raise FormatError(path, f"{rwhere}: text {quoted[:40]!r} does not match the task text at "
+                                                f"{start}-{end}")
                     labels = value.get("labels", [])
                     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
                         raise FormatError(path, f"{rwhere}: labels must be an array of strings")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from reviewer.config import DEFAULT_SET, load_settings
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.errors import ReviewerError
 from reviewer.lock import LockHeld, acquire
 from reviewer.safetext import one_line

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.message import Message
 
@@ -26,7 +26,26 @@ from reviewer.versions.loading import as_document
 from reviewer.versions.model import Version, VersionedDocument
 
 if TYPE_CHECKING:
-    from reviewer.tui.screens.workspace import WorkspaceScreen
+    from reviewer.session import Outcome, Session
+    from reviewer.tui.widgets.pane_frame import PaneFrame
+    from reviewer.tui.widgets.policy_pane import PolicyPane
+
+
+class VersionsHost(Protocol):
+    """What the controller needs of the screen that builds it (the workspace)."""
+
+    session: Session
+    app: Any
+
+    @property
+    def pane(self) -> PolicyPane | None: ...
+    @property
+    def frames(self) -> list[PaneFrame]: ...
+    def notify(self, message: str, **kwargs: Any) -> None: ...
+    def run_worker(self, work: Any, **kwargs: Any) -> Any: ...
+    def post_message(self, message: Message) -> bool: ...
+    def report(self, outcome: Outcome | None, *, quiet: bool = True) -> None: ...
+    def refresh_frame(self, frame: PaneFrame) -> None: ...
 
 
 @dataclass
@@ -40,7 +59,7 @@ class CarryDone(Message):
 
 
 class VersionsController:
-    def __init__(self, screen: "WorkspaceScreen") -> None:
+    def __init__(self, screen: VersionsHost) -> None:
         self.screen = screen
         self.queues: dict[str, list[ReviewItem]] = {}
         self.targets: dict[str, str] = {}

@@ -171,7 +171,8 @@ def carry(doc: VersionedDocument, annotations: list[Annotation], start: Version,
     return CarryResult(doc, start, target, steps, list(state.values()), out)
 
 
-def carry_file(store, doc: VersionedDocument, target: Version, *, dry_run: bool = False) -> tuple[CarryResult, bool] | None:
+def carry_file(store, doc: VersionedDocument, target: Version, *,
+               dry_run: bool = False) -> tuple[CarryResult, bool] | None:
     """Carry a set's annotation file of ``doc`` to ``target`` and write it once, atomically, under
     the set's write guard (``dry_run``: compute only). None when the set has no annotations for
     it; else the result and whether the file was written."""

@@ -173,7 +173,7 @@ def diff_texts(old: str, new: str, *, words: bool = True, old_clauses: list[Clau
     pair_new: dict[int, tuple[str, int, float | None]] = {}   # new index -> (status, old index, similarity)
     paired_old: set[int] = set()
     ops = _opcodes(ka, kb)
-    for tag, i1, i2, j1, j2 in ops:
+    for tag, i1, i2, j1, _j2 in ops:
         if tag == "equal":
             for k in range(i2 - i1):
                 pair_new[j1 + k] = (SAME, i1 + k, 100.0)
@@ -213,7 +213,8 @@ def diff_texts(old: str, new: str, *, words: bool = True, old_clauses: list[Clau
             status, i, sim = pair_new[j]
             o = a[i]
             w = _words(old[o.start:o.end], new[c.start:c.end]) if status == CHANGED and words else None
-            out.append(ClauseChange(status, (o.start, o.end), (c.start, c.end), round(sim, 1) if sim is not None else None, w))
+            similarity = round(sim, 1) if sim is not None else None
+            out.append(ClauseChange(status, (o.start, o.end), (c.start, c.end), similarity, w))
             pairs.append((o.start, o.end, c.start, c.end))
         else:
             out.append(ClauseChange(ADDED, None, (c.start, c.end)))

@@ -2,7 +2,7 @@
 
 ``PATH@REF`` loads that version; a dataset folder (or a folder holding some) loads each document's
 latest version; everything else is a plain file or folder, as before. Every command that takes
-policy paths goes through ``reviewer.documents.load_documents`` and so through here.
+policy paths goes through ``reviewer.inputs.load_documents`` and so through here.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def at_anchored_versions(documents: list[Document], store) -> tuple[list[Documen
             why = ("which its annotations are anchored to" if anchored is not None and anchored.version == doc.version
                    else "as asked")
             notices.append(f"{doc.id}: opened at version {doc.version}, {why}; "
-                           f"{len(newer)} newer version{'s' if len(newer) != 1 else ''} (latest {vdoc.policy[-1].version}): "
+                           f"{len(newer)} newer version{'s' if len(newer) != 1 else ''} (latest "
+                           f"{vdoc.policy[-1].version}): "
                            f"H shows its history and c there carries the annotations (or: reviewer carry "
                            f"{vdoc.path} --annotations {store.root})")
         out.append(doc)

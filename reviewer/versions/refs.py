@@ -70,7 +70,8 @@ def select(doc: VersionedDocument, ref: str | None) -> Version:
                 raise VersionError(doc.path, f"@{ref}: no such version")
         upto = [v for v in policy if v.recorded[:len(prefix)] <= prefix]
         if not upto:
-            raise VersionError(doc.path, f"@{ref}: no version recorded up to {prefix} (the first is {policy[0].version})")
+            raise VersionError(doc.path, f"@{ref}: no version recorded up to {prefix} (the first is "
+                                         f"{policy[0].version})")
         return upto[-1]
     if COMMIT.match(ref) and doc.kind == "git":
         hits = [v for v in doc.versions if v.ref.startswith(ref)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.export import export_set
 from reviewer.store import AnnotationStore
 

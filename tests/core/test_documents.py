@@ -10,16 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewer.documents import (
-    Document,
-    decode,
-    document_paths,
-    load_document,
-    load_documents,
-    looks_binary,
-    normalise_newlines,
-    text_sha256,
-)
+from reviewer.documents import Document, decode, document_paths, load_document, looks_binary, normalise_newlines, text_sha256
+from reviewer.inputs import load_documents
 from reviewer.errors import DocumentError
 
 

@@ -128,7 +128,7 @@ class TestResults:
                     assert by_id[other.document].text[other.start:other.end]
 
     def test_a_short_heading_inside_a_long_query_does_not_win(self, seeds: Path) -> None:
-        from reviewer.documents import load_documents
+        from reviewer.inputs import load_documents
 
         index = FuzzyIndex.build(load_documents([seeds])[0])
         text = index.documents["picker-top"].text

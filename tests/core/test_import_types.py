@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewer.export import export_set
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.formats.common import ExportBundle, ExportDocument
 from reviewer.formats import FORMATS
 from reviewer.importing import import_file

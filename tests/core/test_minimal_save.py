@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.store import (Annotation, AnnotationFile, AnnotationStore, parse_annotation_file, render_annotation)
 from tests.faults.support import POLICY_A, new_session, write_docs
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from tests.cli.adjudication_support import make_pair

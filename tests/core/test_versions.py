@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, dump_annotation_file, parse_annotation_file
 from reviewer.versions.carry import carry, path_between, start_version
 from reviewer.versions.diff import diff_texts, line_map

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from reviewer.documents import Document, load_documents
+from reviewer.documents import Document
+from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import Annotation, AnnotationStore, parse_annotation_file
 
@@ -77,7 +78,7 @@ def drive_session(set_dir, docs_dir, parity: int, steps: int, seed: int) -> dict
     """Random edits on clauses of one parity; returns {doc: {id: [categories, note]}} it owns."""
     import random
 
-    from reviewer.documents import load_documents
+    from reviewer.inputs import load_documents
 
     rng = random.Random(seed)
     docs, _ = load_documents([Path(docs_dir)])

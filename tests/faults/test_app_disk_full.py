@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import reviewer.atomic as atomic_module
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from reviewer.tui.app import ReviewerApp, Workspace

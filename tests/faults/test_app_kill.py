@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from tests.tui.test_tmux import DOC, REVIEWER, Tmux

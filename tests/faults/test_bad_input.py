@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from reviewer.tui.app import ReviewerApp, Workspace

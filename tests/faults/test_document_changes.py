@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.store import AnnotationStore
 from tests.faults.support import POLICY_A, POLICY_B, new_session, raw_file, write_docs
 

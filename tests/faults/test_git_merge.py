@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from tests.faults.support import POLICY_B, ROOT, new_session, raw_file, write_docs
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -13,7 +13,7 @@ from typing import Awaitable, Callable
 
 import pytest
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 

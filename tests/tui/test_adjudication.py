@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from reviewer.tui.screens.adjudication import AdjudicationScreen

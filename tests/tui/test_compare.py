@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from reviewer.suggestions import REJECTIONS_FILE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.lock import acquire
 from reviewer.session import Session
 from reviewer.store import AnnotationStore

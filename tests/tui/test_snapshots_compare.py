@@ -27,7 +27,7 @@ def _no_timed_training(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _app(seeds: Path, set_dir: Path, open_ids: list[str]):
-    from reviewer.documents import load_documents
+    from reviewer.inputs import load_documents
     from reviewer.session import Session
     from reviewer.store import AnnotationStore
     from reviewer.tui.app import ReviewerApp, Workspace

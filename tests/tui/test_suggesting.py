@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.session import Session, Step
 from reviewer.store import Annotation, AnnotationStore
 from reviewer.suggestions import REJECTIONS_FILE, Rejections
