@@ -331,6 +331,8 @@ class ConcordanceScreen(Screen[tuple[str, int] | None]):
         self.reload()
         self._changed(docs)
         self._describe(outcome.message + (f" \u2014 {outcome.error}" if outcome.error else ""))
+        if outcome.message and not outcome.error:
+            self.app.notify(one_line(outcome.message, 200), title="Concordance", timeout=4, markup=False)
         if outcome.error:
             self.app.notify(one_line(outcome.error, 200), title="Concordance", severity="error", markup=False)
 
