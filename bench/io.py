@@ -1,4 +1,4 @@
-"""Figures for export, import, agreement and coverage (issue 5) over the 115 real policies.
+"""Figures for export, import, agreement and coverage over the 115 real policies.
 
     .venv/bin/python bench/io.py                 # 3 runs
     .venv/bin/python bench/io.py --runs 1 --per-doc 5

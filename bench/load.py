@@ -4,7 +4,7 @@
     .venv/bin/python bench/load.py --runs 9 --policies 1000 --annotations 10000
     .venv/bin/python bench/load.py --quick         # a tiny smoke run (what the test suite does)
 
-Targets (issue 2): segmenting 1,000 policies <= 2 s; re-anchoring 10,000 annotations on changed
+Targets: segmenting 1,000 policies <= 2 s; re-anchoring 10,000 annotations on changed
 documents <= 1 s. The annotations are made on the original documents (a clause or part of one,
 about 10 per policy); the documents are then changed the way a new policy version changes: the
 corpus generator's perturbation (company renamed, words dropped and swapped, numbers changed,

@@ -1,4 +1,4 @@
-"""Benchmark the fuzzy clause index (issue 4): recall and speed of ``FuzzyIndex.lookup``.
+"""Benchmark the fuzzy clause index: recall and speed of ``FuzzyIndex.lookup``.
 
 Evaluation queries are real sentences of ``../shared/corpus`` (OPP-115) perturbed the way people
 remember clauses, one kind at a time:

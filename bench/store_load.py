@@ -1,4 +1,4 @@
-"""Load figures for the store and the session (issue 6): a set of 100,000 annotations over 1,000
+"""Load figures for the store and the session: a set of 100,000 annotations over 1,000
 policies loads, re-anchors and saves; one annotation's save stays fast whatever the set's size.
 
     .venv/bin/python bench/store_load.py                      # 1,000 policies x 100, 3 runs

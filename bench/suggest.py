@@ -1,4 +1,4 @@
-"""Measure the suggestion model (issue 7) on the real OPP-115 labels and on a large corpus.
+"""Measure the suggestion model on the real OPP-115 labels and on a large corpus.
 
 Prints, as medians of several runs (the machine is shared, so timings are noisy):
 
@@ -363,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         # one split: the nearest-neighbour reference costs ~11M token_set_ratio calls per run
         for name, (mi, ma) in references(rows, 1).items():
             print(f"reference, {name}: micro-F1 {mi:.3f}  macro-F1 {ma:.3f} (5-fold grouped)", flush=True)
-        print("reference figures from issue 7: nearest neighbour 0.40 / 0.30; TF-IDF LR 0.79 / 0.77")
+        print("reference figures (earlier model): nearest neighbour 0.40 / 0.30; TF-IDF LR 0.79 / 0.77")
     if "curve" in only:
         _curves(rows, 3 if args.quick else 10)
     if "clauses" in only:

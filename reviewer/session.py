@@ -472,7 +472,8 @@ class Session:
                 other.append(Action(action.message, tuple(applied)))
             message = f"{verb}: {action.message}"
             if skipped:
-                message += f" (left {len(skipped)} annotation{'s' if len(skipped) > 1 else ''} alone: changed by another program since)"
+                plural = "s" if len(skipped) > 1 else ""
+                message += f" (left {len(skipped)} annotation{plural} alone: changed by another program since)"
             saved, errors = True, []
             for doc_id in doc_ids:
                 ds = self._state(doc_id)

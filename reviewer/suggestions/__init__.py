@@ -1,4 +1,4 @@
-"""Category suggestions learned from the set's own annotations (issue 7), without any UI.
+"""Category suggestions learned from the set's own annotations, without any UI.
 
     examples, errors = training_examples(store)          # or examples_from_annotations(anns, slugs)
     reason = why_not_ready(examples)                      # None when suggestions can be offered
@@ -22,6 +22,7 @@ from reviewer.suggestions.model import (DEFAULT_MIN_CONFIDENCE, MIN_CATEGORIES, 
 from reviewer.suggestions.rejections import FILE as REJECTIONS_FILE, Rejection, Rejections
 
 __all__ = ["DEFAULT_MIN_CONFIDENCE", "MIN_CATEGORIES", "MIN_EXAMPLES", "MIN_PER_CATEGORY", "Example",
-           "NotEnoughAnnotations", "best_for", "next_after", "REJECTIONS_FILE", "Rejection", "Rejections", "Suggestion", "SuggestionModel",
+           "NotEnoughAnnotations", "best_for", "next_after", "REJECTIONS_FILE", "Rejection", "Rejections", "Suggestion",
+           "SuggestionModel",
            "examples_from_annotations", "suggest", "suggest_document", "training_examples", "uncovered_clauses",
            "why_not_ready"]

@@ -96,6 +96,16 @@ class Rejections:
         extra = {k: v for k, v in data.items() if k not in ("schema", "rejected")}
         return cls(path, items, extra)
 
+    def items(self) -> list[Rejection]:
+        """The rejections, as a new list."""
+        with self._lock:
+            return list(self._items)
+
+    def extra_keys(self) -> dict[str, Any]:
+        """Top-level keys of the file this tool does not know, kept as they were."""
+        with self._lock:
+            return dict(self._extra)
+
     def _dump(self, items: list[Rejection], extra: dict[str, Any]) -> str:
         ordered = sorted(items, key=lambda r: (r.document, r.start, r.end, r.category, r.quote))
         data: dict[str, Any] = {"schema": SCHEMA, **{k: v for k, v in extra.items() if k != "schema"}}
@@ -109,14 +119,15 @@ class Rejections:
         root = self.path.parent
 
         def merge(now: "Rejections") -> tuple["Rejections", str | None]:
-            items = change(list(now._items))
+            items = change(now.items())
             if items is None:
                 return now, None
-            return Rejections(self.path, items, now._extra), self._dump(items, now._extra)
+            extra = now.extra_keys()
+            return Rejections(self.path, items, extra), self._dump(items, extra)
 
         fresh = read_merge_write(root, self.path, lambda: Rejections.load(root), merge)
         with self._lock:
-            self._items, self._extra = list(fresh._items), dict(fresh._extra)
+            self._items, self._extra = fresh.items(), fresh.extra_keys()
             self._index()
 
     # -- the API the app and the command use -------------------------------------------------

@@ -1,4 +1,4 @@
-"""Ghost tags: how a PolicyPane draws suggested categories (issue 7), kept out of the pane's module.
+"""Ghost tags: how a PolicyPane draws suggested categories, kept out of the pane's module.
 
 A ghost is anything with ``start``, ``end``, ``categories`` (best first) and ``confidence``
 ({category: probability}), i.e. a ``reviewer.suggestions.Suggestion``. The pane tints a ghost's

@@ -1,10 +1,10 @@
-"""The app's suggestion state (issue 7): the current model, the set's rejections, per-document
+"""The app's suggestion state: the current model, the set's rejections, per-document
 suggestions, and the per-category clause queries that category sync and ``]``/``[`` use.
 
-No Textual here: ``SuggestionsController`` (reviewer/tui/controllers/suggestions.py) calls ``retrain()`` in a thread worker
-after each change and swaps the result in with ``install()`` on the UI thread; everything else
-is cheap and runs on the UI thread. A trained model is read-only, so a worker may score with it
-while the UI thread reads the previous one.
+No Textual here: ``SuggestionsController`` (reviewer/tui/controllers/suggestions.py) calls
+``retrain()`` in a thread worker after each change and swaps the result in with ``install()`` on
+the UI thread; everything else is cheap and runs on the UI thread. A trained model is read-only,
+so a worker may score with it while the UI thread reads the previous one.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A set with enough annotations for suggestions (issue 7 tests): keyword rules tag the clauses of
+"""A set with enough annotations for suggestions: keyword rules tag the clauses of
 four seed policies; ``team-picpros`` stays untagged, so it is where suggestions show."""
 
 from __future__ import annotations

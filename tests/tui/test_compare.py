@@ -1,4 +1,4 @@
-"""Comparing across policies (issue 7): the coverage matrix, category sync across panes, and
+"""Comparing across policies: the coverage matrix, category sync across panes, and
 suggestions in the panes (accept, reject, undo), driven with real keys."""
 
 from __future__ import annotations

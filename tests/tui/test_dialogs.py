@@ -107,7 +107,7 @@ def option_ids(app: App[Any], selector: str) -> list[str]:
 
 
 async def squeeze(pilot) -> None:
-    """Resize to 20x6 and back, as issue 6 asks, pausing at each size so layout runs."""
+    """Resize to 20x6 and back,, pausing at each size so layout runs."""
     await pilot.resize_terminal(20, 6)
     await pilot.pause()
     await pilot.resize_terminal(*SIZE)

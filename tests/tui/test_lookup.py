@@ -1,4 +1,4 @@
-"""Pilot tests for issue 4 in the app: the Lookup screen (ctrl+f), the Similar panel (s) and the
+"""Pilot tests in the app: the Lookup screen (ctrl+f), the Similar panel (s) and the
 palette's clause search, with real keys, asserting on the panes and on the TOML on disk."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Snapshots (120x40) for issue 7: the coverage matrix, and a pane with ghost suggestions.
+"""Snapshots (120x40): the coverage matrix, and a pane with ghost suggestions.
 
 Both SVGs were converted to PNG and looked at before they were accepted: the matrix's coloured
 counts, red dash gaps and ◌n suggestion-only cells for the untagged policy, the reversed cursor

@@ -1,4 +1,4 @@
-"""Unit tests (no terminal) for the app's suggestion state and category queries (issue 7):
+"""Unit tests (no terminal) for the app's suggestion state and category queries:
 reviewer/tui/suggesting.py, reviewer/tui/ghosts.py and Session.record (undoable outside steps)."""
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ class Tmux:
         self.name = "app"
         env = " ".join(f"{k}={v}" for k, v in os.environ.items()
                        if k.startswith("XDG_") and " " not in v)
-        # Two policies (with more than four the app opens on the coverage matrix, issue 7).
+        # Two policies (with more than four the app opens on the coverage matrix).
         docs = f"{seeds / 'picker-top.txt'} {seeds / 'picky-assist.txt'}"
         command = (f"cd {tmp} && exec env -u COLUMNS -u LINES {env} TERM=xterm-256color {REVIEWER} {docs} "
                    f"--annotations {set_dir}")

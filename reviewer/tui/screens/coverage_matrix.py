@@ -1,5 +1,5 @@
 """CoverageMatrixScreen: one row per policy, one column per category, the count of annotations in
-each cell (issue 7). Cells are coloured by count, gaps (no annotation) are red with a dash, and a
+each cell. Cells are coloured by count, gaps (no annotation) are red with a dash, and a
 cell with no annotation but suggested clauses shows ``◌n`` in the warning colour.
 
 Counts come from the one core function, ``reviewer.coverage.coverage`` (the same as
@@ -68,7 +68,8 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
                 tooltip="A page of policies up"),
         Binding("pagedown", "move(20, 0)", "Page down", show=False, priority=True, id="matrix.page_down",
                 tooltip="A page of policies down"),
-        Binding("ctrl+n", "sort('name')", "Sort: name", priority=True, id="matrix.sort_name", tooltip="Sort policies by name"),
+        Binding("ctrl+n", "sort('name')", "Sort: name", priority=True, id="matrix.sort_name",
+                tooltip="Sort policies by name"),
         Binding("ctrl+t", "sort('total')", "Sort: total", priority=True, id="matrix.sort_total",
                 tooltip="Sort policies by their number of annotations (fewest first; again: most first)"),
         Binding("ctrl+k", "sort('column')", "Sort: this category", priority=True, id="matrix.sort_column",

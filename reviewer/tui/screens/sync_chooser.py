@@ -47,7 +47,8 @@ class SyncChooser(ModalScreen[str | None]):
                 parts.append(Content.assemble((category.key, "bold $accent"), " ",
                                               one_line(category.name, 24), "  "))
         if self.last:
-            parts.append(Content.assemble(("c", "bold $accent"), f" {one_line(self.taxonomy.name(self.last), 24)} again  "))
+            last = one_line(self.taxonomy.name(self.last), 24)
+            parts.append(Content.assemble(("c", "bold $accent"), f" {last} again  "))
         parts.append(Content.assemble(("/", "bold $accent"), " by name  ", ("a", "bold $accent"), " all  ",
                                       ("esc", "bold $accent"), " cancel"))
         yield Static(Content("").join(parts), id="sync-bar")
