@@ -221,7 +221,7 @@ def agreement(documents: Iterable[Document], a_by_doc: Mapping[str, Sequence[Ann
     all_b: set[tuple[str, int, int, str]] = set()
     for slug in slugs:
         counts = Counts()
-        disagreements = []
+        disagreements: list[tuple[str, int, bool, bool]] = []
         for doc in docs:
             la = clause_labels(doc, a_in.get(doc.id, ()), slug)
             lb = clause_labels(doc, b_in.get(doc.id, ()), slug)
@@ -233,8 +233,10 @@ def agreement(documents: Iterable[Document], a_by_doc: Mapping[str, Sequence[Ann
         sa, sb = _spans(a_in, slug), _spans(b_in, slug)
         all_a.update((d, s, e, slug) for d, s, e in sa)
         all_b.update((d, s, e, slug) for d, s, e in sb)
-        in_other = other_taxonomy is not None and slug in other_taxonomy
-        name = taxonomy.name(slug) if slug in taxonomy else (other_taxonomy.name(slug) if in_other else slug)  # type: ignore[union-attr]
+        if slug in taxonomy:
+            name = taxonomy.name(slug)
+        else:
+            name = other_taxonomy.name(slug) if other_taxonomy is not None and slug in other_taxonomy else slug
         cat = CategoryAgreement(slug, name, counts, cohen_kappa(counts), krippendorff_alpha(counts),
                                 _prf(sa, sb, False), _prf(sa, sb, True), disagreements)
         categories[slug] = cat

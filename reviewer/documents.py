@@ -27,7 +27,9 @@ SUFFIXES = (".txt", ".md")
 _CP1252_HOLES = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
 
-def _latin1_holes(error: UnicodeDecodeError) -> tuple[str, int]:
+def _latin1_holes(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
     bad = error.object[error.start : error.end]
     return "".join(chr(b) for b in bad), error.end
 

@@ -419,7 +419,7 @@ class FuzzyIndex:
             self._processed[entry] = s
         return s
 
-    def _candidates(self, words: list[str], pool: int, excluded: set[int] = frozenset()
+    def _candidates(self, words: list[str], pool: int, excluded: frozenset[int] | set[int] = frozenset()
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The ``pool`` entries with the best BM25 score; their BM25 scores; and the share (0-100)
         of the query's known words, weighted by idf, that each holds. Entries found only in

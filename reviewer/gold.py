@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 try:
     import tomli as tomllib
@@ -100,7 +100,7 @@ def update(root: Path | str, change: Change, sources: Mapping[str, tuple[str, st
     with set_guard(root):
         recover(root)
         store = AnnotationStore.open(root, create=False) if (root / SET_FILE).exists() else None
-        files: dict[str, bytes] = {}
+        files: dict[str, bytes | None] = {}
         for doc in sorted(set(change.add) | set(change.remove)):
             af = store.load(doc) if store is not None else None
             if af is None:
@@ -117,7 +117,8 @@ def update(root: Path | str, change: Change, sources: Mapping[str, tuple[str, st
         table = _set_table(root)
         if change.dismiss or change.undismiss:
             keys = (_neither(table, root / SET_FILE) | change.dismiss) - change.undismiss
-            section = table.get(SECTION) if isinstance(table.get(SECTION), dict) else {}
+            found = table.get(SECTION)
+            section: dict[str, Any] = found if isinstance(found, dict) else {}
             section["neither"] = [list(k) for k in sorted(keys)]
             table[SECTION] = section
         if store is None:

@@ -189,7 +189,7 @@ def save(index: FuzzyIndex, folder: Path | None = None) -> Path:
     np.savez(buffer, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), np.uint8),
              **{name: getattr(a, name) for name in _ARRAY_DTYPES})
     path = path_for(key, folder)
-    atomic_write(path, buffer.getbuffer())
+    atomic_write(path, buffer.getvalue())
     _evict(folder, keep=path)
     return path
 
@@ -274,10 +274,10 @@ def _reusable(documents: Sequence[Document], folder: Path,
             by_sha.setdefault(sha, n)
         parts: dict[int, DocumentPart] = {}
         for i, doc in enumerate(documents):
-            n = by_sha.get(doc.sha256)
-            if n is None:
+            known = by_sha.get(doc.sha256)
+            if known is None:
                 continue
-            part = arrays.part(n)
+            part = arrays.part(known)
             if len(part.ends) and int(part.ends.max()) > len(doc.text):
                 continue
             part.id = doc.id

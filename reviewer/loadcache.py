@@ -137,15 +137,15 @@ class LoadCache:
             except OSError:
                 pass
         self.misses += 1
-        af = store.load(doc_id)           # raises StoreError for a bad file: nothing is cached then
-        if af is not None and store.stamps.get(doc_id) == stamp:
+        loaded = store.load(doc_id)       # raises StoreError for a bad file: nothing is cached then
+        if loaded is not None and store.stamps.get(doc_id) == stamp:
             try:
                 unchanged = FileStamp.of(path) == stamp   # the bytes parsed are the ones stamped
             except OSError:
                 unchanged = False
             if unchanged:
-                self._store(entry, doc_id, stamp.digest, af)
-        return af
+                self._store(entry, doc_id, stamp.digest, loaded)
+        return loaded
 
     def _store(self, entry: Path, doc_id: str, digest: str, af: AnnotationFile) -> None:
         data = to_json(af)

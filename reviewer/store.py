@@ -182,12 +182,15 @@ def parse_annotation(raw: Any, path: Path, where: str) -> Annotation:
     if not isinstance(ident, str) or not ident.strip():
         raise StoreError(path, f"{where}: id must be a non-empty string")
     where = f"{where} (id {ident!r})"
-    start, end = raw.get("start"), raw.get("end")
-    for name, value in (("start", start), ("end", end)):
+    offsets: dict[str, int] = {}
+    for name in ("start", "end"):
+        value = raw.get(name)
         if not isinstance(value, int) or isinstance(value, bool):
             raise StoreError(path, f"{where}: {name} must be an integer")
         if value < 0:
             raise StoreError(path, f"{where}: {name} is negative ({value})")
+        offsets[name] = value
+    start, end = offsets["start"], offsets["end"]
     if end < start:
         raise StoreError(path, f"{where}: end ({end}) is before start ({start})")
     strings = {}
@@ -539,10 +542,10 @@ def _create_meta(root: Path, path: Path, meta: SetMeta) -> SetMeta:
     def read() -> SetMeta | None:
         return AnnotationStore._read_meta(path) if os.path.lexists(path) else None  # noqa: SLF001 - its own reader
 
-    def merge(now: SetMeta | None) -> tuple[SetMeta, str | None]:
+    def merge(now: SetMeta | None) -> tuple[SetMeta | None, str | None]:
         return (now, None) if now is not None else (meta, dumps_toml(_meta_table(meta)))
 
-    return read_merge_write(root, path, read, merge)
+    return read_merge_write(root, path, read, merge) or meta
 
 
 def _default_annotator() -> str:

@@ -153,7 +153,7 @@ def load_taxonomy(path: Path | str) -> Taxonomy:
                 raise TaxonomyError(path, f"{where}: {fname} must be a string")
         if key and (len(key) != 1 or key in keys):
             raise TaxonomyError(path, f"{where}: key {key!r} must be one character used by no other category")
-        if not COLOUR.match(colour):
+        if not isinstance(colour, str) or not COLOUR.match(colour):
             raise TaxonomyError(path, f"{where}: colour must look like '#rrggbb' (got {colour!r})")
         for extra in set(item) - _CATEGORY_FIELDS:
             warnings.append(f"{path}: {where}: unknown field {extra!r} ignored")
@@ -161,7 +161,7 @@ def load_taxonomy(path: Path | str) -> Taxonomy:
         slugs.add(slug)
         if key:
             keys.add(key)
-        categories.append(Category(slug, name, key, colour.lower(), desc, attributes))
+        categories.append(Category(slug, name, key, str(colour).lower(), desc, attributes))
     return Taxonomy(tuple(categories), path, tuple(warnings))
 
 

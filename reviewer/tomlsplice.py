@@ -163,7 +163,7 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
     fix = (lambda s: s.replace("\n", nl)) if nl != "\n" else (lambda s: s)
     wanted = dict(records)
     out: list[Piece] = []
-    present: set[str] = set()
+    present: set[Hashable] = set()
     name = layout.name
     for piece in layout.pieces:
         if piece.kind == "statement":
@@ -204,8 +204,8 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
             at = max((i for i, p in enumerate(out) if p.kind == "statement"), default=-1) + 1
             out.insert(at, Piece("statement", "", fix(render_statement(key, value)), key, value))
     new_records = sorted(((k, v) for k, v in records if k not in kept), key=lambda kv: order(kv[1]))
-    for key, value in new_records:
-        out = _insert(out, Piece("record", nl, fix(render_record(value)), key, value), order)
+    for ident, record in new_records:
+        out = _insert(out, Piece("record", nl, fix(render_record(record)), ident, record), order)
     had_records = any(p.kind == "record" for p in layout.pieces)
     if not any(p.kind == "record" for p in out) and (name in present or had_records):
         at = max((i for i, p in enumerate(out) if p.kind == "statement"), default=-1) + 1

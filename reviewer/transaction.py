@@ -26,7 +26,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from reviewer.atomic import atomic_write, fsync_dir
 from reviewer.errors import ReviewerError
@@ -75,7 +75,7 @@ def _keep_old(target: Path, backup: Path) -> str | None:
     return _digest(data)
 
 
-def commit(root: Path | str, files: dict[str, bytes | None]) -> list[Path]:
+def commit(root: Path | str, files: Mapping[str, bytes | None]) -> list[Path]:
     """Replace ``root/<name>`` with ``data`` for every item (``None``: remove it), all or none.
     ``name`` is a plain file name.
 

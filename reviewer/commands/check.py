@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 from collections import Counter
 
 from reviewer.annotated import load_annotated
@@ -29,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     reports = []
     orphans = False
     for doc in documents:
-        entry = {"document": doc.id, "path": str(doc.path), "clauses": len(doc.clauses), "annotations": 0,
+        entry: dict[str, Any] = {"document": doc.id, "path": str(doc.path), "clauses": len(doc.clauses),
+                                 "annotations": 0,
                  "exact": 0, "moved": 0, "fuzzy": 0, "orphaned": 0, "unknown_categories": 0,
                  "warnings": list(doc.warnings), "resolved": []}
         if store is not None:
@@ -70,7 +72,7 @@ def _print_table(reports: list[dict], with_set: bool) -> None:
     for c in cols:
         table.add_column(c, justify="left" if c == "document" else "right")
     for r in reports:
-        row = [Text(one_line(r["document"])), str(r["clauses"])]
+        row: list[str | Text] = [Text(one_line(r["document"])), str(r["clauses"])]
         if with_set:
             row += [str(r["annotations"]), str(r["exact"]), str(r["moved"]), str(r["fuzzy"]),
                     Text(str(r["orphaned"]), style="bold red" if r["orphaned"] else ""),

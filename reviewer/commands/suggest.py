@@ -77,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
         placed[doc.id] = anns
         items.append((doc, anns))
     examples, errors = training_examples(store, annotations=placed)
-    for exc in errors:
-        if str(exc.path) not in bad_files:
-            error(f"{exc} (left out of training)")
+    for failure in errors:
+        if str(failure.path) not in bad_files:
+            error(f"{failure} (left out of training)")
             status = EXIT_BAD
 
     reason = why_not_ready(examples)

@@ -215,8 +215,8 @@ def read(path: Path) -> ImportedData:
                     type_, span_text = data.split(" ", 1)
                     frags = []
                     for piece in span_text.split(";"):
-                        s, e = piece.split()
-                        frags.append((int(s), int(e)))
+                        first, last = piece.split()
+                        frags.append((int(first), int(last)))
                 except ValueError:
                     raise FormatError(ann_path, f"{where}: {ident} is not 'TYPE START END'") from None
                 for s, e in frags:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from reviewer.documents import Document
 from reviewer.errors import StoreError
@@ -32,7 +32,7 @@ class Suggestion:
                 "confidence": {c: round(self.confidence[c], 4) for c in self.categories}}
 
 
-def training_examples(store: AnnotationStore, *, annotations: dict[str, Sequence[Annotation]] | None = None
+def training_examples(store: AnnotationStore, *, annotations: Mapping[str, Sequence[Annotation]] | None = None
                       ) -> tuple[list[Example], list[StoreError]]:
     """Examples from every annotation file in the set (their quotes and categories, limited to the
     set's taxonomy). ``annotations`` (document id -> annotations) overrides what is on disk for

@@ -210,10 +210,10 @@ def diff_texts(old: str, new: str, *, words: bool = True, old_clauses: list[Clau
     pairs: list[tuple[int, int, int, int]] = []
     for j, c in enumerate(b):
         if j in pair_new:
-            status, i, sim = pair_new[j]
+            status, i, ratio = pair_new[j]
             o = a[i]
             w = _words(old[o.start:o.end], new[c.start:c.end]) if status == CHANGED and words else None
-            similarity = round(sim, 1) if sim is not None else None
+            similarity = round(ratio, 1) if ratio is not None else None
             out.append(ClauseChange(status, (o.start, o.end), (c.start, c.end), similarity, w))
             pairs.append((o.start, o.end, c.start, c.end))
         else:
@@ -242,18 +242,18 @@ def _pair(olds: list[int], news: list[int], ka: list[str], kb: list[str]) -> lis
                 start = at + 1
         return out
     n, m = len(olds), len(news)
-    sim = [[fuzz.ratio(ka[i], kb[j], score_cutoff=CHANGED_SIMILARITY) for j in news] for i in olds]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    ratios = [[fuzz.ratio(ka[i], kb[j], score_cutoff=CHANGED_SIMILARITY) for j in news] for i in olds]
+    table = [[0.0] * (m + 1) for _ in range(n + 1)]
     for x in range(n - 1, -1, -1):
         for y in range(m - 1, -1, -1):
-            take = sim[x][y] + best[x + 1][y + 1] if sim[x][y] else 0.0
-            best[x][y] = max(take, best[x + 1][y], best[x][y + 1])
+            take = ratios[x][y] + table[x + 1][y + 1] if ratios[x][y] else 0.0
+            table[x][y] = max(take, table[x + 1][y], table[x][y + 1])
     out, x, y = [], 0, 0
     while x < n and y < m:
-        if sim[x][y] and best[x][y] == sim[x][y] + best[x + 1][y + 1]:
-            out.append((olds[x], news[y], sim[x][y]))
+        if ratios[x][y] and table[x][y] == ratios[x][y] + table[x + 1][y + 1]:
+            out.append((olds[x], news[y], ratios[x][y]))
             x, y = x + 1, y + 1
-        elif best[x][y] == best[x + 1][y]:
+        elif table[x][y] == table[x + 1][y]:
             x += 1
         else:
             y += 1
