@@ -30,10 +30,10 @@ def run(args: argparse.Namespace) -> int:
     reports = []
     orphans = False
     for doc in documents:
-        entry: dict[str, Any] = {"document": doc.id, "path": str(doc.path), "clauses": len(doc.clauses),
-                                 "annotations": 0,
-                 "exact": 0, "moved": 0, "fuzzy": 0, "orphaned": 0, "unknown_categories": 0,
-                 "warnings": list(doc.warnings), "resolved": []}
+        entry: dict[str, Any] = {
+            "document": doc.id, "path": str(doc.path), "clauses": len(doc.clauses), "annotations": 0,
+            "exact": 0, "moved": 0, "fuzzy": 0, "orphaned": 0, "unknown_categories": 0,
+            "warnings": list(doc.warnings), "resolved": []}
         if store is not None:
             ad = load_annotated(store, doc)
             if ad.error is not None:
