@@ -16,8 +16,10 @@ from reviewer.graphemes import next_boundary, next_word_start, prev_boundary, sn
 
 
 class Spanned(Protocol):
-    start: int
-    end: int
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
 
 @dataclass

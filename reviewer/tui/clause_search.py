@@ -85,7 +85,8 @@ class ClauseSearch(Provider):
         matches = await asyncio.to_thread(lookup, index_for(session), query, 8)
         for m in matches:
             text = Content(f"{m.score:>3.0f}  ").append(clause_content(query, m.text, 160))
-            yield Hit(m.score / 100, text, partial(self._open, m), help=Content(where(m)))
+            yield Hit(m.score / 100, text, partial(self._open, m),
+                      help=Content(where(m)))  # type: ignore[arg-type]  # Content renders inert; Textual types it str
 
     def _open(self, match: Match) -> None:
         self.screen.post_message(OpenMatches((match,)))

@@ -22,8 +22,8 @@ def binding_classes() -> list[type[DOMNode]]:
     """
     for info in pkgutil.walk_packages(reviewer.tui.__path__, prefix="reviewer.tui."):
         importlib.import_module(info.name)
-    found: dict[type, None] = {}
-    pending: list[type] = [DOMNode]
+    found: dict[type[DOMNode], None] = {}
+    pending: list[type[DOMNode]] = [DOMNode]
     while pending:
         cls = pending.pop()
         for sub in cls.__subclasses__():

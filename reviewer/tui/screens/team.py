@@ -9,6 +9,8 @@ and shows the queue of disagreements.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from pathlib import Path
 
 from textual import on
@@ -21,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label
 
 from reviewer import gold
+from reviewer.store import Annotation
 from reviewer.adjudication import agreed_to_add, compare
 from reviewer.annotated import load_annotated
 from reviewer.errors import ReviewerError
@@ -127,7 +130,8 @@ def prepare_adjudication(documents, path_a: str, path_b: str, gold_path: str):
     from reviewer.tui.screens.agreement import open_read_only
 
     store_a, store_b = open_read_only(path_a), open_read_only(path_b)
-    a, b = {}, {}
+    a: dict[str, list[Annotation]] = {}
+    b: dict[str, list[Annotation]] = {}
     for doc in documents:
         for store, into in ((store_a, a), (store_b, b)):
             ad = load_annotated(store, doc)
@@ -178,7 +182,7 @@ def open_adjudication(app: App) -> None:
 class TeamCommands(Provider):
     """Palette entries: the concordance of the open policies, and adjudication of two sets."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         if getattr(self.app, "session", None) is None:
             return []
         return [("Concordance…", "Every annotation of some categories across the open policies, in context",
@@ -188,14 +192,15 @@ class TeamCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, run in self._commands():
-            yield DiscoveryHit(Content(name), run, help=Content(help_text))
+            yield DiscoveryHit(Content(name), run, help=Content(help_text))  # type: ignore[arg-type]  # Content is inert
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, run in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), run, help=Content(help_text))
+                yield Hit(score, matcher.highlight(name), run,
+                          help=Content(help_text))  # type: ignore[arg-type]  # Content renders inert; Textual types it str
 
 
 __all__ = ["AdjudicateDialog", "TeamCommands", "jump_to_offset", "open_adjudication", "open_concordance",

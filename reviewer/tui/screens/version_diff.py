@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -83,7 +84,7 @@ class VersionDiffScreen(ModalScreen[None]):
     def _ready(self, message: DiffReady) -> None:
         self.diff = message.diff
         rows = self.query_one("#rows", VerticalScroll)
-        widgets = []
+        widgets: list[Widget] = []
         folded = 0
         for change in message.diff.clauses:
             if change.status == SAME:

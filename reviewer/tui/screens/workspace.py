@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from functools import partial
+from collections import Counter
 from typing import Iterable
 
 from textual import on, work
@@ -21,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.worker import Worker, get_current_worker
 
@@ -106,7 +108,7 @@ class WorkspaceScreen(Screen[None]):
         self._start_with_coverage = start_with_coverage
         self._told_errors: set[str] = set()   # documents whose unreadable annotation file was reported
         self._notes: NoteDrafting | None = None
-        self._bindings_timer = None
+        self._bindings_timer: Timer | None = None
         self._last_binding_state: tuple | None = None
         self.suggestions = SuggestionsController(self, session, self.deck, enabled=suggestions_on,
                                                  report=self.report, writable=self._writable,
@@ -462,6 +464,7 @@ class WorkspaceScreen(Screen[None]):
             return
         doc = pane.document
         vdoc = doc.history
+        assert vdoc is not None  # checked above
         shown = next(v for v in vdoc.versions if v.version == doc.version)
         self.app.push_screen(HistoryScreen(doc.title, vdoc, self.session.annotations(doc.id), shown, self.taxonomy,
                                            can_carry=self._writable()),
@@ -575,7 +578,7 @@ class WorkspaceScreen(Screen[None]):
     def load_counts(self) -> None:
         """Annotation counts for the document list, and clause segmentation warmed up, off the UI."""
         worker = get_current_worker()
-        batch: dict[str, object] = {}
+        batch: dict[str, Counter[str]] = {}
         for doc in list(self.session.documents):
             if worker.is_cancelled:
                 return
