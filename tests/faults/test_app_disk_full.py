@@ -15,10 +15,8 @@ from pathlib import Path
 import pytest
 
 import reviewer.atomic as atomic_module
-from reviewer.inputs import load_documents
-from reviewer.session import Session
-from reviewer.store import AnnotationStore
-from reviewer.tui.app import ReviewerApp, Workspace
+from tests.apps import app_over, notifications
+from reviewer.tui.app import ReviewerApp
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
 from tests.faults.support import memory, raw_file
@@ -29,14 +27,11 @@ DOC = "picker-top"
 
 
 def _app(seeds: Path, set_dir: Path) -> ReviewerApp:
-    documents, errors = load_documents([seeds / f"{DOC}.txt", seeds / "picky-assist.txt"])
-    assert not errors
-    session = Session(AnnotationStore.open(set_dir), documents)
-    return ReviewerApp(Workspace(session, [d.id for d in documents], check_every=3600))
+    return app_over([seeds / f"{DOC}.txt", seeds / "picky-assist.txt"], set_dir)
 
 
 def _errors(app: ReviewerApp) -> list[str]:
-    return [str(n.message) for n in app._notifications if n.severity == "error"]
+    return notifications(app, severity="error")
 
 
 def _fail_in_the_app(app: ReviewerApp, set_dir: Path, break_disk, mend_disk, fragment: str):

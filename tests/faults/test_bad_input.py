@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.apps import app_over, notifications
 from reviewer.inputs import load_documents
-from reviewer.session import Session
 from reviewer.store import AnnotationStore
-from reviewer.tui.app import ReviewerApp, Workspace
+from reviewer.tui.app import ReviewerApp
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
 from tests.tui.conftest import drive
@@ -78,10 +78,7 @@ def _write(path: Path, text: str) -> bytes:
 
 
 def _app(folder: Path, set_dir: Path) -> ReviewerApp:
-    documents, errors = load_documents([folder])
-    assert not errors
-    return ReviewerApp(Workspace(Session(AnnotationStore.open(set_dir), documents), [d.id for d in documents][:2],
-                                 check_every=3600))
+    return app_over([folder], set_dir)
 
 
 def _check(folder: Path, set_dir: Path) -> subprocess.CompletedProcess:
@@ -115,7 +112,7 @@ def test_hostile_annotation_file_is_refused_naming_it_and_never_changed(tmp_path
 
     async def scenario(pilot) -> None:
         frame = app.screen.query_one(PaneFrame)
-        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        errors = notifications(app, severity="error")
         assert any(str(path) in e for e in errors), errors           # a clear message naming the file
         assert "unreadable" in str(frame.query_one("StatusLine").render())
         await pilot.press("j", "1", "t", "escape", "x", "u", "ctrl+s")   # every change is refused
@@ -231,7 +228,7 @@ def test_unknown_taxonomy_fields_are_warned_in_the_app_and_in_check(tmp_path: Pa
     app = ReviewerApp(workspace)
 
     async def scenario(pilot) -> None:
-        assert any("'shape'" in str(n.message) for n in app._notifications)
+        assert any("'shape'" in m for m in notifications(app))
         await pilot.press("j", "1")
         await pilot.pause()
 
@@ -324,7 +321,7 @@ def test_binary_invalid_utf8_and_utf16_documents_in_the_app(tmp_path: Path) -> N
         first, second = app.screen.query(PolicyPane)
         assert first.document.text.startswith("Caf\u00e9 policy")
         assert second.document.text.startswith("UTF-16 policy \u00e9\u6f22")
-        assert any("a-binary.txt" in str(n.message) for n in app._notifications)
+        assert any("a-binary.txt" in m for m in notifications(app))
         await pilot.press("tab", "1")
         await pilot.pause()
 

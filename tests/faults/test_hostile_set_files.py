@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.apps import notifications
 from reviewer.tui.app import ReviewerApp
 from reviewer.tui.launch import prepare
 from reviewer.tui.widgets.policy_pane import PolicyPane
@@ -28,7 +29,7 @@ def _make(path: Path, kind: str) -> None:
 
 
 def _toasts(app: ReviewerApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]  # noqa: SLF001
+    return notifications(app)
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])

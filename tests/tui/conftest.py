@@ -13,9 +13,6 @@ from typing import Awaitable, Callable
 
 import pytest
 
-from reviewer.inputs import load_documents
-from reviewer.session import Session
-from reviewer.store import AnnotationStore
 
 SIZE = (120, 40)
 
@@ -38,20 +35,14 @@ def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def make_app(seeds: Path, demo_set: Path):
-    """Build a ReviewerApp: ``make_app(open_ids=[...], read_only=False, keys=None, check_every=3600)``."""
-    from reviewer.tui.app import ReviewerApp, Workspace
+    """Build a ReviewerApp over the seeds and the demo set: ``make_app(open_ids=[...], read_only=False,
+    keys=None, check_every=3600, theme=None, warnings=None)``."""
+    from tests.apps import app_over
 
     def factory(open_ids=None, *, read_only: bool = False, keys=None, check_every: float = 3600.0,
-                theme: str | None = None, warnings=None) -> ReviewerApp:
-        documents, errors = load_documents([seeds])
-        assert not errors
-        store = AnnotationStore.open(demo_set)
-        session = Session(store, documents)
-        session.read_only = read_only
-        ids = open_ids or [documents[0].id, documents[1].id]
-        ws = Workspace(session=session, open_ids=list(ids), theme=theme, keys=keys, warnings=list(warnings or []),
-                       read_only_reason="held elsewhere (test)" if read_only else None, check_every=check_every)
-        return ReviewerApp(ws)
+                theme: str | None = None, warnings=None):
+        return app_over([seeds], demo_set, open_ids, read_only=read_only, check_every=check_every, theme=theme,
+                        keys=keys, warnings=list(warnings or []))
 
     return factory
 

@@ -8,9 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.inputs import load_documents
-from reviewer.session import Session
-from reviewer.store import AnnotationStore
 from reviewer.suggestions import REJECTIONS_FILE
 from tests.tui.compare_support import UNTAGGED, build_training_set
 from tests.tui.conftest import drive, on_disk, settle, from_palette
@@ -30,11 +27,9 @@ def trained_set(seeds: Path, tmp_path: Path) -> Path:
 
 
 def app_for(seeds: Path, set_dir: Path, open_ids: list[str], **kw):
-    from reviewer.tui.app import ReviewerApp, Workspace
+    from tests.apps import app_over
 
-    documents, _ = load_documents([seeds])
-    session = Session(AnnotationStore.open(set_dir), documents)
-    return ReviewerApp(Workspace(session=session, open_ids=open_ids, check_every=3600.0, **kw))
+    return app_over([seeds], set_dir, open_ids, **kw)
 
 
 async def train(pilot) -> None:

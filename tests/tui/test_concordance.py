@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.apps import notifications
 from reviewer.tui.screens.category_chooser import CategoryChooser
 from reviewer.tui.screens.concordance import ConcordanceScreen
 from reviewer.tui.widgets.policy_pane import PolicyPane
@@ -92,7 +93,7 @@ def test_marked_rows_are_retagged_in_one_undoable_step(make_app, demo_set: Path)
         await pilot.pause(0.3)
         assert app.screen is screen
         assert len(screen.items) == total - 3  # three no longer carry the category
-        assert any("Removed Data Retention (3 annotations)" in str(n.message) for n in app._notifications)
+        assert any("Removed Data Retention (3 annotations)" in m for m in notifications(app))
         assert sum(len(v) for v in retention_ids(demo_set).values()) == total - 3
         await pilot.press("u")  # ONE undo restores all three
         await pilot.pause(0.3)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
+from tests.apps import notifications
 from reviewer.store import AnnotationStore
 from reviewer.tui.screens.agreement import AgreementScreen, SetPathDialog
 from reviewer.tui.screens.export_dialog import ExportDialog
@@ -46,7 +47,7 @@ def test_export_from_the_palette_writes_the_file_in_a_worker(make_app, tmp_path:
         await settle(app)
         await pilot.pause(0.2)
         assert not isinstance(app.screen, ExportDialog)
-        messages = [str(n.message) for n in app._notifications]
+        messages = notifications(app)
         assert any(m.startswith("Exporting 6 document(s) as csv") for m in messages)
         assert any(m.startswith("Wrote ") for m in messages), messages
 
@@ -92,7 +93,7 @@ def test_export_error_is_a_notification(make_app, tmp_path: Path) -> None:
         start_export(app, app.session, "brat", str(blocker))
         await settle(app)
         await pilot.pause(0.2)
-        assert any(n.title == "Export failed" for n in app._notifications)
+        assert notifications(app, title="Export failed")
 
     drive(app, scenario)
 
@@ -157,7 +158,7 @@ def test_agreement_with_a_missing_set_is_a_notification(make_app, tmp_path: Path
         await settle(app)
         await pilot.pause(0.2)
         assert not isinstance(app.screen, AgreementScreen)
-        assert any(n.title == "Agreement" and "no such annotation set" in str(n.message) for n in app._notifications)
+        assert any("no such annotation set" in m for m in notifications(app, title="Agreement"))
 
     drive(app, scenario)
     assert not (tmp_path / "nope").exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.apps import notifications
 from reviewer.drafts import Draft, Drafts
 from reviewer.store import AnnotationStore
 
@@ -74,7 +75,7 @@ def test_a_draft_left_by_a_killed_app_is_committed_at_the_next_start_and_undoabl
     async def scenario(pilot) -> None:
         await pilot.pause()
         assert app.session.annotation(DOC_A, ann.id).note == "typed before the kill"
-        assert any("note draft" in str(n.message) for n in app._notifications)  # noqa: SLF001
+        assert any("note draft" in m for m in notifications(app))
         assert _drafts(demo_set) == []
         await pilot.press("u")
         assert app.session.annotation(DOC_A, ann.id).note == ann.note

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.apps import notices
 from reviewer.tui.app import ReviewerApp
 from reviewer.tui.launch import prepare
 from tests.tui.conftest import drive
@@ -21,7 +22,7 @@ def _raw(text: str) -> bool:
 
 
 def _toasts(app: ReviewerApp) -> list[str]:
-    return [f"{n.title}\n{n.message}" for n in app._notifications]  # noqa: SLF001
+    return [f"{n.title}\n{n.message}" for n in notices(app)]
 
 
 def test_the_launchers_error_line_is_safe(tmp_path: Path) -> None:

@@ -27,14 +27,9 @@ def _no_timed_training(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _app(seeds: Path, set_dir: Path, open_ids: list[str]):
-    from reviewer.inputs import load_documents
-    from reviewer.session import Session
-    from reviewer.store import AnnotationStore
-    from reviewer.tui.app import ReviewerApp, Workspace
+    from tests.apps import app_over
 
-    documents, _ = load_documents([seeds])
-    session = Session(AnnotationStore.open(set_dir), documents)
-    return ReviewerApp(Workspace(session=session, open_ids=open_ids, check_every=3600.0))
+    return app_over([seeds], set_dir, open_ids)
 
 
 def _train_now(app) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from tests.apps import notifications
 from reviewer.tui.screens.lookup import LookupScreen
 
 from .conftest import drive
 
 
 def _messages(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return notifications(app)
 
 
 def test_a_failed_lookup_is_reported_by_name(make_app, monkeypatch) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.apps import notifications
 from reviewer.store import Annotation, AnnotationStore
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
@@ -342,7 +343,7 @@ def test_write_error_is_reported_and_ctrl_s_retries(make_app, demo_set: Path, mo
         await pilot.press("j", "3")
         assert _new_on_disk(demo_set, DOC_A, before) == []
         assert DOC_A in app.session.pending
-        assert any(n.severity == "error" for n in app._notifications)
+        assert notifications(app, severity="error")
         assert len(_pane(app).annotations) == len(before) + 1  # the change is kept on screen
         monkeypatch.setattr(store_module, "atomic_write", real)
         await pilot.press("ctrl+s")
@@ -488,7 +489,7 @@ def test_keymap_from_settings_and_bad_keys(make_app) -> None:
         pane = _pane(app)
         await pilot.press("j")
         assert pane.cursor == 1
-        assert any("bad key" in str(n.message) for n in app._notifications)
+        assert any("bad key" in m for m in notifications(app))
 
     drive(app, scenario2)
 
@@ -508,7 +509,7 @@ def test_theme_switch_keeps_drawing(make_app) -> None:
     app = make_app([DOC_A, DOC_B], theme="no-such-theme")
 
     async def scenario2(pilot) -> None:
-        assert any("unknown theme" in str(n.message) for n in app._notifications)
+        assert any("unknown theme" in m for m in notifications(app))
 
     drive(app, scenario2)
 
@@ -562,7 +563,7 @@ def test_quit_with_unwritten_changes_asks_twice(make_app, monkeypatch) -> None:
         monkeypatch.setattr(store_module, "atomic_write", full)
         await pilot.press("j", "3", "q")
         assert app.is_running and app.return_code is None
-        assert any("not written yet" in str(n.message) for n in app._notifications)
+        assert any("not written yet" in m for m in notifications(app))
         await pilot.press("q")
         await pilot.pause()
         assert app.return_code == 0
