@@ -297,7 +297,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             m = self.matrix
             assert m is not None
             counts = m.row(doc_id)
-            suggested = self.suggested.get(doc_id, {})
+            suggested: Mapping[str, int] = self.suggested.get(doc_id, Counter())
             title = (" " + one_line(doc_id, TITLE_WIDTH - 2), Style())
             if doc_id in m.unreadable:
                 cells = [title, ("? ".rjust(7), Style(bold=True)), *self._unreadable_cells(len(m.columns))]
@@ -366,7 +366,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             return
         holes = [(d, c) for d in m.rows if d not in m.unreadable for c in m.columns
                  if m.count(d, c) == 0 and not m.orphaned(d, c)]
-        only = sum(1 for d, c in holes if self.suggested.get(d, {}).get(c))
+        only = sum(1 for d, c in holes if self.suggested.get(d, Counter())[c])
         text = (f"{len(m.rows)} policies \u00b7 {len(m.columns)} categories \u00b7 {m.annotations} annotations \u00b7 "
                 f"{len(holes)} gaps" + (f" ({only} with suggestions)" if only else ""))
         if m.orphan_total():
@@ -396,7 +396,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             return
         name = one_line(self.taxonomy.name(col), 60)
         n = m.count(doc, col)
-        s = self.suggested.get(doc, {}).get(col, 0)
+        s = self.suggested.get(doc, Counter())[col]
         o = m.orphaned(doc, col)
         lost = f"; {o} orphaned (its text is gone: O in the pane lists them)" if o else ""
         if n:
@@ -477,7 +477,8 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     def action_sort(self, what: str) -> None:
         if what == "column":
             _doc, col = self.cursor_cell()
-            what = {TITLE: "name", TOTAL: "total", None: "name"}.get(col, col)  # type: ignore[arg-type]
+            col = col or TITLE
+            what = {TITLE: "name", TOTAL: "total"}.get(col, col)
         self._sort(what)
 
     def _sort(self, key: str) -> None:

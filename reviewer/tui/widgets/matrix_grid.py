@@ -161,9 +161,10 @@ class MatrixGrid(ScrollView, can_focus=False):
                 return Strip.blank(width, base)
             cursor = self.cursor_column if index == self.cursor_row else -1
             key = (self.rows[index], cursor, self._version)
-            strip = self._cache.get(key)
-            if strip is None:
-                strip = self._cache[key] = self._row(self.rows[index], cursor, base)
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = self._cache[key] = self._row(self.rows[index], cursor, base)
+            strip = cached
         if not x0:
             return strip.adjust_cell_length(width, base)
         fixed = self.fixed_width
