@@ -283,7 +283,9 @@ class Session:
     def toggle_category(self, doc_id: str, start: int, end: int, slug: str) -> Outcome:
         """Toggle ``slug`` on the annotation spanning exactly ``[start, end)``, or create one.
 
-        Removing the last category deletes the annotation.
+        Removing the last category deletes the annotation. Tagging where annotations of ``slug``
+        already overlap or touch the span extends or merges them (``_join_same``) instead of
+        stacking a duplicate.
         """
         def change(ds: _Doc) -> tuple[str, list[Change]] | str:
             bad = self._bad_span(ds, start, end)
@@ -294,6 +296,9 @@ class Session:
             if target is None:
                 if slug not in self.taxonomy:
                     return f"unknown category {slug!r}"
+                joined = self._join_same(ds, start, end, slug)
+                if joined is not None:
+                    return joined
                 ann = Annotation.create(ds.doc.text, start, end, [slug])
                 return f"Tagged {name}", [Change(ds.doc.id, ann.id, None, Entry(ann))]
             cats = list(target.categories)
@@ -329,6 +334,10 @@ class Session:
             if target is None:
                 if not wanted:
                     return "Nothing to tag: no categories chosen", []
+                if len(wanted) == 1 and not attributes:
+                    joined = self._join_same(ds, start, end, wanted[0])
+                    if joined is not None:
+                        return joined
                 ann = Annotation.create(ds.doc.text, start, end, wanted)
                 if attributes:
                     ann = replace(ann, attributes=dict(attributes))
@@ -586,6 +595,36 @@ class Session:
             if ann.start > start:
                 break
         return None
+
+    def _join_same(self, ds: _Doc, start: int, end: int, slug: str) -> tuple[str, list[Change]] | None:
+        """Tagging ``[start, end)`` with ``slug`` next to annotations of ``slug``: one span, not two.
+
+        An annotation of ``slug`` covering the span already says it: no change. Annotations that
+        carry ``slug`` alone and overlap or touch the span become one annotation over the union (the
+        first keeps its id; notes are joined, attributes kept, the first's winning), recorded as one
+        undo step that restores each of them. None: nothing to join, create as usual."""
+        near = [a for a in ds.placed() if slug in a.categories and a.start <= end and start <= a.end]
+        if not near:
+            return None
+        name = self.taxonomy.name(slug)
+        if any(a.start <= start and end <= a.end for a in near):
+            return f"Already tagged {name} here (no duplicate made)", []
+        alone = [a for a in near if tuple(a.categories) == (slug,)]
+        if not alone:
+            return None
+        keep, *rest = alone
+        lo, hi = min(start, *(a.start for a in alone)), max(end, *(a.end for a in alone))
+        notes = list(dict.fromkeys(a.note for a in alone if a.note))
+        attributes: dict[str, Any] = {}
+        for a in alone:
+            for key, value in a.attributes.items():
+                attributes.setdefault(key, value)
+        joined = keep.moved_to(ds.doc.text, lo, hi).edited(note="\n\n".join(notes), attributes=attributes)
+        ds.status.pop(keep.id, None)   # placed by hand now: exact
+        changes = [Change(ds.doc.id, a.id, Entry(a), None) for a in rest]
+        changes.append(Change(ds.doc.id, keep.id, Entry(keep), Entry(joined)))
+        what = f"merged {len(alone)} annotations into one" if rest else "extended its annotation"
+        return f"Tagged {name}: {what}", changes
 
     def _mutate(self, doc_id: str, change: Callable[[_Doc], tuple[str, list[Change]] | str]) -> Outcome:
         with self._lock:

@@ -25,14 +25,15 @@ def run(args: argparse.Namespace) -> int:
     store = open_set(args.annotations)
     if store is None:
         return EXIT_BAD
-    by_doc = {}
+    by_doc, orphans = {}, {}
     for doc in documents:
         ad = load_annotated(store, doc)
         if ad.error is not None:
             error(ad.error)
             return EXIT_BAD
         by_doc[doc.id] = ad.annotations
-    matrix = coverage(documents, by_doc, store.taxonomy)
+        orphans[doc.id] = ad.orphans
+    matrix = coverage(documents, by_doc, store.taxonomy, orphans_by_doc=orphans)
     if args.format == "json":
         print(json.dumps(matrix.as_dict(), ensure_ascii=False))
     elif args.format == "csv":

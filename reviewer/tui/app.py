@@ -48,7 +48,7 @@ class ReviewerApp(App[None]):
     """Receives a Workspace, registers themes, applies the keymap and pushes WorkspaceScreen."""
 
     CSS_PATH = [str(STYLES / name) for name in ("base.tcss", "workspace.tcss", "pane.tcss", "dialogs.tcss", "io.tcss",
-                                                       "lookup.tcss", "compare.tcss")
+                                                       "lookup.tcss", "compare.tcss", "inspector.tcss")
                 if (STYLES / name).exists()]
     COMMANDS = App.COMMANDS | {ActionCommands, IOCommands, TeamCommands}  # IOCommands: export, agreement
     TITLE = "reviewer"

@@ -13,8 +13,9 @@ from tests.core.golden_helpers import golden_documents, golden_store
 TAX = Taxonomy((Category("x", "Ex", "1"), Category("y", "Why", "2")))
 
 
-def _a(ident: str, *cats: str) -> Annotation:
-    return Annotation(ident, 0, 1, "a", categories=cats)
+def _a(ident: str, *cats: str, at: int | None = None, length: int = 1) -> Annotation:
+    start = int(ident) * 10 if at is None else at   # each its own place unless told
+    return Annotation(ident, start, start + length, "a" * length, categories=cats)
 
 
 def test_counts_per_cell_with_multi_category_annotations_and_unknown_categories() -> None:
@@ -40,7 +41,29 @@ def test_golden_set_matrix() -> None:
     m = coverage(docs, by_doc, store.taxonomy)
     assert m.rows == ("alpha", "beta", "gamma")
     assert m.columns[:10] == tuple(store.taxonomy.slugs)
-    assert m.count("alpha", "user-choice") == 2 and m.count("alpha", "first-party-collection") == 2
+    # a4optout lies inside a5write, both user-choice: one place; a1collect and a2share are two places
+    assert m.count("alpha", "user-choice") == 1 and m.count("alpha", "first-party-collection") == 2
+    assert m.annotations == 8
     assert m.count("beta", "data-retention") == 1 and m.row_total("gamma") == 0
     assert m.missing("data-retention") == ["gamma"]
     assert m.titles["alpha"] == "Alpha Privacy Policy"
+
+
+def test_one_place_tagged_twice_counts_once_and_the_annotations_are_counted_not_the_tags() -> None:
+    anns = [_a("1", "x", "y", at=0, length=10), _a("2", "x", at=5, length=10),   # overlap: one place for x
+            _a("3", "x", at=15, length=5),                                      # touching: a place of its own
+            _a("4", "y", at=40)]
+    m = coverage(["p1"], {"p1": anns}, TAX)
+    assert m.count("p1", "x") == 2 and m.count("p1", "y") == 2
+    assert m.annotations == 4 and m.total == 4 and m.as_dict()["annotations"] == 4
+
+
+def test_orphans_are_counted_apart_and_an_unreadable_document_is_not_a_gap() -> None:
+    m = coverage(["p1", "p2", "p3"], {"p1": [_a("1", "x")]}, TAX,
+                 orphans_by_doc={"p1": [_a("2", "y"), _a("3", "y", "x")]}, unreadable={"p3": "p3.toml: bad TOML"})
+    assert m.count("p1", "y") == 0 and m.orphaned("p1", "y") == 2 and m.orphaned("p1", "x") == 1
+    assert m.count("p1", "x") == 1 and m.orphan_total() == 3 and m.annotations == 1
+    assert m.missing("y") == ["p1", "p2"]                  # p3 is unknown, not missing
+    data = m.as_dict()
+    assert data["documents"][0]["orphans"] == {"x": 1, "y": 2} and data["orphans"] == 3
+    assert data["documents"][2]["unreadable"] == "p3.toml: bad TOML" and "orphans" not in data["documents"][1]

@@ -76,10 +76,75 @@ def test_toggle_on_a_different_span_creates_a_second_annotation(setup) -> None:
     doc = s.document("alpha")
     start, end = clause(doc, "We share data")
     a = s.toggle_category("alpha", start, end, "third-party-sharing")
-    b = s.toggle_category("alpha", start, start + 10, "third-party-sharing")
+    b = s.toggle_category("alpha", start, start + 10, "data-security")     # another category: its own
     assert a.annotation != b.annotation
     assert len(s.annotations_at("alpha", start, start + 1)) == 2
-    assert s.counts("alpha")["third-party-sharing"] == 2
+    inside = s.toggle_category("alpha", start + 2, start + 10, "third-party-sharing")   # already said there
+    assert inside.annotation is None and inside.message.startswith("Already tagged") and inside.saved
+    assert s.counts("alpha")["third-party-sharing"] == 1 and len(raw_file(set_dir, "alpha")) == 2
+
+
+def test_tagging_over_an_annotation_of_the_same_category_extends_it_and_undo_restores_it(setup) -> None:
+    set_dir, _, s = setup
+    doc = s.document("alpha")
+    start, end = clause(doc, "We keep your information")
+    first = s.toggle_category("alpha", start, end, "data-retention")
+    s.set_note("alpha", first.annotation, "two years")
+    before = raw_file(set_dir, "alpha")[first.annotation]
+    more = s.toggle_category("alpha", end - 5, end + 20, "data-retention")   # overlaps and goes on
+    assert more.annotation == first.annotation and "extended" in more.message
+    on_disk = raw_file(set_dir, "alpha")
+    assert list(on_disk) == [first.annotation]
+    ann = on_disk[first.annotation]
+    assert (ann.start, ann.end, ann.quote) == (start, end + 20, doc.text[start:end + 20])
+    assert ann.note == "two years" and ann.created == before.created
+    assert_disk_is_memory(s, set_dir, "alpha")
+    s.undo()
+    assert raw_file(set_dir, "alpha") == {first.annotation: before}
+    s.redo()
+    assert (raw_file(set_dir, "alpha")[first.annotation].end) == end + 20
+
+
+def test_tagging_between_two_annotations_of_a_category_merges_them_into_one_and_undo_restores_both(setup) -> None:
+    set_dir, _, s = setup
+    doc = s.document("alpha")
+    a0, a1 = span_of(doc, "We collect your name")
+    b0, b1 = span_of(doc, "email address")
+    c0, c1 = span_of(doc, "when you register")
+    one = s.toggle_category("alpha", a0, a1, "first-party-collection")
+    two = s.set_categories("alpha", c0, c1, ["first-party-collection"])
+    s.set_note("alpha", one.annotation, "name")
+    s.set_note("alpha", two.annotation, "register")
+    both = raw_file(set_dir, "alpha")
+    assert len(both) == 2
+    # the middle phrase touches neither; a span from inside the first to inside the last joins all three
+    merged = s.set_categories("alpha", a1 - 4, c0 + 4, ["first-party-collection"])
+    assert "merged 2 annotations" in merged.message and merged.annotation == one.annotation
+    on_disk = raw_file(set_dir, "alpha")
+    assert list(on_disk) == [one.annotation]
+    ann = on_disk[one.annotation]
+    assert (ann.start, ann.end) == (a0, c1) and ann.note == "name\n\nregister"
+    assert s.counts("alpha")["first-party-collection"] == 1
+    touching = s.toggle_category("alpha", c1, c1 + 1, "first-party-collection")   # adjacent: joined too
+    assert touching.annotation == one.annotation and raw_file(set_dir, "alpha")[one.annotation].end == c1 + 1
+    s.undo()
+    s.undo()                                     # one undo step brings both back, as they were
+    assert raw_file(set_dir, "alpha") == both
+    assert b0 > a1 and b1 < c0
+    assert_disk_is_memory(s, set_dir, "alpha")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spans=st.lists(st.tuples(st.integers(0, 80), st.integers(1, 30)), min_size=1, max_size=8))
+def test_annotations_of_one_category_alone_never_overlap_or_touch(spans) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = write_docs(Path(tmp) / "docs", {"alpha": POLICY_A})
+        s = new_session(Path(tmp) / "set", docs)
+        for start, length in spans:
+            s.toggle_category("alpha", start, start + length, "other")
+        placed = sorted((a.start, a.end) for a in s.annotations("alpha"))
+        for (_s0, e0), (s1, _e1) in zip(placed, placed[1:]):
+            assert e0 < s1, placed
 
 
 def test_refusals_change_nothing(setup) -> None:

@@ -58,9 +58,11 @@ def test_matrix_enter_opens_the_policy_at_its_first_clause_of_the_category(make_
         screen = app.screen
         assert type(screen).__name__ == "CoverageMatrixScreen"
         assert screen.matrix is not None and len(screen.matrix.rows) == 6  # five plain seeds and the versioned one
-        await pilot.press(*"piconext")           # typing filters the rows
+        await pilot.press("slash", *"piconext")  # / then typing filters the rows
         await pilot.pause()
         assert screen.order == ["piconext"]
+        await pilot.press("enter")               # keeps the filter, back to moving
+        assert screen.order == ["piconext"] and app.focused is None
         # to the Data Retention column: policy, total, then categories in taxonomy order
         col = 2 + list(screen.matrix.columns).index("data-retention")
         while app.screen.grid.cursor_column < col:
@@ -111,9 +113,9 @@ def test_matrix_counts_come_from_the_core_function_and_sort_and_escape(make_app,
         assert counts == sorted(counts)
         await pilot.press("ctrl+n")
         assert screen.order == sorted(screen.order, key=lambda d: (d.casefold(), d))  # the ids the rows show
-        await pilot.press(*"zzz")
+        await pilot.press("slash", *"zzz")
         assert screen.order == []
-        await pilot.press("escape")                # clears the filter first
+        await pilot.press("escape")                # drops the filter first
         assert len(screen.order) == 6
         await pilot.press("escape")
         await pilot.pause()

@@ -123,7 +123,10 @@ class CategorySync:
     def matrix(self) -> CoverageMatrix:
         """The matrix of every document of the session, from the one core function (worker-safe)."""
         docs = list(self.session.documents)
-        return coverage(docs, {d.id: self.session.annotations(d.id) for d in docs}, self.taxonomy)
+        refused = {d.id: why for d in docs if (why := self.session.load_error(d.id))}
+        readable = [d for d in docs if d.id not in refused]
+        return coverage(docs, {d.id: self.session.annotations(d.id) for d in readable}, self.taxonomy,
+                        orphans_by_doc={d.id: self.session.orphans(d.id) for d in readable}, unreadable=refused)
 
     def _suggested_counts(self, doc_ids: Sequence[str]) -> dict[str, Counter[str]]:
         suggester = self.suggestions.suggester

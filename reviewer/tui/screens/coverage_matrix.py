@@ -4,14 +4,20 @@ cell with no annotation but suggested clauses shows ``◌n`` in the warning colo
 
 Counts come from the one core function, ``reviewer.coverage.coverage`` (the same as
 ``reviewer coverage``), computed by the caller's ``build`` in a thread worker; suggestion counts
-follow from ``suggested`` when given. Type to filter rows; arrows move; enter returns the cell as a
-``CellChoice`` (the caller opens that policy at the first clause of that category); ctrl+n / ctrl+t
-/ ctrl+k sort by name, total, or the category under the cursor (again: reverse).
+follow from ``suggested`` when given. Orphans (annotations whose text is gone) show as ``⊘n``, apart
+from placed ones; a policy whose annotation file was refused says so across its row.
+
+Keys as everywhere in the app: j/k/h/l and the arrows move, g/G go to the first/last policy, ``/``
+starts a filter (enter keeps it, escape drops it), q quits and ? shows help. Enter returns the cell
+as a ``CellChoice`` (the caller opens that policy at the first clause of that category); ctrl+n /
+ctrl+t / ctrl+k sort by name, total, or the category under the cursor (again: reverse). Wide
+terminals give the category columns room for their full names (wrapped on up to three lines).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
@@ -29,7 +35,7 @@ from textual.worker import Worker, get_current_worker
 
 from reviewer.tui.workers import forward_failure
 from reviewer.coverage import CoverageMatrix
-from reviewer.safetext import one_line
+from reviewer.safetext import one_line, visible
 from reviewer.taxonomy import Taxonomy
 from reviewer.tui.ghosts import GHOST_BADGE
 from reviewer.tui.widgets.key_footer import KeyFooter
@@ -40,6 +46,9 @@ CELL_WIDTH = 8
 TOTAL = "\x00total"     # column keys that are not category slugs
 TITLE = "\x00title"
 GAP = "\u2013"          # en dash in a red cell: no annotation of this category
+ORPHAN = "\u2298"       # circled slash: annotations of this category whose text is no longer there
+HEADER_LINES = 3        # at most this many header lines for full category names
+MAX_CELL_WIDTH = 24
 
 
 @dataclass(frozen=True)
@@ -53,11 +62,52 @@ class CellChoice:
 SuggestedCounts = Mapping[str, Mapping[str, int]]   # document -> category -> suggested clauses
 
 
+def wrap_label(text: str, width: int) -> list[str]:
+    """A header label on lines of at most ``width`` cells, broken at spaces and after "/"; a word
+    longer than ``width`` is cut (the caller then falls back to one short line)."""
+    lines: list[str] = []
+    line = ""
+    for word in re.findall(r"[^\s/]+/?|/", text):
+        glue = "" if not line or line.endswith("/") else " "
+        if len(line) + len(glue) + len(word) <= width:
+            line += glue + word
+        else:
+            if line:
+                lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def header_layout(labels: Sequence[str], room: int) -> tuple[int, list[str]]:
+    """(cell width, header label per column): full labels, wrapped, when the room allows them on
+    at most three lines; else one line each, cut."""
+    if not labels:
+        return CELL_WIDTH, []
+    width = max(CELL_WIDTH, min(MAX_CELL_WIDTH, room // len(labels)))
+    inner = width - 1
+    if width > CELL_WIDTH:
+        wrapped = [wrap_label(label, inner) for label in labels]
+        if all(len(w) <= HEADER_LINES and all(len(line) <= inner for line in w) for w in wrapped):
+            return width, ["\n".join(line.center(inner) + " " for line in w) for w in wrapped]
+    return width, [one_line(label, inner).center(inner) + " " for label in labels]
+
+
 class CoverageMatrixScreen(Screen[CellChoice | None]):
     """Policies x categories. Returns a CellChoice on enter, None on escape."""
 
+    AUTO_FOCUS = ""     # no widget has focus until / opens the filter: the keys below reach the screen
     BINDINGS = [
-        Binding("escape", "close", "Close", id="matrix.close", tooltip="Clear the filter, or back to the panes"),
+        Binding("escape", "close", "Close", id="matrix.close",
+                tooltip="Drop the filter, or back to the panes"),
+        Binding("slash", "filter", "Filter", id="matrix.filter", tooltip="Filter policies by name (enter keeps it)"),
+        Binding("j", "move(1, 0)", "Down", show=False, id="matrix.down_vim", tooltip="Next policy"),
+        Binding("k", "move(-1, 0)", "Up", show=False, id="matrix.up_vim", tooltip="Previous policy"),
+        Binding("h", "move(0, -1)", "Left", show=False, id="matrix.left_vim", tooltip="Previous column"),
+        Binding("l", "move(0, 1)", "Right", show=False, id="matrix.right_vim", tooltip="Next column"),
+        Binding("g,home", "edge(-1)", "First policy", show=False, id="matrix.top", tooltip="First policy"),
+        Binding("G,end", "edge(1)", "Last policy", show=False, id="matrix.bottom", tooltip="Last policy"),
         Binding("enter", "open", "Open", priority=True, id="matrix.open",
                 tooltip="Open this policy in a pane at its first clause of this category"),
         Binding("up", "move(-1, 0)", "Up", show=False, priority=True, id="matrix.up", tooltip="Previous policy"),
@@ -100,20 +150,23 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         self._all: list[str] = []
         self._row_cache: dict[str, list[Cell]] = {}
         self._top = 0
+        self._cell_width = CELL_WIDTH
+        self._room = 0
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(Content("Counting annotations\u2026"), id="matrix-summary")
-        yield Input(placeholder="Type to filter policies by name", id="matrix-filter", compact=True)
-        yield MatrixGrid(self._cells, id="matrix")  # not focusable: typing goes to the filter
+        yield Input(placeholder="Filter policies by name (enter keeps it, escape drops it)", id="matrix-filter",
+                    compact=True)
+        yield MatrixGrid(self._cells, fixed=2, id="matrix")  # not focusable: the screen owns the keys
         yield Static(Content(""), id="matrix-cell")
         yield Static(self._legend(), id="matrix-legend")
         yield KeyFooter()  # Footer without its leak on rebuilds (the matrix is a long-lived home view)
 
     def _legend(self) -> Content:
         return Content.assemble(("12", "bold"), " annotations (stronger: more)  ", (GAP, "bold $error"),
-                                " none: a gap  ", (f"{GHOST_BADGE}3", "bold $warning"),
-                                " none, 3 clauses suggested  ", self._note)
+                                " none: a gap  ", (f"{ORPHAN}2", "bold $secondary"), " none placed, 2 orphaned  ",
+                                (f"{GHOST_BADGE}3", "bold $warning"), " none, 3 clauses suggested  ", self._note)
 
     def reload(self, suggestions_note: str = "") -> None:
         """Count again (e.g. suggestions just became ready); the cursor and filter stay."""
@@ -122,7 +175,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         self.load()
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.query_one(Input).display = False   # shown by /
         self.load()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
@@ -160,18 +213,36 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         self.matrix = event.matrix
         self._row_cache.clear()
         self._top = max(event.matrix.cells.values(), default=0)  # one scale: same count, same colour
-        columns = [Column(TITLE, " Policy (document)", TITLE_WIDTH), Column(TOTAL, "total".rjust(6) + " ", 7)]
-        for slug in event.matrix.columns:
-            cat = self.taxonomy.get(slug)
-            key = getattr(cat, "key", "") or ""
-            label = one_line(f"{key} {event.matrix.names.get(slug, slug)}".strip(), CELL_WIDTH - 1)
-            columns.append(Column(slug, label.center(CELL_WIDTH - 1) + " ", CELL_WIDTH, gap=True))
-        self.grid.set_columns(columns)
+        self._layout_columns()
         self._sort_rows()
         self._fill()
         if first and event.matrix.columns:
             self.grid.move_cursor(0, 2)
         self._summary()
+
+    def _layout_columns(self) -> None:
+        """Columns for the current width: wider cells with full names when the terminal has room."""
+        m = self.matrix
+        if m is None:
+            return
+        self._room = self.size.width
+        room = self._room - 4 - TITLE_WIDTH - 7          # margins and a vertical scrollbar; title, total
+        labels = []
+        for slug in m.columns:
+            cat = self.taxonomy.get(slug)
+            key = getattr(cat, "key", "") or ""
+            labels.append(visible(f"{key} {m.names.get(slug, slug)}".strip()))
+        width, heads = header_layout(labels, room)
+        if width != self._cell_width:
+            self._cell_width = width
+            self._row_cache.clear()
+        columns = [Column(TITLE, " Policy (document)", TITLE_WIDTH), Column(TOTAL, "total".rjust(6) + " ", 7)]
+        columns.extend(Column(slug, head, width, gap=True) for slug, head in zip(m.columns, heads))
+        self.grid.set_columns(columns)
+
+    def on_resize(self, event) -> None:
+        if self.matrix is not None and self.size.width != self._room:
+            self._layout_columns()
 
     @on(SuggestedReady)
     def _suggested_ready(self, event: SuggestedReady) -> None:
@@ -214,6 +285,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         at_doc, _col = self.cursor_cell()
         self.order = [d for d in self._all if self._matches(d, words)] if words else list(self._all)
         grid = self.grid
+        grid.empty_text = "no policy matches" if words else "no policy"
         grid.set_rows(self.order)
         if self.order:
             grid.move_cursor(self.order.index(at_doc) if at_doc in self.order else 0)
@@ -226,18 +298,32 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             m = self.matrix
             assert m is not None
             counts = m.row(doc_id)
-            suggested = self.suggested.get(doc_id, {})
-            cells = [(" " + one_line(doc_id, TITLE_WIDTH - 2), Style()),
-                     (f"{sum(counts)} ".rjust(7), Style(bold=True))]
-            cells.extend(self._cell(n, suggested.get(slug, 0)) for slug, n in zip(m.columns, counts))
+            suggested: Mapping[str, int] = self.suggested.get(doc_id, Counter())
+            title = (" " + one_line(doc_id, TITLE_WIDTH - 2), Style())
+            if doc_id in m.unreadable:
+                cells = [title, ("? ".rjust(7), Style(bold=True)), *self._unreadable_cells(len(m.columns))]
+            else:
+                cells = [title, (f"{sum(counts)} ".rjust(7), Style(bold=True))]
+                cells.extend(self._cell(n, m.orphaned(doc_id, slug), suggested.get(slug, 0))
+                             for slug, n in zip(m.columns, counts))
             self._row_cache[doc_id] = cells
         return cells
 
-    def _cell(self, n: int, suggested: int) -> Cell:
-        inner = CELL_WIDTH - 1  # one blank column between cells
+    def _unreadable_cells(self, n: int) -> list[Cell]:
+        """The row says it, across its category cells: its counts are unknown, not zero."""
+        text = " unreadable annotation file: not counted (see the cell line below)".ljust(n * self._cell_width)
+        style = self._style("unreadable", 0)
+        w = self._cell_width
+        return [(text[i * w:(i + 1) * w], style) for i in range(n)]
+
+    def _cell(self, n: int, orphans: int, suggested: int) -> Cell:
+        inner = self._cell_width - 1  # one blank column between cells
         if n > 0:
             level = math.log1p(n) / math.log1p(max(self._top, 1))
-            return f"{n}".center(inner) + " ", self._style("count", round(level * 4))
+            text = f"{n} {ORPHAN}{orphans}" if orphans and len(f"{n} {ORPHAN}{orphans}") <= inner else f"{n}"
+            return text.center(inner) + " ", self._style("count", round(level * 4))
+        if orphans:
+            return f"{ORPHAN}{orphans}".center(inner) + " ", self._style("orphan", 0)
         if suggested:
             return f"{GHOST_BADGE}{suggested}".center(inner) + " ", self._style("suggested", 0)
         return GAP.center(inner) + " ", self._style("gap", 0)
@@ -253,6 +339,10 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
                 bg = ground.blend(Color.parse(variables.get("primary", "#0178d4")), 0.2 + 0.2 * level)
             elif kind == "suggested":
                 bg = ground.blend(Color.parse(variables.get("warning", "#ffa62b")), 0.35)
+            elif kind == "orphan":
+                bg = ground.blend(Color.parse(variables.get("secondary", "#004578")), 0.45)
+            elif kind == "unreadable":
+                bg = ground.blend(Color.parse(variables.get("foreground", "#e0e0e0")), 0.15)
             else:
                 bg = ground.blend(Color.parse(variables.get("error", "#ba3c5b")), 0.55)
             fg = bg.get_contrast_text(1.0)
@@ -275,10 +365,15 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         m = self.matrix
         if m is None:
             return
-        gaps = sum(1 for d in m.rows for c in m.columns if m.count(d, c) == 0)
-        only = sum(1 for d in m.rows for c in m.columns if m.count(d, c) == 0 and self.suggested.get(d, {}).get(c))
-        text = (f"{len(m.rows)} policies \u00b7 {len(m.columns)} categories \u00b7 {m.total} annotations \u00b7 "
-                f"{gaps} gaps" + (f" ({only} with suggestions)" if only else ""))
+        holes = [(d, c) for d in m.rows if d not in m.unreadable for c in m.columns
+                 if m.count(d, c) == 0 and not m.orphaned(d, c)]
+        only = sum(1 for d, c in holes if self.suggested.get(d, Counter())[c])
+        text = (f"{len(m.rows)} policies \u00b7 {len(m.columns)} categories \u00b7 {m.annotations} annotations \u00b7 "
+                f"{len(holes)} gaps" + (f" ({only} with suggestions)" if only else ""))
+        if m.orphan_total():
+            text += f" \u00b7 {m.orphan_total()} orphaned"
+        if m.unreadable:
+            text += f" \u00b7 {len(m.unreadable)} unreadable"
         key, descending = self.sort_key
         name = {"name": "name", "total": "total"}.get(key) or self.taxonomy.name(key)
         text += f" \u00b7 sorted by {name}{' (descending)' if descending else ''}"
@@ -292,14 +387,23 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             label.update(Content("No policy matches the filter" if m is not None else ""))
             return
         title = one_line(self._title(doc), 60)
-        if col in (TITLE, TOTAL, None):
-            label.update(Content(f"{title}: {m.row_total(doc)} annotations (enter opens it)"))
+        if doc in m.unreadable:
+            label.update(Content(one_line(f"{title}: annotation file unreadable, not counted: {m.unreadable[doc]}",
+                                          300)))
             return
-        name = self.taxonomy.name(col)
+        if col in (TITLE, TOTAL, None):
+            n = m.annotation_counts.get(doc, 0)
+            label.update(Content(f"{title}: {n} annotation{'s' if n != 1 else ''} (enter opens it)"))
+            return
+        name = one_line(self.taxonomy.name(col), 60)
         n = m.count(doc, col)
-        s = self.suggested.get(doc, {}).get(col, 0)
+        s = self.suggested.get(doc, Counter())[col]
+        o = m.orphaned(doc, col)
+        lost = f"; {o} orphaned (its text is gone: O in the pane lists them)" if o else ""
         if n:
-            what = f"{n} annotation{'s' if n != 1 else ''} (enter opens the first; ] and [ walk them)"
+            what = f"{n} place{'s' if n != 1 else ''} annotated (enter opens the first; ] and [ walk them){lost}"
+        elif o:
+            what = f"no placed annotation{lost}"
         elif s:
             what = f"no annotation; {s} clause{'s' if s != 1 else ''} suggested (enter shows the best)"
         else:
@@ -317,7 +421,16 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
 
     @on(Input.Submitted, "#matrix-filter")
     def _submitted(self, event: Input.Submitted) -> None:
-        self.action_open()
+        self._end_filter(keep=True)
+
+    def _end_filter(self, keep: bool) -> None:
+        """Back to moving in the grid: the filter stays shown while it filters."""
+        field = self.query_one(Input)
+        if not keep and field.value:
+            field.value = ""
+            self._fill()
+        field.display = bool(field.value)
+        self.set_focus(None)
 
     @on(MatrixGrid.CellClicked)
     def _clicked(self, event: MatrixGrid.CellClicked) -> None:
@@ -337,7 +450,19 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             rows = grid.page if rows > 0 else -grid.page
         grid.move_cursor(grid.cursor_row + rows, grid.cursor_column + columns)
 
+    def action_edge(self, direction: int) -> None:
+        if self.order:
+            self.grid.move_cursor(0 if direction < 0 else len(self.order) - 1)
+
+    def action_filter(self) -> None:
+        field = self.query_one(Input)
+        field.display = True
+        field.focus()
+
     def action_open(self) -> None:
+        if self.query_one(Input).has_focus:   # enter while typing a filter keeps it
+            self._end_filter(keep=True)
+            return
         doc, col = self.cursor_cell()
         if doc is None:
             return
@@ -345,15 +470,16 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
 
     def action_close(self) -> None:
         field = self.query_one(Input)
-        if field.value:
-            field.value = ""
+        if field.value or field.has_focus:
+            self._end_filter(keep=False)
             return
         self.dismiss(None)
 
     def action_sort(self, what: str) -> None:
         if what == "column":
             _doc, col = self.cursor_cell()
-            what = {TITLE: "name", TOTAL: "total", None: "name"}.get(col, col)  # type: ignore[arg-type]
+            col = col or TITLE
+            what = {TITLE: "name", TOTAL: "total"}.get(col, col)
         self._sort(what)
 
     def _sort(self, key: str) -> None:

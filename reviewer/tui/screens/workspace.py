@@ -37,6 +37,7 @@ from reviewer.tui.controllers.clause_lookup import ClauseLookup, SimilarFound
 from reviewer.tui.controllers.suggestions import SuggestionsController, SuggestionsTrained
 from reviewer.tui.messages import CountsReady
 from reviewer.tui.widgets.document_list import DocumentList
+from reviewer.tui.widgets.inspector import Inspected, Inspector
 from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.widgets.legend import Legend
 from reviewer.tui.widgets.pane_deck import MAX_PANES, PaneDeck
@@ -88,6 +89,9 @@ class WorkspaceScreen(Screen[None]):
                 tooltip="The focused policy's versions: dates, changes and what happened to its annotations"),
         Binding("R", "review", "Review", show=False, id="workspace.review",
                 tooltip="After a carry: the annotations placed approximately or orphaned"),
+        Binding("i", "inspector", "Inspector", show=False, id="workspace.inspector",
+                tooltip="Show or hide what the annotation under the caret is: categories, note, attributes, "
+                        "re-anchoring, annotator and dates"),
         *clause_lookup.BINDINGS,
         *category_sync.BINDINGS,
         *suggestions.BINDINGS,
@@ -150,6 +154,7 @@ class WorkspaceScreen(Screen[None]):
         with Horizontal(id="body"):
             yield DocumentList(self.session.documents, self.taxonomy, id="documents")
             yield self.deck
+        yield Inspector(self.taxonomy, id="inspector")
         yield Legend(self.taxonomy, id="legend")
         yield KeyFooter()  # Footer without its leak on rebuilds
 
@@ -183,6 +188,7 @@ class WorkspaceScreen(Screen[None]):
     def _active_changed(self, event: PaneDeck.ActiveChanged) -> None:
         self.query_one(DocumentList).select_document(event.frame.document.id)
         self.refresh_bindings()
+        self._inspect()
 
     def focus_active_pane(self) -> None:
         if self.pane is not None:
@@ -223,6 +229,7 @@ class WorkspaceScreen(Screen[None]):
     @on(PolicyPane.ClauseFocused)
     def _pane_moved(self, event: PolicyPane.ClauseFocused) -> None:
         self.refresh_bindings()  # note/delete/tag greying depends on what is under the cursor
+        self._inspect()
         frame = event.pane.parent
         if isinstance(frame, PaneFrame):
             self.suggestions.hint(frame)
@@ -256,6 +263,27 @@ class WorkspaceScreen(Screen[None]):
                 self.refresh_frame(frame)
         self.query_one(DocumentList).update_counts(doc_id, self.session.counts(doc_id))
         self.refresh_bindings()
+        self._inspect()
+
+    # -- inspector --------------------------------------------------------------------------------
+    def action_inspector(self) -> None:
+        inspector = self.query_one(Inspector)
+        inspector.display = not inspector.display
+        self._inspect()
+
+    def _inspect(self) -> None:
+        """The inspector follows the focused pane's caret (only while it is shown)."""
+        inspector = self.query_one(Inspector)
+        pane = self.pane
+        if not inspector.display or pane is None:
+            return
+        ann = pane.target_annotation()
+        if ann is None:
+            inspector.show(None)
+            return
+        own = ann.extra.get("annotator")
+        annotator = own if isinstance(own, str) else self.session.store.meta.annotator
+        inspector.show(Inspected(ann, pane.anchor_status.get(ann.id), annotator))
 
     def report(self, outcome: Outcome | None, *, quiet: bool = True) -> None:
         """Show what a session call did: refresh the panes, and toast errors and merges."""

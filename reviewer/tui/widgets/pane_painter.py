@@ -26,7 +26,8 @@ from reviewer.tui.themes import category_colour as themed_colour
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-GUTTER = 5  # bar, two category badges, re-anchoring marker, space
+GUTTER = 5  # bar, two category badges, re-anchoring marker, note mark (or a space)
+NOTE_MARK = "\u00b6"  # on the line where an annotation that carries a note starts
 COMPONENTS = ("current", "selection", "caret", "match", "match-current", "bar", "bar-selection", "marker")
 
 Span = tuple[int, int]
@@ -266,12 +267,15 @@ class PanePainter:
                     body = Strip([*body, Segment(label, base + Style(color=colour.rich_color, italic=True,
                                                                      dim=True))])
         body = body.adjust_cell_length(width - GUTTER, base)
-        gutter = self._gutter(comps, key.in_clause, key.in_selection, [anns[k] for k in line_anns],
-                              [g.categories[0] for g in line_ghosts], inp.anchor_status)
+        here = [anns[k] for k in line_anns]
+        noted = any(a.note and ls <= a.start <= le for a in here)
+        gutter = self._gutter(comps, key.in_clause, key.in_selection, here,
+                              [g.categories[0] for g in line_ghosts], inp.anchor_status, noted)
         return Strip.join([gutter, body])
 
     def _gutter(self, comps: Components, in_clause: bool, in_sel: bool, line_anns: Iterable[Annotation],
-                ghost_slugs: Iterable[str], anchor_status: dict[str, tuple[str, float]]) -> Strip:
+                ghost_slugs: Iterable[str], anchor_status: dict[str, tuple[str, float]],
+                noted: bool = False) -> Strip:
         base = self.base
 
         def fg_style(name: str) -> Style:
@@ -305,4 +309,5 @@ class PanePainter:
         while len(badges) < 2:
             badges.append(Segment(" ", base))
         mark = Segment(marker, fg_style("marker")) if marker != " " else Segment(" ", base)
-        return Strip([bar, *badges, mark, Segment(" ", base)], GUTTER)
+        note = Segment(NOTE_MARK, fg_style("marker")) if noted else Segment(" ", base)
+        return Strip([bar, *badges, mark, note], GUTTER)
