@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.annotated import load_annotated
-from reviewer.documents import load_documents
+from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from tests.tui.conftest import drive, settle
