@@ -399,7 +399,7 @@ class WorkspaceScreen(Screen[None]):
     def _show(self, frame: PaneFrame, doc_id: str | None) -> None:
         if doc_id is None or not frame.is_attached:
             return
-        self.deck.show(frame, self.session.document(doc_id))
+        frame = self.deck.show(frame, self.session.document(doc_id))
         self.deck.activate(frame)
         frame.pane.focus()
 
