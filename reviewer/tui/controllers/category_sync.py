@@ -61,7 +61,8 @@ class CategorySync:
                 frame.pane.category_filter = None
                 frame.status.set_message("] and [ walk every annotation", True)
         elif result == PICK:
-            picker = TagPicker(self.taxonomy, (self.category,) if self.category else ())
+            # nothing pre-ticked: enter takes the category typed (highlighted), not the last one
+            picker = TagPicker(self.taxonomy, title="Sync panes to")
             self.host.app.push_screen(picker, self._picked)
         elif result:
             self.sync_to(result)

@@ -77,9 +77,10 @@ class TagPicker(ModalScreen[TagChoice | None]):
     ]
 
     def __init__(self, taxonomy: Taxonomy, selected: Iterable[str] = (),
-                 attributes: Mapping[str, str] | None = None) -> None:
+                 attributes: Mapping[str, str] | None = None, *, title: str = "Tag") -> None:
         super().__init__()
         self.taxonomy = taxonomy
+        self._title = title
         self._initial = tuple(selected)
         # Unknown slugs (not in this taxonomy) stay ticked so that confirming does not drop them.
         self._chosen: set[str] = set(self._initial)
@@ -94,7 +95,7 @@ class TagPicker(ModalScreen[TagChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog") as dialog:
-            dialog.border_title = Content("Tag")
+            dialog.border_title = Content(self._title)
             keys = {c.key for c in self.taxonomy.categories if c.key in DIGITS}
             yield _FilterInput({" ", *keys}, placeholder="Type to filter categories",
                                id="filter", compact=True)
