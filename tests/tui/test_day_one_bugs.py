@@ -38,3 +38,46 @@ def test_sync_by_name_takes_the_category_typed_not_the_last_one(make_app, demo_s
         assert {d: on_disk(demo_set, d) for d in (DOC_A, DOC_B)} == before  # sync never writes
 
     drive(app, scenario)
+
+
+def _bar_lines(pane) -> set[int]:
+    """Content lines whose gutter shows the current-clause bar, as render_line draws them now."""
+    shown = set()
+    for y in range(pane.scrollable_content_region.height):
+        strip = pane.render_line(y)
+        if strip.text.startswith("\u258c"):
+            shown.add(round(pane.scroll_y) + y)
+    return shown
+
+
+def test_moving_on_repaints_every_line_whose_bar_changes(make_app, monkeypatch) -> None:
+    """Where one clause ends and the next begins at a line's end, that line's bar is repainted
+    too: a line drawn with a bar and not repainted keeps a stale bar on the terminal."""
+    from reviewer.tui.widgets.policy_pane import PolicyPane
+
+    repainted: list[int] = []
+    original = PolicyPane.refresh_lines
+
+    def spy(self, y_start: int, line_count: int = 1) -> None:
+        repainted.extend(range(y_start, y_start + line_count))
+        original(self, y_start, line_count)
+
+    monkeypatch.setattr(PolicyPane, "refresh_lines", spy)
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        pane = _frames(app)[0].pane
+        await pilot.press("g")
+        await pilot.pause()
+        bars = _bar_lines(pane)
+        for _ in range(9):
+            repainted.clear()
+            await pilot.press("j")
+            now = _bar_lines(pane)
+            assert (bars ^ now) <= set(repainted), f"clause {pane.cursor}: lines {sorted((bars ^ now) - set(repainted))} keep a stale bar"
+            bars = now
+        await pilot.resize_terminal(120, 36)  # a shorter pane: every line repainted
+        await pilot.pause()
+        assert _bar_lines(pane) == bars
+
+    drive(app, scenario)
