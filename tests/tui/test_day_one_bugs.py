@@ -81,3 +81,45 @@ def test_moving_on_repaints_every_line_whose_bar_changes(make_app, monkeypatch) 
         assert _bar_lines(pane) == bars
 
     drive(app, scenario)
+
+
+class _Ghost:
+    """A suggestion as the pane draws it (start, end, categories best first, confidence)."""
+
+    def __init__(self, start: int, end: int, slug: str, confidence: float) -> None:
+        self.start, self.end, self.categories, self.confidence = start, end, (slug,), {slug: confidence}
+
+
+def _line_text(pane, line: int) -> str:
+    pane.scroll_to(y=line, animate=False, immediate=True)
+    return pane.render_line(line - round(pane.scroll_y)).text[5:]  # after the gutter
+
+
+def test_a_suggestion_label_is_never_drawn_after_the_next_clause_starts(make_app) -> None:
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        await pilot.resize_terminal(200, 40)
+        await pilot.press("Q")  # one wide pane: room for labels
+        await pilot.pause()
+        pane = _frames(app)[0].pane
+        text, layout = pane.text, pane.text_layout
+        clauses = pane.clauses
+
+        def last_line(c) -> tuple[int, int]:
+            line = layout.line_of(c.end - 1)
+            return layout.starts[line], layout.ends[line]
+
+        shared = next(c for c in clauses[:-1] if text[c.end:last_line(c)[1]].strip()
+                      and last_line(c)[1] - last_line(c)[0] < 150)
+        alone = next(c for c in clauses if not text[c.end:last_line(c)[1]].strip()
+                     and last_line(c)[1] - last_line(c)[0] < 120)
+        pane.set_ghosts(tuple(sorted((_Ghost(shared.start, shared.end, "data-retention", 0.87),
+                                      _Ghost(alone.start, alone.end, "third-party-sharing", 0.66)),
+                                     key=lambda g: g.start)))
+        shown = _line_text(pane, layout.line_of(shared.end - 1))
+        assert "Data Retention 87%" not in shown and "\u25cc" not in shown  # the next clause follows here
+        shown = _line_text(pane, layout.line_of(alone.end - 1))
+        assert "\u25cc Third Party Sharing/Collection 66%" in shown  # the whole name where there is room
+
+    drive(app, scenario)
