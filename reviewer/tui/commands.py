@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -15,7 +17,20 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 GROUPS = {"pane": "Move and select", "workspace": "Tag, edit and panes", "search": "Search",
-          "doclist": "Document list", "app": "App"}
+          "doclist": "Document list", "compare": "Compare policies", "app": "App",
+          "sync": "Category sync (after c)", "similar": "Similar panel", "lookup": "Clause lookup",
+          "matrix": "Coverage matrix"}
+# Bindings without an id are grouped by the class that declares them (Textual's own: quit, palette, copy).
+DIGIT_ID = re.compile(r"[._](tag|key)_\d$")
+CLASS_AREAS = {"ReviewerApp": "app", "App": "app", "WorkspaceScreen": "workspace", "PolicyPane": "pane"}
+
+
+def _area_of(node: DOMNode | type) -> str:
+    kind = node if isinstance(node, type) else type(node)
+    for cls in kind.__mro__:
+        if cls.__name__ in CLASS_AREAS:
+            return CLASS_AREAS[cls.__name__]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind.__name__).lower()
 
 
 @dataclass
@@ -47,12 +62,13 @@ def bound_actions(screen: Screen) -> list[BoundAction]:
         binding = active.binding
         if not binding.description:
             continue
-        ident = binding.id or f"{type(active.node).__name__.lower()}.{binding.action}"
-        area = ident.split(".", 1)[0]
+        area = binding.id.split(".", 1)[0] if binding.id else _area_of(active.node)
+        ident = binding.id or f"{area}.{binding.action}"
         row_key = (id(active.node), ident)
         row = rows.get(row_key)
         if row is None:
-            row = rows[row_key] = BoundAction(ident, _describe(app, binding), binding.tooltip,
+            described = _describe(app, binding)
+            row = rows[row_key] = BoundAction(ident, described[:1].upper() + described[1:], binding.tooltip,
                                               GROUPS.get(area, area.title()), active.node, binding.action,
                                               active.enabled)
         display = app.get_key_display(replace(binding, key=key, key_display=None))
@@ -61,13 +77,46 @@ def bound_actions(screen: Screen) -> list[BoundAction]:
     return list(rows.values())
 
 
+def mode_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """(keys shown, description, group) of the modes a screen opens (``HELP_MODES``: the keys after
+    ``c``, in the Similar panel, in the lookup and the matrix), with the keymap applied. Their classes
+    are imported here, when help is asked for, never at start-up."""
+    app = screen.app
+    keymap = getattr(app, "_keymap", {}) or {}
+    rows: list[tuple[str, str, str]] = []
+    for path in getattr(screen, "HELP_MODES", ()):
+        module, _, name = path.partition(":")
+        cls = getattr(importlib.import_module(module), name)
+        digits: list[Binding] = []
+        for binding in cls.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if binding.id and DIGIT_ID.search(binding.id):
+                digits.append(binding)  # ten keys, one per category: one row
+                if len(digits) > 1:
+                    continue
+            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            shown = [app.get_key_display(replace(binding, key=k.strip(), key_display=None))
+                     for k in keys.split(",") if k.strip()]
+            area = binding.id.split(".", 1)[0] if binding.id else _area_of(cls)
+            described = _describe(app, binding)
+            if digits and binding is digits[0]:
+                shown = ["1\u20260"]
+                described = re.sub(r" \d$", " by key", described)
+            rows.append((" ".join(dict.fromkeys(shown)), described, GROUPS.get(area, area.title())))
+    return rows
+
+
 def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys shown, description, group) for HelpScreen, from the screen's active bindings."""
+    """(keys shown, description, group) for HelpScreen: the screen's active bindings, then the keys
+    of the modes it opens."""
     rows = bound_actions(screen)
     order = list(GROUPS.values())
     rows.sort(key=lambda r: (order.index(r.group) if r.group in order else len(order), r.group))
-    return [(" ".join(r.keys), r.description + ("" if r.enabled else " (not available here)"), r.group)
+    live = [(" ".join(r.keys), r.description + ("" if r.enabled else " (not available here)"), r.group)
             for r in rows]
+    seen = {(k, d) for k, d, _ in live}
+    return live + [row for row in mode_rows(screen) if (row[0], row[1]) not in seen]
 
 
 class ActionCommands(Provider):

@@ -123,3 +123,36 @@ def test_a_suggestion_label_is_never_drawn_after_the_next_clause_starts(make_app
         assert "\u25cc Third Party Sharing/Collection 66%" in shown  # the whole name where there is room
 
     drive(app, scenario)
+
+
+def test_help_names_its_sections_lists_every_mode_and_scrolls_to_the_end(make_app) -> None:
+    app = make_app([DOC_A, DOC_B], keys={"matrix.sort_total": "ctrl+o"})
+
+    async def scenario(pilot) -> None:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert type(help_screen).__name__ == "HelpScreen"
+        groups = {g for _, _, g in help_screen.rows}
+        assert not any(g.endswith(("app", "screen")) or g.lower() in ("reviewerapp", "workspacescreen") for g in groups)
+        rows = {(g, d): k for k, d, g in help_screen.rows}
+        assert rows[("Category sync (after c)", "Same again")] == "c \u23ce"
+        assert rows[("Category sync (after c)", "Category by key")] == "1\u20260"
+        assert rows[("Similar panel", "Apply to marked")] == "A"
+        assert "^j" in rows[("Clause lookup", "Open top 4")]
+        assert rows[("Coverage matrix", "Sort: total")] == "^o"  # the keymap applies here too
+        assert rows[("App", "Quit")] and rows[("App", "Palette")]
+        table = str(help_screen.query_one("#help-table").render())
+        assert "Category sync (after c)" in table and "Sort: this category" in table
+        body = help_screen.query_one("#help-body")
+        await pilot.press("down")
+        await pilot.pause()
+        assert body.scroll_y == 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y > 1
+        await pilot.press("home")
+        await pilot.pause()
+        assert body.scroll_y == 0
+
+    drive(app, scenario)

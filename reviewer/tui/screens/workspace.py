@@ -90,6 +90,8 @@ class WorkspaceScreen(Screen[None]):
         *suggestions.BINDINGS,
     ]
     COMMANDS = {ClauseSearch}
+    HELP_MODES = ("reviewer.tui.screens.sync_chooser:SyncChooser", "reviewer.tui.widgets.similar_panel:SimilarPanel",
+                  "reviewer.tui.screens.lookup:LookupScreen", "reviewer.tui.screens.coverage_matrix:CoverageMatrixScreen")
 
     def __init__(self, session: Session, open_ids: Iterable[str] = (), *, check_every: float = CHECK_EVERY,
                  suggestions_on: bool = True, start_with_coverage: bool = False) -> None:
