@@ -156,3 +156,58 @@ def test_help_names_its_sections_lists_every_mode_and_scrolls_to_the_end(make_ap
         assert body.scroll_y == 0
 
     drive(app, scenario)
+
+
+def test_agreement_dialog_types_on_from_the_suggested_folder(make_app) -> None:
+    from reviewer.tui.screens.agreement import SetPathDialog
+
+    from .conftest import from_palette
+
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        await from_palette(pilot, "Agreement with")
+        await pilot.pause()
+        assert isinstance(app.screen, SetPathDialog)
+        box = app.screen.query_one("#set-path")
+        suggested = box.value
+        assert suggested
+        await pilot.press(*"other")
+        assert box.value == suggested + "other"  # typing goes on from it, it does not replace it
+
+    drive(app, scenario)
+
+
+def test_export_dialog_exports_on_enter_in_the_format_list_and_asks_before_replacing(make_app, tmp_path: Path) -> None:
+    from reviewer.tui.screens.export_dialog import ExportDialog, open_export
+
+    from .conftest import settle
+
+    existing = tmp_path / "kept.csv"
+    existing.write_text("mine\n", encoding="utf-8")
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        open_export(app)
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#path").value = str(existing)
+        dialog._suggested = lambda fmt: str(existing)  # noqa: SLF001 - the path stays as the format moves
+        dialog.query_one("#formats").focus()
+        await pilot.press("down")  # csv
+        await pilot.pause()
+        assert dialog.fmt == "csv"
+        await pilot.press("enter")  # enter on the format list: export... but the file exists
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "exists" in str(dialog.query_one("#export-status").render())
+        assert existing.read_text(encoding="utf-8") == "mine\n"
+        await pilot.press("enter")  # asked again: replace it
+        await pilot.pause()
+        await settle(app)
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ExportDialog)
+        assert existing.read_text(encoding="utf-8").startswith("document")
+
+    drive(app, scenario)
