@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from reviewer.anchoring import FUZZY, MOVED, Resolution
 from reviewer.annotated import load_annotated
@@ -445,6 +446,21 @@ class Session:
                 ann_id = first.id if target is not None and first in applied else None
             return Outcome(first.document if first else "", message, ann_id, saved,
                            "; ".join(errors) or None, "; ".join(merged_notes) or None)
+
+    @contextmanager
+    def batch(self, message: str) -> Iterator[None]:
+        """The changes made inside become one undo step named ``message`` (a bulk apply across
+        documents: one key, one undo). Each change is still written as it is made."""
+        with self._lock:
+            last = self._undo[-1] if self._undo else None
+            try:
+                yield
+            finally:
+                at = next((n for n in range(len(self._undo) - 1, -1, -1) if self._undo[n] is last), -1)
+                made = self._undo[at + 1:]
+                if len(made) > 1 and all(isinstance(a, Action) for a in made):
+                    del self._undo[at + 1:]
+                    self._undo.append(Action(message, tuple(c for a in made for c in a.changes)))
 
     def record(self, step: Step) -> None:
         """Put an already applied outside step on the undo stack (clears redo, like any change)."""

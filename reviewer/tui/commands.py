@@ -21,6 +21,11 @@ GROUPS = {"pane": "Move and select", "workspace": "Tag, edit and panes", "search
           "sync": "Category sync (after c)", "similar": "Similar panel", "lookup": "Clause lookup",
           "matrix": "Coverage matrix"}
 # Bindings without an id are grouped by the class that declares them (Textual's own: quit, palette, copy).
+# The modes a screen opens, whose keys its help lists too (imported only when help is asked for).
+MODES = {"WorkspaceScreen": ("reviewer.tui.screens.sync_chooser:SyncChooser",
+                             "reviewer.tui.widgets.similar_panel:SimilarPanel",
+                             "reviewer.tui.screens.lookup:LookupScreen",
+                             "reviewer.tui.screens.coverage_matrix:CoverageMatrixScreen")}
 DIGIT_ID = re.compile(r"[._](tag|key)_\d$")
 CLASS_AREAS = {"ReviewerApp": "app", "App": "app", "WorkspaceScreen": "workspace", "PolicyPane": "pane"}
 
@@ -78,13 +83,13 @@ def bound_actions(screen: Screen) -> list[BoundAction]:
 
 
 def mode_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys shown, description, group) of the modes a screen opens (``HELP_MODES``: the keys after
+    """(keys shown, description, group) of the modes a screen opens (``MODES``: the keys after
     ``c``, in the Similar panel, in the lookup and the matrix), with the keymap applied. Their classes
     are imported here, when help is asked for, never at start-up."""
     app = screen.app
     keymap = getattr(app, "_keymap", {}) or {}
     rows: list[tuple[str, str, str]] = []
-    for path in getattr(screen, "HELP_MODES", ()):
+    for path in MODES.get(type(screen).__name__, ()):
         module, _, name = path.partition(":")
         cls = getattr(importlib.import_module(module), name)
         digits: list[Binding] = []

@@ -211,3 +211,39 @@ def test_export_dialog_exports_on_enter_in_the_format_list_and_asks_before_repla
         assert existing.read_text(encoding="utf-8").startswith("document")
 
     drive(app, scenario)
+
+
+def test_one_undo_takes_back_a_whole_bulk_apply(make_app, demo_set: Path) -> None:
+    from reviewer.tui.widgets.similar_panel import SimilarPanel
+
+    from .conftest import settle
+    from .test_lookup import settle as settle_lookup
+
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        pane = _frames(app)[0].pane
+        pane.go_to_offset(638)  # a clause the demo set annotates
+        await pilot.press("s")
+        await settle_lookup(pilot, app)
+        panel = app.screen.query_one(SimilarPanel)
+        await pilot.press("space", "space", "space")
+        marked = [panel.matches[i] for i in sorted(panel.marked)]
+        assert len(marked) == 3
+        before = {m.document: on_disk(demo_set, m.document) for m in marked}
+        await pilot.press("A")
+        await pilot.pause()
+        assert any(on_disk(demo_set, d) != rows for d, rows in before.items())
+        pane.focus()
+        await pilot.press("u")  # one key undoes every clause the apply changed
+        await pilot.pause()
+        assert {d: on_disk(demo_set, d) for d in before} == before
+        assert "Undid: Applied" in (_frames(app)[0].status.message or "") or any(
+            "Undid: Applied" in str(n.message) for n in app._notifications)  # noqa: SLF001
+        await pilot.press("ctrl+r")  # and one redo puts them all back
+        await pilot.pause()
+        assert all(on_disk(demo_set, d) != rows for d, rows in before.items()
+                   if any(m.document == d for m in marked))
+        await settle(app)
+
+    drive(app, scenario)

@@ -90,8 +90,6 @@ class WorkspaceScreen(Screen[None]):
         *suggestions.BINDINGS,
     ]
     COMMANDS = {ClauseSearch}
-    HELP_MODES = ("reviewer.tui.screens.sync_chooser:SyncChooser", "reviewer.tui.widgets.similar_panel:SimilarPanel",
-                  "reviewer.tui.screens.lookup:LookupScreen", "reviewer.tui.screens.coverage_matrix:CoverageMatrixScreen")
 
     def __init__(self, session: Session, open_ids: Iterable[str] = (), *, check_every: float = CHECK_EVERY,
                  suggestions_on: bool = True, start_with_coverage: bool = False) -> None:
@@ -350,6 +348,8 @@ class WorkspaceScreen(Screen[None]):
             self.app.notify(f"Nothing to {verb}", timeout=2)
             return
         self.report(outcome, quiet=False)
+        for doc_id in set(self.deck.document_ids()) - {outcome.document}:  # a step may span documents
+            self.refresh_document(doc_id)
         ann = self.session.annotation(outcome.document, outcome.annotation) if outcome.annotation else None
         if ann is None:
             return
@@ -543,7 +543,7 @@ class WorkspaceScreen(Screen[None]):
 
     @on(SimilarPanel.JumpRequested)
     def _similar_jump(self, event: SimilarPanel.JumpRequested) -> None:
-        self.lookup.open_matches([event.match])
+        self.lookup.open_matches([event.match], focus=False)  # the panel keeps the keys
 
     @on(SimilarPanel.TagRequested)
     def _similar_tag(self, event: SimilarPanel.TagRequested) -> None:
