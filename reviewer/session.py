@@ -33,6 +33,7 @@ from reviewer.errors import StoreError
 from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.merge import MergeResult, merge3
+from reviewer.source_watch import SourceStamp, reread, stamp_of
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
 from reviewer.taxonomy import Taxonomy
 
@@ -104,6 +105,7 @@ class _Doc:
     base_extra: dict[str, Any] = field(default_factory=dict)
     status: dict[str, tuple[str, float]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    source: SourceStamp | None = None                         # the policy's own file when it was read
     _placed: list[Annotation] | None = None
     _orphans: list[Annotation] | None = None
 
@@ -207,6 +209,7 @@ class Session:
     def _load(self, ds: _Doc) -> None:
         ad = load_annotated(self._loader, ds.doc)
         ds.loaded = True
+        ds.source = ds.source or stamp_of(ds.doc)
         ds.warnings = list(ad.warnings)
         ds.invalidate()
         if ad.error is not None:
@@ -513,6 +516,9 @@ class Session:
             ds = self._doc(doc_id)
             if not ds.loaded:
                 return None
+            renewed = self._reread_source(ds)
+            if renewed is not None:
+                return renewed
             if ds.error is not None:
                 try:
                     stamp = FileStamp.of(self.store.path_for(doc_id))
@@ -538,7 +544,25 @@ class Session:
                     note += "; " + again
             return Outcome(doc_id, "Merged changes made by another program", None, saved, error, note)
 
-    # -- internals -----------------------------------------------------------------------------
+    def _reread_source(self, ds: _Doc) -> Outcome | None:
+        """The policy's text file changed on disk: read it again and re-anchor its annotations
+        (as a new version is shown: pending writes flushed, its undo steps dropped)."""
+        now = stamp_of(ds.doc)
+        if now is None or ds.source is None or now == ds.source:
+            ds.source = ds.source or now
+            return None
+        ds.source = now
+        new = reread(ds.doc)
+        if new is None:
+            return None
+        self.replace_document(new)
+        fresh = self._state(new.id)
+        fresh.source = now
+        kinds = Counter(status for status, _ in fresh.status.values())
+        return Outcome(new.id, f"{new.path.name} changed on disk: reloaded; {len(fresh.placed())} annotation(s) "
+                       f"re-anchored ({kinds['moved']} moved, {kinds['fuzzy']} fuzzy), "
+                       f"{len(fresh.orphans())} orphaned", None, new.id not in self._pending, fresh.error)
+
     def _refuse(self, doc_id: str, error: str, merged: str | None = None) -> Outcome:
         return Outcome(doc_id, "Not changed", None, doc_id not in self._pending, error, merged)
 

@@ -598,3 +598,26 @@ def test_a_batch_across_documents_is_one_undo_step(setup) -> None:
     s.undo()
     s.undo()  # the change made before the batch is its own step
     assert not raw_file(set_dir, "alpha")
+
+
+def test_check_external_rereads_a_policy_whose_text_changed(setup, tmp_path: Path) -> None:
+    import os
+
+    set_dir, docs, s = setup
+    doc = s.document("alpha")
+    start, end = clause(doc, "We keep your information")
+    s.toggle_category("alpha", start, end, "data-retention")
+    assert s.check_external("alpha") is None
+    prefix = "A new first line.\n\n"
+    doc.path.write_text(prefix + doc.text, encoding="utf-8")
+    st = doc.path.stat()
+    os.utime(doc.path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    out = s.check_external("alpha")
+    assert out is not None and "changed on disk: reloaded" in out.message and "1 moved" in out.message
+    assert s.document("alpha").text.startswith("A new first line.")
+    (ann,) = s.annotations("alpha")
+    assert (ann.start, ann.end) == (start + len(prefix), end + len(prefix))
+    assert s.check_external("alpha") is None  # once only
+    doc2 = s.document("alpha")
+    doc2.path.unlink()
+    assert s.check_external("alpha") is None  # a file gone: the text on screen stays, no traceback

@@ -168,7 +168,7 @@ def test_every_compare_key_has_a_palette_entry(make_app) -> None:
         for action in ("coverage", "sync", "toggle_sync_scroll", "accept_suggestion", "next_suggestion",
                        "toggle_suggestions"):
             assert action in actions, action
-        assert actions["coverage"].group == "Compare"
+        assert actions["coverage"].group == "Compare policies"
         await from_palette(pilot, "Matrix")
         await settle(app)
         await pilot.pause()

@@ -247,3 +247,42 @@ def test_one_undo_takes_back_a_whole_bulk_apply(make_app, demo_set: Path) -> Non
         await settle(app)
 
     drive(app, scenario)
+
+
+def test_a_policy_edited_on_disk_is_reloaded_and_reanchored(make_app, seeds: Path, demo_set: Path) -> None:
+    import os
+
+    path = seeds / f"{DOC_A}.txt"
+    toml_before = (demo_set / f"{DOC_A}.toml").read_text(encoding="utf-8")
+    app = make_app([DOC_A, DOC_B])
+    added = "Note from the editor: this policy was updated.\n\n"
+
+    async def scenario(pilot) -> None:
+        frame = _frames(app)[0]
+        before = {a.id: (a.start, a.end) for a in frame.pane.annotations}
+        assert before
+        await pilot.press("j", "j")
+        caret = frame.pane.model.caret
+        app.screen.check_external()  # nothing changed yet: nothing happens
+        assert frame.document.text == app.session.document(DOC_A).text
+        old = path.read_text(encoding="utf-8")
+        path.write_text(added + old, encoding="utf-8")
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))  # a later time, however coarse the clock
+        app.screen.check_external()
+        await pilot.pause()
+        assert frame.document.text.startswith(added.strip())
+        assert frame.pane.text.startswith(added.strip())
+        after = {a.id: (a.start, a.end) for a in frame.pane.annotations}
+        assert set(after) == set(before)  # every annotation re-anchored, none lost
+        assert all(after[k] == (s + len(added), e + len(added)) for k, (s, e) in before.items())
+        assert frame.pane.model.caret == caret  # the caret stays where it was in the file
+        messages = [str(n.message) for n in app._notifications]  # noqa: SLF001
+        assert any(f"{DOC_A}.txt changed on disk: reloaded" in m and "re-anchored" in m for m in messages)
+        await pilot.press("5")  # tagging works on the new text, at the new offsets
+        rows = on_disk(demo_set, DOC_A)
+        span = frame.pane.target_span()
+        assert any((r["start"], r["end"]) == span and "data-retention" in r["categories"] for r in rows)
+
+    drive(app, scenario)
+    assert toml_before  # the file was read before; it is only ever written through the session

@@ -559,14 +559,11 @@ class WorkspaceScreen(Screen[None]):
 
     # -- outside changes and background work ----------------------------------------------------
     def check_external(self) -> None:
-        """Merge changes another program made to the files of the documents on screen."""
-        seen: set[str] = set()
-        for frame in self.frames:
-            doc_id = frame.document.id
-            if doc_id in seen:
-                continue
-            seen.add(doc_id)
+        """Merge changes another program made to the files of the documents on screen (and reload a
+        policy whose text file changed)."""
+        for doc_id in self.deck.document_ids():
             outcome = self.session.check_external(doc_id)
+            self.deck.renew(self.session.document(doc_id))  # its own text changed: the new text, re-anchored
             if outcome is not None:
                 self.report(outcome)
                 if not outcome.merged and not outcome.error:

@@ -131,6 +131,17 @@ class PaneDeck(Horizontal):
                             timeout=4, markup=False)
         return frame
 
+    def renew(self, document: Document) -> None:
+        """``document`` replaces an older copy of itself (its file changed on disk): each pane
+        showing it shows the new text, its caret kept at the same offset where the text allows."""
+        for frame in self.frames:
+            if frame.document.id == document.id and frame.document is not document:
+                caret = frame.pane.model.caret
+                frame.pane.set_document(document)
+                frame.pane.place_caret(min(caret, max(0, len(document.text) - 1)))
+                frame.update_title()
+                self._prepare(frame)
+
     def open(self, document: Document, *, focus: bool = True) -> PaneFrame:
         """A new pane beside the active one (the caller checks ``full``)."""
         frame = self._new_frame(document)

@@ -40,6 +40,11 @@ def fit(parts: list[Part], width: int, rows: int = 1) -> Content:
         return full
     kept = list(parts)
     message = next((p for p in kept if p.shrinks), None)
+    if message is not None and rows == 1:  # the counts in full, the message cut, while it says enough
+        fixed = SEPARATOR.join(p.full for p in kept if p is not message)
+        room = width - fixed.cell_length - SEPARATOR.cell_length
+        if room >= 16:
+            return SEPARATOR.join([*(p.full for p in kept if p is not message), _cut(message.full, room)])
     if rows > 1 and message is not None:
         kept.remove(message)
         return Content("\n").join([fit(kept, width), _cut(message.short, width)])
@@ -132,7 +137,7 @@ class StatusLine(Widget):
             else:
                 parts.append(_part("no match", "no match", 1, "$error"))
         if pending:
-            parts.append(_part("unsaved (ctrl+s)", "unsaved", 1, "$error bold"))
+            parts.append(_part("unsaved (ctrl+s)", "unsaved (ctrl+s)", 1, "$error bold"))  # the one thing to act on
         if read_only:
             parts.append(_part("read-only", "RO", 2, "$error"))
         if error:
