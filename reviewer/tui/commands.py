@@ -82,13 +82,22 @@ def bound_actions(screen: Screen) -> list[BoundAction]:
     return list(rows.values())
 
 
-def mode_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys shown, description, group) of the modes a screen opens (``MODES``: the keys after
-    ``c``, in the Similar panel, in the lookup and the matrix), with the keymap applied. Their classes
-    are imported here, when help is asked for, never at start-up."""
+@dataclass(frozen=True)
+class HelpEntry:
+    keys: str          # as shown: "j ↓"
+    description: str
+    group: str
+    tooltip: str = ""
+    enabled: bool = True
+
+
+def mode_entries(screen: Screen) -> list[HelpEntry]:
+    """The keys of the modes a screen opens (``MODES``: after ``c``, in the Similar panel, in the
+    lookup and the matrix), with the keymap applied. Their classes are imported here, when help
+    is asked for, never at start-up."""
     app = screen.app
     keymap = getattr(app, "_keymap", {}) or {}
-    rows: list[tuple[str, str, str]] = []
+    rows: list[HelpEntry] = []
     for path in MODES.get(type(screen).__name__, ()):
         module, _, name = path.partition(":")
         cls = getattr(importlib.import_module(module), name)
@@ -104,24 +113,30 @@ def mode_rows(screen: Screen) -> list[tuple[str, str, str]]:
             shown = [app.get_key_display(replace(binding, key=k.strip(), key_display=None))
                      for k in keys.split(",") if k.strip()]
             area = binding.id.split(".", 1)[0] if binding.id else _area_of(cls)
-            described = _describe(app, binding)
+            described, tooltip = _describe(app, binding), binding.tooltip
             if digits and binding is digits[0]:
                 shown = ["1\u20260"]
                 described = re.sub(r" \d$", " by key", described)
-            rows.append((" ".join(dict.fromkeys(shown)), described, GROUPS.get(area, area.title())))
+                tooltip = re.sub(r"key \d\b", "that key", tooltip)
+            rows.append(HelpEntry(" ".join(dict.fromkeys(shown)), described, GROUPS.get(area, area.title()),
+                                  tooltip))
     return rows
 
 
-def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys shown, description, group) for HelpScreen: the screen's active bindings, then the keys
-    of the modes it opens."""
+def help_entries(screen: Screen) -> list[HelpEntry]:
+    """Every key of ``screen``: its active bindings, grouped, then the keys of the modes it opens."""
     rows = bound_actions(screen)
     order = list(GROUPS.values())
     rows.sort(key=lambda r: (order.index(r.group) if r.group in order else len(order), r.group))
-    live = [(" ".join(r.keys), r.description + ("" if r.enabled else " (not available here)"), r.group)
-            for r in rows]
-    seen = {(k, d) for k, d, _ in live}
-    return live + [row for row in mode_rows(screen) if (row[0], row[1]) not in seen]
+    live = [HelpEntry(" ".join(r.keys), r.description, r.group, r.tooltip, r.enabled) for r in rows]
+    seen = {(e.keys, e.description) for e in live}
+    return live + [e for e in mode_entries(screen) if (e.keys, e.description) not in seen]
+
+
+def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """(keys shown, description, group) for HelpScreen."""
+    return [(e.keys, e.description + ("" if e.enabled else " (not available here)"), e.group)
+            for e in help_entries(screen)]
 
 
 class ActionCommands(Provider):
