@@ -129,8 +129,8 @@ def help_entries(screen: Screen) -> list[HelpEntry]:
     order = list(GROUPS.values())
     rows.sort(key=lambda r: (order.index(r.group) if r.group in order else len(order), r.group))
     live = [HelpEntry(" ".join(r.keys), r.description, r.group, r.tooltip, r.enabled) for r in rows]
-    seen = {(e.keys, e.description) for e in live}
-    return live + [e for e in mode_entries(screen) if (e.keys, e.description) not in seen]
+    seen = {(e.keys, e.description, e.group) for e in live}
+    return live + [e for e in mode_entries(screen) if (e.keys, e.description, e.group) not in seen]
 
 
 def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
