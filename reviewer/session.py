@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from reviewer.anchoring import FUZZY, MOVED, Resolution
 from reviewer.annotated import load_annotated
@@ -32,6 +33,7 @@ from reviewer.errors import StoreError
 from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.merge import MergeResult, merge3
+from reviewer.source_watch import SourceStamp, reread, stamp_of
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
 from reviewer.taxonomy import Taxonomy
 
@@ -103,6 +105,7 @@ class _Doc:
     base_extra: dict[str, Any] = field(default_factory=dict)
     status: dict[str, tuple[str, float]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    source: SourceStamp | None = None                         # the policy's own file when it was read
     _placed: list[Annotation] | None = None
     _orphans: list[Annotation] | None = None
 
@@ -206,6 +209,7 @@ class Session:
     def _load(self, ds: _Doc) -> None:
         ad = load_annotated(self._loader, ds.doc)
         ds.loaded = True
+        ds.source = ds.source or stamp_of(ds.doc)
         ds.warnings = list(ad.warnings)
         ds.invalidate()
         if ad.error is not None:
@@ -501,6 +505,21 @@ class Session:
             return Outcome(first.document if first else "", message, ann_id, saved,
                            "; ".join(errors) or None, "; ".join(merged_notes) or None)
 
+    @contextmanager
+    def batch(self, message: str) -> Iterator[None]:
+        """The changes made inside become one undo step named ``message`` (a bulk apply across
+        documents: one key, one undo). Each change is still written as it is made."""
+        with self._lock:
+            last = self._undo[-1] if self._undo else None
+            try:
+                yield
+            finally:
+                at = next((n for n in range(len(self._undo) - 1, -1, -1) if self._undo[n] is last), -1)
+                made = self._undo[at + 1:]
+                if len(made) > 1 and all(isinstance(a, Action) for a in made):
+                    del self._undo[at + 1:]
+                    self._undo.append(Action(message, tuple(c for a in made for c in a.changes)))
+
     def record(self, step: Step) -> None:
         """Put an already applied outside step on the undo stack (clears redo, like any change)."""
         with self._lock:
@@ -552,6 +571,9 @@ class Session:
             ds = self._doc(doc_id)
             if not ds.loaded:
                 return None
+            renewed = self._reread_source(ds)
+            if renewed is not None:
+                return renewed
             if ds.error is not None:
                 try:
                     stamp = FileStamp.of(self.store.path_for(doc_id))
@@ -577,7 +599,25 @@ class Session:
                     note += "; " + again
             return Outcome(doc_id, "Merged changes made by another program", None, saved, error, note)
 
-    # -- internals -----------------------------------------------------------------------------
+    def _reread_source(self, ds: _Doc) -> Outcome | None:
+        """The policy's text file changed on disk: read it again and re-anchor its annotations
+        (as a new version is shown: pending writes flushed, its undo steps dropped)."""
+        now = stamp_of(ds.doc)
+        if now is None or ds.source is None or now == ds.source:
+            ds.source = ds.source or now
+            return None
+        ds.source = now
+        new = reread(ds.doc)
+        if new is None:
+            return None
+        self.replace_document(new)
+        fresh = self._state(new.id)
+        fresh.source = now
+        kinds = Counter(status for status, _ in fresh.status.values())
+        return Outcome(new.id, f"{new.path.name} changed on disk: reloaded; {len(fresh.placed())} annotation(s) "
+                       f"re-anchored ({kinds['moved']} moved, {kinds['fuzzy']} fuzzy), "
+                       f"{len(fresh.orphans())} orphaned", None, new.id not in self._pending, fresh.error)
+
     def _refuse(self, doc_id: str, error: str, merged: str | None = None) -> Outcome:
         return Outcome(doc_id, "Not changed", None, doc_id not in self._pending, error, merged)
 

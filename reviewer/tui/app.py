@@ -23,6 +23,7 @@ from reviewer.tui.screens.export_dialog import IOCommands
 from reviewer.tui.screens.team import TeamCommands
 from reviewer.tui.screens.workspace import WorkspaceScreen
 from reviewer.tui.workers import WorkerFailed, describe, forward_failure
+from reviewer.workspace_state import WorkspaceState, save_state
 
 STYLES = Path(__file__).parent / "styles"
 DEFAULT_THEME = "reviewer-dark"
@@ -42,6 +43,8 @@ class Workspace:
     check_every: float = 2.0
     suggestions: bool = True            # Settings.suggestions: category suggestions in the panes
     start_with_coverage: bool = False   # open on the coverage matrix (more than four policies)
+    remember: Path | None = None        # the set whose workspace is kept between runs (None: not kept)
+    restore: WorkspaceState | None = None  # the workspace kept from the last run, to reopen
 
 
 class ReviewerApp(App[None]):
@@ -75,6 +78,8 @@ class ReviewerApp(App[None]):
                                                 suggestions_on=ws.suggestions,
                                                 start_with_coverage=ws.start_with_coverage)
         self.push_screen(self.workspace_screen)
+        if ws.restore is not None:
+            self.call_after_refresh(self._restore, ws.restore)
         self._catch_signals()
         if warnings:
             self.notify("\n".join(warnings[:8]) + (f"\n(+{len(warnings) - 8} more)" if len(warnings) > 8 else ""),
@@ -150,6 +155,21 @@ class ReviewerApp(App[None]):
         screen = getattr(self, "workspace_screen", None)
         if screen is not None:
             screen.notes.commit()
+
+    def _restore(self, state: WorkspaceState) -> None:
+        from reviewer.tui.remember import restore
+
+        restore(self.workspace_screen, state)
+
+    def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
+        """Every way out (q, ctrl+q, a signal) keeps the workspace for the next run first."""
+        if self.workspace.remember is not None and getattr(self, "workspace_screen", None) is not None:
+            from reviewer.tui.remember import snapshot
+
+            state = snapshot(self.workspace_screen, self.theme)
+            if state is not None:  # a convenience: a failed write (a full disk) only loses the layout
+                save_state(self.workspace.remember, state)
+        super().exit(*args, **kwargs)
 
     async def action_quit(self) -> None:
         self.commit_open_note()

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -15,7 +17,25 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 GROUPS = {"pane": "Move and select", "workspace": "Tag, edit and panes", "search": "Search",
-          "doclist": "Document list", "app": "App"}
+          "doclist": "Document list", "compare": "Compare policies", "app": "App",
+          "sync": "Category sync (after c)", "similar": "Similar panel", "lookup": "Clause lookup",
+          "matrix": "Coverage matrix"}
+# Bindings without an id are grouped by the class that declares them (Textual's own: quit, palette, copy).
+# The modes a screen opens, whose keys its help lists too (imported only when help is asked for).
+MODES = {"WorkspaceScreen": ("reviewer.tui.screens.sync_chooser:SyncChooser",
+                             "reviewer.tui.widgets.similar_panel:SimilarPanel",
+                             "reviewer.tui.screens.lookup:LookupScreen",
+                             "reviewer.tui.screens.coverage_matrix:CoverageMatrixScreen")}
+DIGIT_ID = re.compile(r"[._](tag|key)_\d$")
+CLASS_AREAS = {"ReviewerApp": "app", "App": "app", "WorkspaceScreen": "workspace", "PolicyPane": "pane"}
+
+
+def _area_of(node: DOMNode | type) -> str:
+    kind = node if isinstance(node, type) else type(node)
+    for cls in kind.__mro__:
+        if cls.__name__ in CLASS_AREAS:
+            return CLASS_AREAS[cls.__name__]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind.__name__).lower()
 
 
 @dataclass
@@ -47,12 +67,13 @@ def bound_actions(screen: Screen) -> list[BoundAction]:
         binding = active.binding
         if not binding.description:
             continue
-        ident = binding.id or f"{type(active.node).__name__.lower()}.{binding.action}"
-        area = ident.split(".", 1)[0]
+        area = binding.id.split(".", 1)[0] if binding.id else _area_of(active.node)
+        ident = binding.id or f"{area}.{binding.action}"
         row_key = (id(active.node), ident)
         row = rows.get(row_key)
         if row is None:
-            row = rows[row_key] = BoundAction(ident, _describe(app, binding), binding.tooltip,
+            described = _describe(app, binding)
+            row = rows[row_key] = BoundAction(ident, described[:1].upper() + described[1:], binding.tooltip,
                                               GROUPS.get(area, area.title()), active.node, binding.action,
                                               active.enabled)
         display = app.get_key_display(replace(binding, key=key, key_display=None))
@@ -61,13 +82,61 @@ def bound_actions(screen: Screen) -> list[BoundAction]:
     return list(rows.values())
 
 
-def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys shown, description, group) for HelpScreen, from the screen's active bindings."""
+@dataclass(frozen=True)
+class HelpEntry:
+    keys: str          # as shown: "j ↓"
+    description: str
+    group: str
+    tooltip: str = ""
+    enabled: bool = True
+
+
+def mode_entries(screen: Screen) -> list[HelpEntry]:
+    """The keys of the modes a screen opens (``MODES``: after ``c``, in the Similar panel, in the
+    lookup and the matrix), with the keymap applied. Their classes are imported here, when help
+    is asked for, never at start-up."""
+    app = screen.app
+    keymap = getattr(app, "_keymap", {}) or {}
+    rows: list[HelpEntry] = []
+    for path in MODES.get(type(screen).__name__, ()):
+        module, _, name = path.partition(":")
+        cls = getattr(importlib.import_module(module), name)
+        digits: list[Binding] = []
+        for binding in cls.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if binding.id and DIGIT_ID.search(binding.id):
+                digits.append(binding)  # ten keys, one per category: one row
+                if len(digits) > 1:
+                    continue
+            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            shown = [app.get_key_display(replace(binding, key=k.strip(), key_display=None))
+                     for k in keys.split(",") if k.strip()]
+            area = binding.id.split(".", 1)[0] if binding.id else _area_of(cls)
+            described, tooltip = _describe(app, binding), binding.tooltip
+            if digits and binding is digits[0]:
+                shown = ["1\u20260"]
+                described = re.sub(r" \d$", " by key", described)
+                tooltip = re.sub(r"key \d\b", "that key", tooltip)
+            rows.append(HelpEntry(" ".join(dict.fromkeys(shown)), described, GROUPS.get(area, area.title()),
+                                  tooltip))
+    return rows
+
+
+def help_entries(screen: Screen) -> list[HelpEntry]:
+    """Every key of ``screen``: its active bindings, grouped, then the keys of the modes it opens."""
     rows = bound_actions(screen)
     order = list(GROUPS.values())
     rows.sort(key=lambda r: (order.index(r.group) if r.group in order else len(order), r.group))
-    return [(" ".join(r.keys), r.description + ("" if r.enabled else " (not available here)"), r.group)
-            for r in rows]
+    live = [HelpEntry(" ".join(r.keys), r.description, r.group, r.tooltip, r.enabled) for r in rows]
+    seen = {(e.keys, e.description, e.group) for e in live}
+    return live + [e for e in mode_entries(screen) if (e.keys, e.description, e.group) not in seen]
+
+
+def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """(keys shown, description, group) for HelpScreen."""
+    return [(e.keys, e.description + ("" if e.enabled else " (not available here)"), e.group)
+            for e in help_entries(screen)]
 
 
 class ActionCommands(Provider):

@@ -13,6 +13,7 @@ from reviewer.lock import LockHeld, acquire
 from reviewer.safetext import one_line
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
+from reviewer.workspace_state import load_state
 
 
 def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None = None, *,
@@ -49,10 +50,13 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
     session.read_only = reason is not None
     keymap, key_warnings = settings.keymap(all_binding_ids()) if settings.keys else ({}, [])
     warnings.extend(key_warnings)
-    workspace = Workspace(session=session, open_ids=[d.id for d in documents[:2]],
-                          theme=theme or settings.theme, keys=keymap, warnings=warnings,
-                          read_only_reason=reason, suggestions=settings.suggestions,
-                          start_with_coverage=len(documents) > 4)
+    kept = load_state(store.root)  # the panes, carets and theme of the last run on this set
+    kept = kept.only(d.id for d in documents) if kept is not None else None
+    open_ids = [p.document for p in kept.panes] if kept is not None else [d.id for d in documents[:2]]
+    workspace = Workspace(session=session, open_ids=open_ids,
+                          theme=theme or (kept.theme if kept else None) or settings.theme, keys=keymap,
+                          warnings=warnings, read_only_reason=reason, suggestions=settings.suggestions,
+                          start_with_coverage=len(documents) > 4, remember=store.root, restore=kept)
     return workspace, held
 
 

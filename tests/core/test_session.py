@@ -644,3 +644,45 @@ def test_a_document_whose_id_cannot_be_stored_is_read_only(tmp_path: Path) -> No
     out = s.toggle_category("set", 0, 5, "other")
     assert out.error and not (tmp_path / "set" / "set.toml").read_text().count("[[annotation]]")
     assert s.toggle_category("alpha", 0, 5, "other").saved
+
+
+def test_a_batch_across_documents_is_one_undo_step(setup) -> None:
+    set_dir, _, s = setup
+    a = clause(s.document("alpha"), "We keep your information")
+    b = clause(s.document("beta"), s.document("beta").text[s.document("beta").clauses[0].start:][:10])
+    s.toggle_category("alpha", *clause(s.document("alpha"), "We share data"), "data-security")  # before the batch
+    with s.batch("Applied Data Retention to 2 clause(s)"):
+        s.toggle_category("alpha", *a, "data-retention")
+        s.toggle_category("beta", *b, "data-retention")
+    assert len(raw_file(set_dir, "alpha")) == 2 and len(raw_file(set_dir, "beta")) == 1
+    out = s.undo()
+    assert out is not None and out.message == "Undid: Applied Data Retention to 2 clause(s)"
+    assert len(raw_file(set_dir, "alpha")) == 1 and not raw_file(set_dir, "beta")  # both, in one step
+    s.redo()
+    assert len(raw_file(set_dir, "alpha")) == 2 and len(raw_file(set_dir, "beta")) == 1
+    s.undo()
+    s.undo()  # the change made before the batch is its own step
+    assert not raw_file(set_dir, "alpha")
+
+
+def test_check_external_rereads_a_policy_whose_text_changed(setup, tmp_path: Path) -> None:
+    import os
+
+    set_dir, docs, s = setup
+    doc = s.document("alpha")
+    start, end = clause(doc, "We keep your information")
+    s.toggle_category("alpha", start, end, "data-retention")
+    assert s.check_external("alpha") is None
+    prefix = "A new first line.\n\n"
+    doc.path.write_text(prefix + doc.text, encoding="utf-8")
+    st = doc.path.stat()
+    os.utime(doc.path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    out = s.check_external("alpha")
+    assert out is not None and "changed on disk: reloaded" in out.message and "1 moved" in out.message
+    assert s.document("alpha").text.startswith("A new first line.")
+    (ann,) = s.annotations("alpha")
+    assert (ann.start, ann.end) == (start + len(prefix), end + len(prefix))
+    assert s.check_external("alpha") is None  # once only
+    doc2 = s.document("alpha")
+    doc2.path.unlink()
+    assert s.check_external("alpha") is None  # a file gone: the text on screen stays, no traceback

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from reviewer.store import Annotation
 from reviewer.taxonomy import DEFAULT_TAXONOMY, Attribute, Category, Taxonomy
@@ -26,6 +26,7 @@ from reviewer.tui.screens.document_picker import DocumentPicker, FuzzyRows, rank
 from reviewer.tui.screens.help import HelpScreen
 from reviewer.tui.screens.note_editor import NoteEditor
 from reviewer.tui.screens.orphans import OrphanAction, OrphansScreen
+from reviewer.tui.widgets.choice_field import ChoiceField
 from reviewer.tui.screens.tag_picker import TagChoice, TagPicker
 from reviewer.tui.themes import register_themes
 
@@ -242,12 +243,12 @@ async def test_tag_picker_attributes_appear_for_ticked_categories() -> None:
         assert box.display
         rows = [row.name for row in box.query(".attribute-row")]
         assert rows == ["purpose", "basis"]  # merged by name, first seen order
-        purpose = box.query_one(Select)
-        assert [value for _, value in purpose._options if value is not Select.NULL] == ["ads", "analytics", "resale"]
-        # tab to the select, open it, take the third value
+        purpose = box.query_one(ChoiceField)
+        assert [value for value in purpose.values if value is not None] == ["ads", "analytics", "resale"]
+        # tab to the field, step to the third value in place
         await pilot.press("tab")
         assert app.screen.focused is purpose
-        await pilot.press("enter", "down", "down", "down", "enter")
+        await pilot.press("right", "right", "left", "r")
         await pilot.pause()
         assert purpose.value == "resale"
         await pilot.press("tab")
@@ -263,7 +264,7 @@ async def test_tag_picker_drops_attributes_of_unticked_categories() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         box = app.screen.query_one("#attributes")
-        assert box.query_one(Select).value == "ads"
+        assert box.query_one(ChoiceField).value == "ads"
         await pilot.press("1", "3", "enter")
     assert app.result == TagChoice(("retention",), {})
 
@@ -641,3 +642,34 @@ def test_real_app_dialogs_survive_20x6_and_close(make_app, demo_set: Path, keys:
             assert not isinstance(app.screen, dialog)
 
     asyncio.run(run())
+
+
+LONG_TAXONOMY = Taxonomy((
+    Category("collection", "Collection", "1", "#4e79a7", "What is collected",
+             (Attribute("lawful-basis-for-processing", ("consent", "contract", "legitimate interest")),
+              Attribute("purpose", ("ads", "analytics")))),
+))
+
+
+@async_test
+async def test_attribute_names_stay_whole_the_choice_stays_inside_and_enter_confirms() -> None:
+    app = Host(TagPicker(LONG_TAXONOMY, ["collection"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = app.screen.query_one("#dialog")
+        names = list(app.screen.query(".attribute-name"))
+        for label in names:
+            assert label.size.height == 1  # one line each: never wrapped mid-word
+        text = screen_text(app)
+        assert "lawful-basis-for-processing" in text
+        await pilot.press("tab")
+        field = app.screen.focused
+        assert isinstance(field, ChoiceField) and field.name == "lawful-basis-for-processing"
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert field.value == "contract"
+        assert dialog.region.contains_region(field.region)  # drawn in the dialog, no list outside it
+        assert len(app.screen_stack) == 2  # nothing opened over the dialog
+        await pilot.press("enter")  # enter on an attribute confirms the dialog
+        await pilot.pause()
+    assert app.result == TagChoice(("collection",), {"lawful-basis-for-processing": "contract"})

@@ -219,7 +219,8 @@ def test_enter_in_the_panel_jumps_and_escape_closes_it(make_app) -> None:
         assert showing
         clause = showing[0].pane.current_clause
         assert clause is not None and clause.start <= target.start < clause.end
-        panel.list.focus()
+        assert app.screen.active is showing[0]  # the pane it opened in is the active one
+        assert app.focused is panel.list        # and the panel keeps the keys: escape closes it
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query(SimilarPanel)

@@ -73,7 +73,8 @@ def test_ghosts_on_a_line_and_their_label() -> None:
     assert ghosts_on_line(ghosts, starts, 30, 40) == []
     assert ghost_at(ghosts, 44) is ghosts[2] and ghost_at(ghosts, 35) is None
     assert ghost_label("Data Retention", 0.823, 40) == " \u25cc Data Retention 82%"
-    assert ghost_label("Third Party Sharing/Collection", 0.5, 24) == " \u25cc Third Party Sh\u2026 50%"
+    assert ghost_label("Third Party Sharing/Collection", 0.5, 24) == " \u25cc Third Party Shar\u2026 50%"  # all the room
+    assert ghost_label("Third Party Sharing/Collection", 0.5, 37) == " \u25cc Third Party Sharing/Collection 50%"
     assert ghost_label("Data Retention", 0.5, 6) == " \u25cc 50%"
     assert ghost_label("Data Retention", 0.999, 3) is None
     assert ghost_label("x", 0.999, 40).endswith("99%")  # never claims certainty

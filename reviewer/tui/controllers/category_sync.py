@@ -61,7 +61,8 @@ class CategorySync:
                 frame.pane.category_filter = None
                 frame.status.set_message("] and [ walk every annotation", True)
         elif result == PICK:
-            picker = TagPicker(self.taxonomy, (self.category,) if self.category else ())
+            # nothing pre-ticked: enter takes the category typed (highlighted), not the last one
+            picker = TagPicker(self.taxonomy, title="Sync panes to")
             self.host.app.push_screen(picker, self._picked)
         elif result:
             self.sync_to(result)
@@ -80,12 +81,15 @@ class CategorySync:
     def jump(self, frame: PaneFrame, category: str, *, first: bool) -> None:
         pane = frame.pane
         name = self.taxonomy.name(category)
+        known = self.taxonomy.get(category)
+        tag = f"{known.key}:" if known is not None and known.key else ""  # narrow panes: "5:1/3 Data…"
         pane.category_filter = category
         found = category_clauses(pane.document, pane.annotations, category)
         target = (found[0] if found else None) if first else next_index(found, pane.cursor)
         if target is not None:
             pane.go_to_clause(target)
-            frame.status.set_message(f"{name} {found.index(target) + 1}/{len(found)} (] and [ walk them)", True)
+            where = f"{found.index(target) + 1}/{len(found)}"
+            frame.status.set_message(f"{name} {where} (] and [ walk them)", True, short=f"{tag}{where} {name}")
             return
         suggester = self.suggestions.suggester
         ghost = suggester.best_for(pane.document.id, category) if suggester.active else None
@@ -93,9 +97,9 @@ class CategorySync:
             pane.go_to_offset(ghost.start)
             self.suggestions.shown(frame, ghost)
             frame.status.set_message(f"No {name} clause here; showing a suggestion: "
-                                     + self.suggestions.note(ghost, category), True)
+                                     + self.suggestions.note(ghost, category), True, short=f"{tag}none, suggested {name}")
         else:
-            frame.status.set_message(f"No {name} clause here", True)
+            frame.status.set_message(f"No {name} clause here", True, short=f"{tag}none {name}")
 
     # -- synchronised scrolling -------------------------------------------------------------
     def toggle_scrolling(self) -> None:

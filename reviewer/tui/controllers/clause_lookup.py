@@ -87,21 +87,25 @@ class ClauseLookup:
         if matches:
             self.open_matches(matches)
 
-    def open_matches(self, matches: Sequence[Match | Hit]) -> list[PaneFrame]:
+    def open_matches(self, matches: Sequence[Match | Hit], *, focus: bool = True) -> list[PaneFrame]:
         """Show each match in a pane beside the current one (a pane already showing its policy is
-        reused; with four panes, the others are reused), scrolled to the clause and flashed."""
+        reused; with four panes, the others are reused), scrolled to the clause and flashed. The
+        first gets the focus, or with ``focus=False`` only becomes the active pane (the Similar
+        panel keeps the keys: the next row, escape)."""
         wanted = list(matches)[:MAX_PANES]
         frames = self.deck.reveal([self.session.document(m.document) for m in wanted])
         for n, (frame, m) in enumerate(zip(frames, wanted)):
-            self.host.call_after_refresh(self._reveal, frame, m.start, focus=n == 0)
+            self.host.call_after_refresh(self._reveal, frame, m.start, focus=n == 0 and focus, first=n == 0)
         return frames
 
-    def _reveal(self, frame: PaneFrame, start: int, *, focus: bool) -> None:
+    def _reveal(self, frame: PaneFrame, start: int, *, focus: bool, first: bool = False) -> None:
         if not frame.is_attached:
             return
         frame.pane.go_to_offset(start)
         if focus:
             frame.pane.focus()
+        elif first:
+            self.deck.activate(frame)
         frame.add_class("-flash")
         self.host.set_timer(FLASH, partial(frame.remove_class, "-flash"))
 
@@ -166,21 +170,22 @@ class ClauseLookup:
                                  severity="warning", timeout=4)
             return
         changed = 0
-        for match in event.matches:
-            place = match.ref
-            exact = [a for a in self.session.annotations_at(place.document, place.start, place.end)
-                     if (a.start, a.end) == (place.start, place.end)]
-            have = list(exact[0].categories) if exact else []
-            wanted = have + [c for c in source.categories if c not in have]
-            if wanted == have:
-                continue
-            outcome = self.session.set_categories(place.document, place.start, place.end, wanted)
-            self._report(outcome)
-            if not outcome.error:
-                changed += 1
-            event.panel.set_categories(place, self.categories_at(place))
         names = ", ".join(self.taxonomy.name(c) for c in source.categories)
-        self.host.app.notify(f"Applied {names} to {changed} clause(s) (u undoes one at a time)", timeout=4,
+        with self.session.batch(f"Applied {names} to {len(event.matches)} clause(s)"):  # one u undoes it all
+            for match in event.matches:
+                place = match.ref
+                exact = [a for a in self.session.annotations_at(place.document, place.start, place.end)
+                         if (a.start, a.end) == (place.start, place.end)]
+                have = list(exact[0].categories) if exact else []
+                wanted = have + [c for c in source.categories if c not in have]
+                if wanted == have:
+                    continue
+                outcome = self.session.set_categories(place.document, place.start, place.end, wanted)
+                self._report(outcome)
+                if not outcome.error:
+                    changed += 1
+                event.panel.set_categories(place, self.categories_at(place))
+        self.host.app.notify(f"Applied {names} to {changed} clause(s) (u undoes them together)", timeout=4,
                              markup=False)
 
     def _source_annotation(self, doc_id: str, start: int, end: int):

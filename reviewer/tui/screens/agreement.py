@@ -69,7 +69,8 @@ class SetPathDialog(ModalScreen[str | None]):
         with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = Content("Compare with another set (opened read-only)")
             yield Label(Content("Annotation set folder"), classes="export-heading")
-            yield Input(self.suggestion, id="set-path")
+            # not selected: the suggestion is a folder to type on from, not text to replace
+            yield Input(self.suggestion, id="set-path", select_on_focus=False)
             yield Label(Content(""), id="set-status", classes="dialog-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Compare"), id="compare", variant="primary", compact=True)
@@ -77,7 +78,9 @@ class SetPathDialog(ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#set-path", Input).focus()
+        box = self.query_one("#set-path", Input)
+        box.focus()
+        box.cursor_position = len(box.value)
 
     @on(Input.Submitted, "#set-path")
     @on(Button.Pressed, "#compare")

@@ -41,6 +41,7 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
         self.set_name = set_name
         self.folder = Path(folder)
         self.fmt = fmt if fmt in formats.EXPORTS else formats.EXPORTS[0]
+        self._confirmed: tuple[str, str] | None = None  # (format, path) the analyst agreed to replace
 
     def _suggested(self, fmt: str) -> str:
         return str(self.folder / default_name(self.set_name, fmt))
@@ -73,15 +74,21 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
             path.value = self._suggested(self.fmt)
 
     @on(OptionList.OptionSelected, "#formats")
-    def _format_chosen(self) -> None:
-        self.query_one("#path", Input).focus()
-
     @on(Input.Submitted, "#path")
     @on(Button.Pressed, "#run")
     def action_export(self) -> None:
+        """Export with the format and path shown (enter on the format list too); an existing
+        file or folder is replaced only when asked a second time."""
         path = self.query_one("#path", Input).value.strip()
+        status = self.query_one("#export-status", Label)
         if not path:
-            self.query_one("#export-status", Label).update(Content("Give a file name (or a folder for brat)."))
+            status.update(Content("Give a file name (or a folder for brat)."))
+            return
+        target = Path(path).expanduser()
+        if target.exists() and self._confirmed != (self.fmt, path):
+            self._confirmed = (self.fmt, path)
+            status.update(Content.styled(one_line(f"{target.name} exists: enter again to replace it, "
+                                                  "or change the path", 120), "$warning"))
             return
         self.dismiss((self.fmt, path))
 

@@ -35,6 +35,11 @@ class HelpScreen(ModalScreen[None]):
                 id="help.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, tooltip="Scroll a page up",
                 id="help.page_up"),
+        # priority: the filter box would take them to move its cursor (its text is a word or two)
+        Binding("end", "ends(1)", "Bottom", show=False, priority=True, tooltip="Scroll to the last key",
+                id="help.bottom"),
+        Binding("home", "ends(-1)", "Top", show=False, priority=True, tooltip="Scroll to the first key",
+                id="help.top"),
     ]
 
     def __init__(self, bindings: Sequence[tuple[str, str, str]]) -> None:
@@ -94,6 +99,10 @@ class HelpScreen(ModalScreen[None]):
     def action_page(self, step: int) -> None:
         body = self.query_one("#help-body", VerticalScroll)
         body.scroll_page_down(animate=False) if step > 0 else body.scroll_page_up(animate=False)
+
+    def action_ends(self, step: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_end(animate=False, immediate=True) if step > 0 else body.scroll_home(animate=False, immediate=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -3,7 +3,7 @@
 Focus stays in the filter box. ``up``/``down`` move the highlight, ``space`` ticks the highlighted
 category, a category's own key (``1``..``0`` in OPP-115) ticks it directly, ``enter`` confirms,
 ``escape`` cancels. When a ticked category defines attributes, a field per attribute appears
-below the list (``tab`` reaches it). The screen returns a :class:`TagChoice` and never writes
+below the list (``tab`` reaches it; a listed value is chosen in place with ``←``/``→``). The screen returns a :class:`TagChoice` and never writes
 to the store: the caller applies it.
 """
 
@@ -21,15 +21,17 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.theme import Theme
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, OptionList, Select
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from reviewer.safetext import one_line, visible
 from reviewer.taxonomy import Attribute, Category, Taxonomy
 from reviewer.tui.screens.document_picker import FuzzyRows
 from reviewer.tui.themes import category_colour
+from reviewer.tui.widgets.choice_field import ChoiceField
 
 DIGITS = "1234567890"
+NAME_WIDTH = 28  # cells at most for an attribute's name beside its field
 TICKED, UNTICKED = "[x]", "[ ]"
 
 
@@ -77,9 +79,10 @@ class TagPicker(ModalScreen[TagChoice | None]):
     ]
 
     def __init__(self, taxonomy: Taxonomy, selected: Iterable[str] = (),
-                 attributes: Mapping[str, str] | None = None) -> None:
+                 attributes: Mapping[str, str] | None = None, *, title: str = "Tag") -> None:
         super().__init__()
         self.taxonomy = taxonomy
+        self._title = title
         self._initial = tuple(selected)
         # Unknown slugs (not in this taxonomy) stay ticked so that confirming does not drop them.
         self._chosen: set[str] = set(self._initial)
@@ -94,7 +97,7 @@ class TagPicker(ModalScreen[TagChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog") as dialog:
-            dialog.border_title = Content("Tag")
+            dialog.border_title = Content(self._title)
             keys = {c.key for c in self.taxonomy.categories if c.key in DIGITS}
             yield _FilterInput({" ", *keys}, placeholder="Type to filter categories",
                                id="filter", compact=True)
@@ -182,16 +185,8 @@ class TagPicker(ModalScreen[TagChoice | None]):
 
     def _attribute_field(self, attribute: Attribute) -> Widget:
         current = self._values.get(attribute.name, "")
-        if attribute.values:
-            values = list(attribute.values)
-            if current and current not in values:
-                values.append(current)  # keep a value the taxonomy no longer lists
-            return Select(
-                [(Content(one_line(v)), v) for v in values],
-                prompt="(not set)", allow_blank=True, compact=True, name=attribute.name,
-                classes="attribute-select",
-                value=current if current else Select.NULL,
-            )
+        if attribute.values:  # chosen in place: no dropdown outside the dialog, enter stays "confirm"
+            return ChoiceField(attribute.values, current or None, name=attribute.name, classes="attribute-select")
         return Input(visible(current, keep_newlines=False), placeholder="(not set)", compact=True,
                      name=attribute.name, classes="attribute-input")
 
@@ -204,22 +199,24 @@ class TagPicker(ModalScreen[TagChoice | None]):
         self._shown_attributes = wanted
         box.remove_children(".attribute-row")
         rows = []
+        width = min(NAME_WIDTH, max(len(one_line(a.name)) for a in wanted) + 1) if wanted else NAME_WIDTH
         for attribute in wanted:
             label = Label(Content(one_line(attribute.name)), classes="attribute-name")
-            if attribute.description:
-                label.tooltip = Content(one_line(attribute.description))
+            label.styles.width = width  # every name on one line: cut with an ellipsis, never wrapped
+            label.tooltip = Content(one_line(f"{attribute.name}: {attribute.description}" if attribute.description
+                                             else attribute.name))
             rows.append(Horizontal(label, self._attribute_field(attribute),
                                    classes="attribute-row", name=attribute.name))
         box.mount_all(rows)
 
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
-        name = event.select.name
+    @on(ChoiceField.Changed)
+    def _choice_changed(self, event: ChoiceField.Changed) -> None:
+        name = event.field.name
         if name:
-            if event.value is Select.NULL:
+            if event.value is None:
                 self._values.pop(name, None)
             else:
-                self._values[name] = str(event.value)
+                self._values[name] = event.value
 
     @on(Input.Changed, ".attribute-input")
     def _attribute_typed(self, event: Input.Changed) -> None:
@@ -281,8 +278,6 @@ class TagPicker(ModalScreen[TagChoice | None]):
             return in_filter
         if action == "toggle_key":
             return in_filter and self.taxonomy.by_key(str(parameters[0])) is not None
-        if action == "confirm":  # enter inside a Select (or its open list) belongs to the Select
-            return focused is None or not any(isinstance(n, Select) for n in focused.ancestors_with_self)
         return True
 
     def action_toggle(self) -> None:

@@ -379,6 +379,8 @@ class WorkspaceScreen(Screen[None]):
             self.app.notify(f"Nothing to {verb}", timeout=2)
             return
         self.report(outcome, quiet=False)
+        for doc_id in set(self.deck.document_ids()) - {outcome.document}:  # a step may span documents
+            self.refresh_document(doc_id)
         ann = self.session.annotation(outcome.document, outcome.annotation) if outcome.annotation else None
         if ann is None:
             return
@@ -430,7 +432,7 @@ class WorkspaceScreen(Screen[None]):
     def _show(self, frame: PaneFrame, doc_id: str | None) -> None:
         if doc_id is None or not frame.is_attached:
             return
-        self.deck.show(frame, self.session.document(doc_id))
+        frame = self.deck.show(frame, self.session.document(doc_id))
         self.deck.activate(frame)
         frame.pane.focus()
 
@@ -573,7 +575,7 @@ class WorkspaceScreen(Screen[None]):
 
     @on(SimilarPanel.JumpRequested)
     def _similar_jump(self, event: SimilarPanel.JumpRequested) -> None:
-        self.lookup.open_matches([event.match])
+        self.lookup.open_matches([event.match], focus=False)  # the panel keeps the keys
 
     @on(SimilarPanel.TagRequested)
     def _similar_tag(self, event: SimilarPanel.TagRequested) -> None:
@@ -589,14 +591,11 @@ class WorkspaceScreen(Screen[None]):
 
     # -- outside changes and background work ----------------------------------------------------
     def check_external(self) -> None:
-        """Merge changes another program made to the files of the documents on screen."""
-        seen: set[str] = set()
-        for frame in self.frames:
-            doc_id = frame.document.id
-            if doc_id in seen:
-                continue
-            seen.add(doc_id)
+        """Merge changes another program made to the files of the documents on screen (and reload a
+        policy whose text file changed)."""
+        for doc_id in self.deck.document_ids():
             outcome = self.session.check_external(doc_id)
+            self.deck.renew(self.session.document(doc_id))  # its own text changed: the new text, re-anchored
             if outcome is not None:
                 self.report(outcome)
                 if not outcome.merged and not outcome.error:

@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 
 from reviewer.documents import Document
+from reviewer.safetext import one_line
 from reviewer.taxonomy import Taxonomy
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
@@ -100,11 +101,46 @@ class PaneDeck(Horizontal):
             index = frames.index(self.active) if self.active in frames else 0
             frames[(index + delta) % len(frames)].pane.focus()
 
-    def show(self, frame: PaneFrame, document: Document) -> None:
-        """Show ``document`` in ``frame`` (cursor to the top)."""
+    def number(self, frame: PaneFrame) -> int:
+        """``frame``'s place from the left, counting from 1 (as the analyst sees it)."""
+        frames = self.frames
+        return frames.index(frame) + 1 if frame in frames else 0
+
+    def show(self, frame: PaneFrame, document: Document, *, twin: bool = False) -> PaneFrame:
+        """Show ``document`` in ``frame`` (cursor to the top) and return the pane showing it.
+
+        A document already shown in another pane is not shown twice unless ``twin`` is asked: that
+        pane is activated instead. Replacing another document says so, and the old document's
+        status message goes with it."""
+        if frame.document.id == document.id and frame.document is document:
+            return frame
+        if not twin:
+            other = next((f for f in self.frames if f is not frame and f.document.id == document.id), None)
+            if other is not None:
+                self.app.notify(f"{one_line(document.id, 80)} is already in pane {self.number(other)}",
+                                timeout=4, markup=False)
+                self.activate(other)
+                return other
+        old = frame.document.id
         frame.pane.set_document(document)
+        frame.status.clear_message()
         frame.update_title()
         self._prepare(frame)
+        if old != document.id:
+            self.app.notify(f"Pane {self.number(frame)}: {one_line(document.id, 80)} replaces {one_line(old, 80)}",
+                            timeout=4, markup=False)
+        return frame
+
+    def renew(self, document: Document) -> None:
+        """``document`` replaces an older copy of itself (its file changed on disk): each pane
+        showing it shows the new text, its caret kept at the same offset where the text allows."""
+        for frame in self.frames:
+            if frame.document.id == document.id and frame.document is not document:
+                caret = frame.pane.model.caret
+                frame.pane.set_document(document)
+                frame.pane.place_caret(min(caret, max(0, len(document.text) - 1)))
+                frame.update_title()
+                self._prepare(frame)
 
     def open(self, document: Document, *, focus: bool = True) -> PaneFrame:
         """A new pane beside the active one (the caller checks ``full``)."""

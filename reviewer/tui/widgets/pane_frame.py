@@ -46,7 +46,8 @@ class PaneFrame(Vertical):
 
     def update_title(self) -> None:
         doc = self.pane.document
-        self.title_label.update(Content(one_line(doc.title, 200)))
+        # the id first: many policies are titled "Privacy Policy", so the title alone tells no pane apart
+        self.title_label.update(Content.assemble((one_line(doc.id, 80), "bold"), " \u00b7 ", one_line(doc.title, 200)))
         self.title_label.tooltip = Content(f"{one_line(doc.id)} \u2014 {one_line(str(doc.path))}")
 
     def update_status(self, **info: object) -> None:

@@ -259,7 +259,8 @@ class PanePainter:
             segments.append(Segment(" ", self.style(bg, fg, tuple(attrs))))
         body = Strip(segments)
         for g in line_ghosts:  # "◌ Data Retention 82%" after a ghost's last line, when it fits
-            if layout.line_of(max(g.start, g.end - 1)) == layout.line_of(ls) and g.end <= le + 1:
+            if layout.line_of(max(g.start, g.end - 1)) == layout.line_of(ls) and g.end <= le + 1 \
+                    and gh.label_fits_after(text, g.end, le):
                 label = gh.ghost_label(self.taxonomy.name(g.categories[0]), g.confidence[g.categories[0]],
                                        width - GUTTER - body.cell_length)
                 if label:

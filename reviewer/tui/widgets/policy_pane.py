@@ -303,6 +303,8 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         if self._text_layout is None or self._text_layout.width != self._text_width():
             self._relayout()
             self.call_after_refresh(self.scroll_cursor_visible)
+        else:
+            self.refresh()  # a taller or shorter pane: every line drawn afresh, none left from before
 
     def on_mount(self) -> None:
         self._relayout()
@@ -356,7 +358,8 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             return None
         lo = min(s for s, _ in spans)
         hi = max(e for _, e in spans)
-        return self._text_layout.line_of(lo), self._text_layout.line_of(hi)
+        # a clause starting where a line ends also lights that line's gutter bar (see render_line)
+        return self._text_layout.line_of(max(0, lo - 1)), self._text_layout.line_of(hi)
 
     def _refresh_lines(self) -> None:
         """Repaint only the lines that were or are now lit (a whole-pane refresh costs a frame)."""
