@@ -54,7 +54,7 @@ def current_block(readme: str) -> str | None:
 def workspace_entries(seeds: Path, set_dir: Path) -> list[HelpEntry]:
     """The help entries of a workspace over ``seeds`` with the set ``set_dir`` (default keys),
     from an app run headless; nothing is written."""
-    from reviewer.documents import load_documents
+    from reviewer.inputs import load_documents
     from reviewer.session import Session
     from reviewer.store import AnnotationStore
     from reviewer.tui.app import ReviewerApp, Workspace
