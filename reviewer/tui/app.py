@@ -19,13 +19,20 @@ from reviewer.session import Session
 from reviewer.tui.commands import ActionCommands, help_rows
 from reviewer.tui.keymap import key_problem
 from reviewer.tui.themes import register_themes
-from reviewer.tui.screens.export_dialog import IOCommands
 from reviewer.tui.screens.workspace import WorkspaceScreen
 from reviewer.tui.workers import WorkerFailed, describe, forward_failure
 
 STYLES = Path(__file__).parent / "styles"
 DEFAULT_THEME = "reviewer-dark"
 FALLBACK_THEME = "textual-dark"
+
+
+def _io_commands():
+    """The export and agreement palette commands, imported when the palette first opens (Textual
+    takes a callable returning the provider class): the first screen does not wait for them."""
+    from reviewer.tui.screens.export_dialog import IOCommands
+
+    return IOCommands
 
 
 @dataclass
@@ -49,7 +56,7 @@ class ReviewerApp(App[None]):
     CSS_PATH = [str(STYLES / name) for name in ("base.tcss", "workspace.tcss", "pane.tcss", "dialogs.tcss", "io.tcss",
                                                        "lookup.tcss", "compare.tcss")
                 if (STYLES / name).exists()]
-    COMMANDS = App.COMMANDS | {ActionCommands, IOCommands}  # IOCommands: export, agreement
+    COMMANDS = App.COMMANDS | {ActionCommands, _io_commands}  # IOCommands: export, agreement
     TITLE = "reviewer"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (every change is already on disk)"),
