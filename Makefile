@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-long lint typecheck bench clean
+.PHONY: run test test-long lint bench clean
 
 run: $(STAMP)
 	$(VENV)/bin/reviewer seeds --annotations annotations/default
@@ -18,15 +18,12 @@ $(LINT_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,lint]'
 	touch $(LINT_STAMP)
 
-# ruff, the layer contracts (import-linter) and no import cycle between any two modules
+# ruff, mypy (warn_unused_ignores), the layer contracts (import-linter) and no import cycle between any two modules
 lint: $(LINT_STAMP)
 	$(VENV)/bin/ruff check reviewer tests bench .ci
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) .ci/import_cycles.py
-
-# mypy over reviewer/ (warn_unused_ignores); not yet clean, so not yet part of lint and CI
-typecheck: $(LINT_STAMP)
-	$(VENV)/bin/mypy
 
 test-long: $(STAMP)
 	$(PY) -m pytest -m "long or not long"

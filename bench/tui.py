@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -25,6 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.tmuxscreen import available as tmuxscreen_available  # noqa: E402
 SEEDS = ROOT / "seeds"
 DEMO = ROOT / "annotations" / "default"
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -214,14 +217,211 @@ def thousand(runs: int, n: int = 1000) -> dict:
     return out
 
 
+# ------------------------------------------------------------------------------------------------
+# Ratios to an empty Textual app, from the outside: the app in tmux, a key sent and timed until the
+# screen shows its effect, an empty app measured the same way in the same run.
+
+LAUNCH = r"""
+import sys
+sys.path.insert(0, {root!r})
+from reviewer.tui.launch import prepare
+from reviewer.tui.app import ReviewerApp
+ws, _ = prepare({paths!r}, {set_path!r}, lock=False)
+ws.open_ids = [{open_id!r}]
+ws.start_with_coverage = False
+ReviewerApp(ws).run()
+"""
+STATUS = re.compile(r"clause (\d+)/\d+\S* · (\d+) annotations?")
+
+
+PYCACHE = Path(tempfile.gettempdir()) / "reviewer-bench-pycache"
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    """No user settings (a keymap or theme of the person running the bench). Bytecode is cached
+    (outside the tree) as an installed package has it, even where the environment sets
+    PYTHONDONTWRITEBYTECODE: otherwise every start compiles every module of the app from source
+    (measured: 0.12-0.25 s of a 1.2 s first paint), which no installed copy does. ``--no-bytecode``
+    measures that case."""
+    env = {"XDG_CONFIG_HOME": str(tmp / "config"), "PYTHONPATH": str(ROOT)}
+    if BYTECODE:
+        env.update(PYTHONDONTWRITEBYTECODE="", PYTHONPYCACHEPREFIX=str(PYCACHE))
+    return env
+
+
+BYTECODE = True
+
+
+def _marker(doc) -> str:
+    from reviewer.safetext import visible
+
+    line = next(line for line in doc.text.splitlines() if len(line.strip()) >= 12)
+    return visible(line.strip())[:24]
+
+
+def _empty_first_paint(tmp: Path) -> float:
+    from bench.tmuxscreen import EMPTY_APP, Screen
+
+    with Screen([sys.executable, "-c", EMPTY_APP], SIZE, _env(tmp)) as screen:
+        return screen.wait(lambda text: "keys 0" in text)
+
+
+def _app_first_paint(paths: list[str], set_path: Path, marker: str, tmp: Path) -> float:
+    """From starting ``reviewer PATHS --annotations SET`` to ``marker`` on screen."""
+    from bench.tmuxscreen import Screen
+
+    argv = [sys.executable, "-m", "reviewer", *paths, "--annotations", str(set_path)]
+    with Screen(argv, SIZE, _env(tmp)) as screen:
+        return screen.wait(lambda text: marker in text)
+
+
+def tmux_first_paint(runs: int) -> dict:
+    """First paint of ``reviewer seeds/`` (the first policy's text) and of ``reviewer`` on the 115
+    corpus policies (its first screen, the coverage matrix: the first policy's name), each as a
+    ratio to an empty Textual app's first paint, runs interleaved."""
+    sys.path.insert(0, str(ROOT))
+    from reviewer.documents import load_documents
+    from reviewer.safetext import visible
+
+    out: dict[str, float | str] = {}
+    cases = [("seeds", [str(SEEDS)])]
+    if CORPUS.exists():
+        cases.append(("115 policies", [str(p) for p in sorted(CORPUS.glob("*.txt"))]))
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        floor: list[float] = []
+        found: dict[str, list[float]] = {label: [] for label, _ in cases}
+        markers = {}
+        for label, paths in cases:
+            docs, _ = load_documents(paths)
+            # the seeds open on the first policy; more than four open on the coverage matrix
+            markers[label] = _marker(docs[0]) if len(docs) <= 4 else visible(min(d.id for d in docs))
+        _empty_first_paint(tmp)  # a first start of each, not counted: bytecode cached as installed
+        for label, paths in cases:
+            _app_first_paint(paths, tmp / f"set-{label}-warm", markers[label], tmp)
+        for i in range(runs):
+            floor.append(_empty_first_paint(tmp))
+            for label, paths in cases:
+                set_path = tmp / f"set-{label}-{i}"
+                found[label].append(_app_first_paint(paths, set_path, markers[label], tmp))
+        empty = statistics.median(floor)
+        out["empty Textual app: first paint s"] = empty
+        for label, _ in cases:
+            app = statistics.median(found[label])
+            out[f"{label}: first paint s"] = app
+            out[f"{label}: ratio to empty app"] = app / empty
+        out["runs"] = runs
+    return out
+
+
+def labelled_set(dest: Path, policies: int = 40, per_policy: int = 10) -> tuple[int, list[str]]:
+    """A set of real OPP-115 annotations: ``per_policy`` labelled segments on each of the first
+    ``policies`` corpus policies (by name). Returns (annotations, the labelled policies)."""
+    import json
+
+    from reviewer.documents import load_document
+    from reviewer.store import Annotation, AnnotationFile, AnnotationStore
+    from reviewer.taxonomy import DEFAULT_TAXONOMY
+
+    slug = {c.name: c.slug for c in DEFAULT_TAXONOMY}
+    by_policy: dict[str, list[dict]] = {}
+    with open(CORPUS / "labels.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row["categories"]:
+                by_policy.setdefault(row["policy"], []).append(row)
+    chosen = sorted(by_policy)[:policies]
+    store = AnnotationStore.open(dest, create=True, annotator="bench")
+    count = 0
+    for policy in chosen:
+        doc = load_document(CORPUS / f"{policy}.txt")
+        anns, pos = [], 0
+        for row in sorted(by_policy[policy], key=lambda r: r["segment"])[:per_policy]:
+            start = doc.text.find(row["text"], pos)
+            if start < 0:
+                continue
+            end = start + len(row["text"])
+            anns.append(Annotation.create(doc.text, start, end, tuple(slug[c] for c in row["categories"])))
+            pos = end
+        store.save(AnnotationFile(doc.id, doc.path.name, doc.sha256, anns))
+        count += len(anns)
+    return count, chosen
+
+
+def _status(text: str) -> tuple[int, int] | None:
+    """(clause number, annotation count) from the one pane's status line."""
+    found = STATUS.search(text)
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def tmux_keys(runs: int, tags: int = 40, gap: float = 0.25) -> dict:
+    """Keys while suggestions are live: the 115 policies, ~400 real annotations on 40 of them, one
+    unlabelled policy open; ``tags`` tags with alternating categories (1, 2), each followed by
+    ``j``, ``gap`` seconds between keys (an analyst's pace: retraining runs while keys land).
+    A tag is timed until the status line shows the new count, a move until it shows the next
+    clause. The empty app's key is timed until its key count changes."""
+    from bench.tmuxscreen import EMPTY_APP, Screen
+    from reviewer.documents import load_documents
+
+    if not (CORPUS / "labels.jsonl").exists():
+        return {"skipped": f"{CORPUS}/labels.jsonl not found"}
+    tag_times: list[float] = []
+    move_times: list[float] = []
+    empty_times: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        paths = [str(p) for p in sorted(CORPUS.glob("*.txt"))]
+        docs, _ = load_documents(paths)
+        for i in range(runs):
+            set_path = tmp / f"set-{i}"
+            annotations, labelled = labelled_set(set_path)
+            target = next(d for d in docs if d.id not in labelled and len(d.clauses) > tags + 2)
+            code = LAUNCH.format(root=str(ROOT), paths=paths, set_path=str(set_path), open_id=target.id)
+            with Screen([sys.executable, "-c", code], SIZE, _env(tmp)) as screen:
+                screen.wait(lambda text: _status(text) is not None)
+                screen.wait(lambda text: "Suggestions ready" in text)  # training done once: suggestions live
+                clause, count = _status(screen.text())  # type: ignore[misc]
+                for k in range(tags):
+                    time.sleep(gap)
+                    tag_times.append(screen.key("1" if k % 2 == 0 else "2",
+                                                lambda text, n=count + 1: (_status(text) or (0, 0))[1] == n))
+                    count += 1
+                    time.sleep(gap)
+                    move_times.append(screen.key("j", lambda text, c=clause + 1: (_status(text) or (0, 0))[0] == c))
+                    clause += 1
+            with Screen([sys.executable, "-c", EMPTY_APP], SIZE, _env(tmp)) as screen:
+                screen.wait(lambda text: "keys 0" in text)
+                for k in range(1, 2 * tags + 1):
+                    time.sleep(gap)
+                    empty_times.append(screen.key("j", lambda text, n=k: f"keys {n}" in text))
+    empty = statistics.median(empty_times)
+    both = sorted(tag_times + move_times)
+    p90 = both[min(len(both) - 1, int(len(both) * 0.9))]
+    return {"annotations in the set": annotations, "empty app key ms": empty * 1000,
+            "tag median ms": statistics.median(tag_times) * 1000,
+            "tag median / empty key": statistics.median(tag_times) / empty,
+            "tags+moves p90 ms": p90 * 1000, "tags+moves p90 / empty key": p90 / empty,
+            "worst ms": both[-1] * 1000, "move median ms": statistics.median(move_times) * 1000, "runs": runs}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["startup", "keys", "thousand"])
+    parser.add_argument("--only", choices=["startup", "keys", "thousand", "ratios"])
     parser.add_argument("--smoke", action="store_true", help="one run, small sizes")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="tmux figures without cached bytecode when PYTHONDONTWRITEBYTECODE is set")
     args = parser.parse_args(argv)
     runs = 1 if args.smoke else args.runs
+    global BYTECODE
+    BYTECODE = not args.no_bytecode
     out: dict[str, dict] = {}
+    if args.only in (None, "ratios"):
+        if not tmuxscreen_available():
+            out["ratios (tmux)"] = {"skipped": "tmux not found"}
+        else:
+            out["first paint, ratio to an empty app (tmux)"] = tmux_first_paint(runs if args.smoke else max(runs, 5))
+            out["keys while suggestions are live (tmux)"] = tmux_keys(runs, tags=4 if args.smoke else 40)
     if args.only in (None, "startup"):
         out["startup (seeds)"] = startup(runs)
     if args.only in (None, "keys"):

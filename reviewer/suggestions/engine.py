@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from reviewer.documents import Document
 from reviewer.errors import StoreError
@@ -63,21 +63,37 @@ def uncovered_clauses(document: Document, annotations: Iterable[Annotation]) -> 
     return [i for i in range(len(document.clauses)) if i not in covered]
 
 
-def suggest(model: SuggestionModel, items: Iterable[tuple[Document, Sequence[Annotation]]], *,
-            min_confidence: float = DEFAULT_MIN_CONFIDENCE, rejections: Rejections | None = None) -> list[Suggestion]:
-    """Suggestions for every uncovered clause of every (document, its placed annotations), in
-    document order then by offset. Categories below ``min_confidence`` or rejected for the clause
-    are left out; a clause left with none gives no suggestion. One batched prediction for all."""
+def clause_spans(items: Iterable[tuple[Document, Sequence[Annotation]]]) -> list[tuple[Document, int, int]]:
+    """(document, start, end) of every uncovered clause of every (document, its annotations)."""
     spans: list[tuple[Document, int, int]] = []
     for document, anns in items:
         for i in uncovered_clauses(document, anns):
             c = document.clauses[i]
             spans.append((document, c.start, c.end))
-    import numpy as np  # lazily: the app imports this module at start-up, numpy is needed only here
+    return spans
 
+
+def suggest(model: SuggestionModel, items: Iterable[tuple[Document, Sequence[Annotation]]], *,
+            min_confidence: float = DEFAULT_MIN_CONFIDENCE, rejections: Rejections | None = None) -> list[Suggestion]:
+    """Suggestions for every uncovered clause of every (document, its placed annotations), in
+    document order then by offset. Categories below ``min_confidence`` or rejected for the clause
+    are left out; a clause left with none gives no suggestion. One batched prediction for all."""
+    spans = clause_spans(items)
     texts = [d.text[s:e] for d, s, e in spans]
     probs, known = model.scores(texts)
-    cats = model.categories
+    return from_scores(spans, texts, probs, known, model.categories, min_confidence=min_confidence,
+                       rejections=rejections)
+
+
+def from_scores(spans: Sequence[tuple[Document, int, int]], texts: Sequence[str], probs: Any, known: Any,
+                cats: Sequence[str], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                rejections: Rejections | None = None) -> list[Suggestion]:
+    """The suggestions of ``spans`` from their scores (``SuggestionModel.scores`` of ``texts``,
+    computed here or in another process)."""
+    import numpy as np  # lazily: the app imports this module at start-up, numpy is needed only here
+
+    if not spans:
+        return []
     passed = (probs >= min_confidence) & known[:, None]
     hit = passed.any(axis=1).nonzero()[0]
     kept = passed[hit]

@@ -19,8 +19,6 @@ from reviewer.session import Session
 from reviewer.tui.commands import ActionCommands, help_rows
 from reviewer.tui.keymap import key_problem
 from reviewer.tui.themes import register_themes
-from reviewer.tui.screens.export_dialog import IOCommands
-from reviewer.tui.screens.team import TeamCommands
 from reviewer.tui.screens.workspace import WorkspaceScreen
 from reviewer.tui.workers import WorkerFailed, describe, forward_failure
 from reviewer.workspace_state import WorkspaceState, save_state
@@ -28,6 +26,21 @@ from reviewer.workspace_state import WorkspaceState, save_state
 STYLES = Path(__file__).parent / "styles"
 DEFAULT_THEME = "reviewer-dark"
 FALLBACK_THEME = "textual-dark"
+
+
+def _io_commands():
+    """The export and agreement palette commands, imported when the palette first opens (Textual
+    takes a callable returning the provider class): the first screen does not wait for them."""
+    from reviewer.tui.screens.export_dialog import IOCommands
+
+    return IOCommands
+
+
+def _team_commands():
+    """The concordance and adjudication palette commands, imported when the palette first opens."""
+    from reviewer.tui.screens.team import TeamCommands
+
+    return TeamCommands
 
 
 @dataclass
@@ -53,7 +66,7 @@ class ReviewerApp(App[None]):
     CSS_PATH = [str(STYLES / name) for name in ("base.tcss", "workspace.tcss", "pane.tcss", "dialogs.tcss", "io.tcss",
                                                        "lookup.tcss", "compare.tcss", "inspector.tcss")
                 if (STYLES / name).exists()]
-    COMMANDS = App.COMMANDS | {ActionCommands, IOCommands, TeamCommands}  # IOCommands: export, agreement
+    COMMANDS = App.COMMANDS | {ActionCommands, _io_commands, _team_commands}  # export, agreement; team work
     TITLE = "reviewer"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (every change is already on disk)"),
@@ -161,7 +174,7 @@ class ReviewerApp(App[None]):
 
         restore(self.workspace_screen, state)
 
-    def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
+    def exit(self, *args, **kwargs) -> None:
         """Every way out (q, ctrl+q, a signal) keeps the workspace for the next run first."""
         if self.workspace.remember is not None and getattr(self, "workspace_screen", None) is not None:
             from reviewer.tui.remember import snapshot

@@ -152,7 +152,7 @@ class ActionCommands(Provider):
         for row in self._rows():
             if row.enabled:
                 yield DiscoveryHit(Content(row.description), partial(self._run, row),
-                                   help=Content(f"{' '.join(row.keys)}  {row.tooltip}"))
+                                   help=Content(f"{' '.join(row.keys)}  {row.tooltip}"))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -162,4 +162,5 @@ class ActionCommands(Provider):
             text = f"{row.description} ({' '.join(row.keys)})"
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(self._run, row), help=Content(row.tooltip))
+                yield Hit(score, matcher.highlight(text), partial(self._run, row),
+                          help=Content(row.tooltip))  # type: ignore[arg-type]  # Content renders inert

@@ -12,15 +12,16 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from reviewer.documents import Document
 from reviewer.errors import StoreError
 from reviewer.session import Outcome, Session, Step
 from reviewer.store import Annotation
-from reviewer.suggestions import (DEFAULT_MIN_CONFIDENCE, NotEnoughAnnotations, Rejections, Suggestion,
-                                  SuggestionModel, best_for, next_after, suggest, training_examples)
+from reviewer.suggestions import (DEFAULT_MIN_CONFIDENCE, Rejections, Suggestion, SuggestionModel, best_for,
+                                  next_after, training_examples)
+from reviewer.suggestions.engine import from_scores, uncovered_clauses
 
 #: ``ctrl+n`` jumps to suggestions at least this confident (ghosts below it are still drawn).
 JUMP_CONFIDENCE = 0.7
@@ -34,6 +35,8 @@ class Trained:
     reason: str | None
     examples: int
     seconds: float
+    #: document id -> (its suggestions, the clauses uncovered when they were scored), scored with ``model``
+    scored: dict[str, tuple[tuple[Suggestion, ...], frozenset[int]]] = field(default_factory=dict)
 
 
 def category_clauses(document: Document, annotations: Iterable[Annotation], category: str) -> list[int]:
@@ -80,7 +83,7 @@ class Suggester:
         self.last: Trained | None = None
         self._rejections: Rejections | None = None
         self._rejections_error: str | None = None
-        self._cache: dict[str, tuple[Suggestion, ...]] = {}
+        self._cache: dict[str, tuple[tuple[Suggestion, ...], frozenset[int]]] = {}
         self._lock = threading.Lock()
 
     # -- state ------------------------------------------------------------------------------------
@@ -112,8 +115,10 @@ class Suggester:
         return f"Suggestions on: learned from {self.model.n_examples} tagged clauses"
 
     # -- training (worker thread) --------------------------------------------------------------------
-    def retrain(self, should_stop: Callable[[], bool] = lambda: False) -> Trained | None:
-        """Train on the set as the session holds it now. Runs in a worker; returns None when stopped."""
+    def retrain(self, should_stop: Callable[[], bool] = lambda: False, score: Sequence[str] = ()) -> Trained | None:
+        """Train on the set as the session holds it now, and score the documents ``score`` with the
+        new model. The fit runs in another process (reviewer/suggestions/training.py): the worker
+        thread calling this only gathers the examples and waits. Returns None when stopped."""
         t0 = time.perf_counter()
         given: dict[str, list[Annotation]] = {}
         for doc in list(self.session.documents):
@@ -123,23 +128,38 @@ class Suggester:
         examples, _errors = training_examples(self.session.store, annotations=given)
         if should_stop():
             return None
-        try:
-            model: SuggestionModel | None = SuggestionModel.train(examples)
-            reason = None
-        except NotEnoughAnnotations as exc:
-            model, reason = None, str(exc)
-        except ValueError as exc:  # a degenerate set the model cannot fit: no suggestions, say why
-            model, reason = None, f"the model could not be trained ({exc})"
-        return Trained(model, reason, len(examples), time.perf_counter() - t0)
+        wanted = [d for d in dict.fromkeys(score)] if self.enabled else []
+        uncovered = {d: frozenset(uncovered_clauses(self.session.document(d), given.get(d, ()))) for d in wanted}
+        spans = [(self.session.document(d), i) for d in wanted for i in sorted(uncovered[d])]
+        texts = [doc.text[doc.clauses[i].start:doc.clauses[i].end] for doc, i in spans]
+        from reviewer.suggestions import training  # lazily: starts a process pool on first use
+
+        fitted = training.shared.fit(examples, texts, should_stop)
+        if fitted is None:
+            return None
+        scored: dict[str, tuple[tuple[Suggestion, ...], frozenset[int]]] = {}
+        if fitted.model is not None:
+            found: dict[str, list[Suggestion]] = {d: [] for d in wanted}
+            placed = [(doc, doc.clauses[i].start, doc.clauses[i].end) for doc, i in spans]
+            for s in from_scores(placed, texts, fitted.probs, fitted.known, fitted.model.categories,
+                                 min_confidence=self.min_confidence, rejections=self.rejections):
+                found[s.document].append(s)
+            scored = {d: (tuple(found[d]), uncovered[d]) for d in wanted}
+        return Trained(fitted.model, fitted.reason, len(examples), time.perf_counter() - t0, scored)
 
     def install(self, trained: Trained) -> None:
-        """Swap a freshly trained model in (UI thread); cached suggestions are dropped."""
+        """Swap a freshly trained model in (UI thread) with the suggestions scored along with it;
+        other cached suggestions are dropped."""
         with self._lock:
             self.model, self.reason, self.last = trained.model, trained.reason, trained
             self._cache.clear()
+            if trained.model is not None:
+                self._cache.update(trained.scored)
 
     def forget(self, doc_id: str | None = None) -> None:
-        """Drop cached suggestions (of one document, or all) after its annotations changed."""
+        """Drop cached suggestions (of one document, or all): after rejections changed. (A change of
+        annotations needs no forgetting: ``for_document`` notices it and scores only the clauses
+        it uncovered.)"""
         with self._lock:
             if doc_id is None:
                 self._cache.clear()
@@ -149,32 +169,42 @@ class Suggester:
     # -- queries --------------------------------------------------------------------------------------
     def for_document(self, doc_id: str) -> tuple[Suggestion, ...]:
         """The document's suggestions (uncovered clauses, rejections left out), in text order; ()
-        when suggestions are off or not ready."""
+        when suggestions are off or not ready. After a tag only what changed is scored: cached
+        suggestions of clauses now covered are dropped, clauses newly uncovered scored alone."""
         model = self.model
         if not self.enabled or model is None:
             return ()
+        doc = self.session.document(doc_id)
+        now = frozenset(uncovered_clauses(doc, self.session.annotations(doc_id)))
         with self._lock:
             cached = self._cache.get(doc_id)
-        if cached is not None:
-            return cached
-        doc = self.session.document(doc_id)
-        found = tuple(suggest(model, [(doc, self.session.annotations(doc_id))],
-                              min_confidence=self.min_confidence, rejections=self.rejections))
+        if cached is not None and cached[1] == now:
+            return cached[0]
+        if cached is None:
+            found = tuple(self._score(model, doc, sorted(now)))
+        else:
+            kept = [g for g in cached[0] if doc.clause_index_at(g.start) in now]
+            fresh = self._score(model, doc, sorted(now - cached[1])) if now - cached[1] else []
+            found = tuple(sorted(kept + fresh, key=lambda g: (g.start, g.end))) if fresh else tuple(kept)
         with self._lock:
             if self.model is model:
-                self._cache[doc_id] = found
+                self._cache[doc_id] = (found, now)
         return found
 
-    def seed(self, found: dict[str, tuple[Suggestion, ...]]) -> None:
-        """Cache suggestions a worker computed with the model now installed."""
-        with self._lock:
-            self._cache.update(found)
+    def _score(self, model: SuggestionModel, doc: Document, indexes: Sequence[int]) -> list[Suggestion]:
+        if not indexes:
+            return []
+        spans = [(doc, doc.clauses[i].start, doc.clauses[i].end) for i in indexes]
+        texts = [doc.text[s:e] for _, s, e in spans]
+        probs, known = model.scores(texts)
+        return from_scores(spans, texts, probs, known, model.categories, min_confidence=self.min_confidence,
+                           rejections=self.rejections)
 
     def for_documents(self, doc_ids: Sequence[str], should_stop: Callable[[], bool] = lambda: False, *,
                       model: SuggestionModel | None = None) -> dict[str, tuple[Suggestion, ...]]:
         """``for_document`` for many documents (the coverage matrix), one batched prediction per
         hundred documents not cached. Safe in a worker. ``model``: score with this one instead of
-        the installed one (a worker's fresh model; nothing is cached then)."""
+        the installed one (nothing is cached then)."""
         fresh = model is not None
         model = model or self.model
         if not self.enabled or model is None:
@@ -184,22 +214,28 @@ class Suggester:
         with self._lock:
             for d in doc_ids:
                 if d in self._cache and not fresh:
-                    out[d] = self._cache[d]
+                    out[d] = self._cache[d][0]
                 else:
                     missing.append(d)
         for k in range(0, len(missing), 100):
             if should_stop():
                 return out
             chunk = missing[k:k + 100]
-            items = [(self.session.document(d), self.session.annotations(d)) for d in chunk]
+            uncovered = {d: frozenset(uncovered_clauses(self.session.document(d), self.session.annotations(d)))
+                         for d in chunk}
+            spans = [(doc, c.start, c.end) for d in chunk for doc in (self.session.document(d),)
+                     for c in (doc.clauses[i] for i in sorted(uncovered[d]))]
+            texts = [doc.text[s:e] for doc, s, e in spans]
+            probs, known = model.scores(texts)
             found: dict[str, list[Suggestion]] = {d: [] for d in chunk}
-            for s in suggest(model, items, min_confidence=self.min_confidence, rejections=self.rejections):
-                found[s.document].append(s)
+            for g in from_scores(spans, texts, probs, known, model.categories, min_confidence=self.min_confidence,
+                                 rejections=self.rejections):
+                found[g.document].append(g)
             with self._lock:
                 for d in chunk:
                     out[d] = tuple(found[d])
                     if self.model is model:
-                        self._cache[d] = out[d]
+                        self._cache[d] = (out[d], uncovered[d])
         return out
 
     def at(self, doc_id: str, start: int, end: int) -> Suggestion | None:
@@ -222,8 +258,7 @@ class Suggester:
         """The suggestion's best category becomes a normal annotation (a Session change: undoable)."""
         outcome = self.session.set_categories(suggestion.document, suggestion.start, suggestion.end,
                                               suggestion.categories[:1])
-        self.forget(suggestion.document)
-        return outcome
+        return outcome  # the clause is covered now: for_document drops its suggestion
 
     def reject(self, suggestion: Suggestion) -> Outcome:
         """Remember in the set that this clause is not ``suggestion``'s best category; undoable

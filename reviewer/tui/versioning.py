@@ -19,16 +19,14 @@ from textual.message import Message
 from reviewer.anchoring import FUZZY, ORPHANED
 from reviewer.errors import ReviewerError
 from reviewer.safetext import visible
-from reviewer.tui.screens.review_queue import CLAUSE_CHANGED, ReviewAction, ReviewItem, ReviewQueueScreen
-from reviewer.versions.carry import CarryResult, carry_file
-from reviewer.versions.diff import CHANGED, diff_texts
-from reviewer.versions.loading import as_document
-from reviewer.versions.model import Version, VersionedDocument
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the carry engine, the diff and the review queue load on first use, not at start-up
     from reviewer.session import Outcome, Session
     from reviewer.tui.widgets.pane_frame import PaneFrame
     from reviewer.tui.widgets.policy_pane import PolicyPane
+    from reviewer.tui.screens.review_queue import ReviewAction, ReviewItem
+    from reviewer.versions.carry import CarryResult
+    from reviewer.versions.model import Version, VersionedDocument
 
 
 class VersionsHost(Protocol):
@@ -81,6 +79,9 @@ class VersionsController:
                                group="carry", exit_on_error=False)
 
     def _carry(self, doc_id: str, vdoc: VersionedDocument, target: Version) -> None:
+        from reviewer.versions.carry import carry_file
+        from reviewer.versions.diff import CHANGED, diff_texts
+
         try:
             done = carry_file(self.session.store, vdoc, target)
             changed = None
@@ -94,6 +95,9 @@ class VersionsController:
 
     def carried(self, message: CarryDone) -> None:
         """Back on the app's thread: show the new version and its review queue."""
+        from reviewer.tui.screens.review_queue import CLAUSE_CHANGED, ReviewItem
+        from reviewer.versions.loading import as_document
+
         if message.error is not None:
             self.screen.app.notify(visible(message.error), severity="error", markup=False)
             return
@@ -131,6 +135,8 @@ class VersionsController:
         return doc_id in self.queues
 
     def review(self, doc_id: str) -> None:
+        from reviewer.tui.screens.review_queue import ReviewQueueScreen
+
         pane = self.screen.pane
         span = pane.selection_span if pane is not None and pane.document.id == doc_id else None
         screen = ReviewQueueScreen(self.session.document(doc_id).title, self.targets.get(doc_id, ""),

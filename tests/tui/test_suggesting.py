@@ -185,3 +185,69 @@ def test_not_ready_and_off_give_no_suggestions(seeds: Path, demo_set: Path) -> N
     assert "No suggestions yet" in s.status()
     s.enabled = False
     assert s.status() == "Suggestions are off"
+
+
+# -- training in another process, and a tag's path ---------------------------------------------------
+def test_retraining_fits_in_another_process_and_scores_the_documents_asked_for(suggester: Suggester) -> None:
+    import os
+
+    from reviewer.suggestions.engine import suggest
+
+    trained = suggester.retrain(score=[UNTAGGED])
+    assert trained is not None and trained.model is not None
+    from reviewer.suggestions import training
+
+    assert training.shared.failed is None
+    assert trained.scored.keys() == {UNTAGGED}
+    doc = suggester.session.document(UNTAGGED)
+    expected = suggest(trained.model, [(doc, suggester.session.annotations(UNTAGGED))])
+    found, uncovered = trained.scored[UNTAGGED]
+    assert [(g.start, g.end, g.categories) for g in found] == [(g.start, g.end, g.categories) for g in expected]
+    assert uncovered == frozenset(range(len(doc.clauses)))  # nothing tagged in that policy
+    fitted = training.shared.fit([], [])
+    assert fitted is not None and fitted.model is None and "at least" in fitted.reason
+    assert fitted.pid not in (0, os.getpid())  # fitted by the child, not by this process
+
+
+def test_a_child_that_cannot_start_leaves_the_fit_in_this_process(monkeypatch) -> None:
+    import os
+
+    from reviewer.suggestions.training import TrainingProcess
+
+    process = TrainingProcess()
+
+    def refuse(*args):
+        raise OSError("no semaphores here")
+
+    monkeypatch.setattr(process, "submit", refuse)
+    fitted = process.fit([], [])
+    assert fitted is not None and fitted.pid == os.getpid() and fitted.model is None
+    assert "no semaphores here" in process.failed
+    assert process.fit([], [], lambda: True) is not None  # in-process now: nothing to stop
+
+
+def test_a_stopped_retrain_gives_nothing(suggester: Suggester) -> None:
+    assert suggester.retrain(lambda: True) is None
+
+
+def test_a_tag_scores_no_clause_again_and_an_untag_scores_only_the_clause_it_uncovers(suggester: Suggester) -> None:
+    from reviewer.suggestions.engine import suggest
+
+    session, model = suggester.session, suggester.model
+    suggester.for_document(UNTAGGED)                   # scored once, as a pane showing it does
+    scored: list[int] = []
+    real = model.scores
+    model.scores = lambda texts: (scored.append(len(texts)), real(texts))[1]  # type: ignore[method-assign]
+    before = suggester.for_document(UNTAGGED)
+    assert before and scored == []                     # cached
+    ghost = before[0]
+    session.toggle_category(UNTAGGED, ghost.start, ghost.end, ghost.categories[0])
+    after_tag = suggester.for_document(UNTAGGED)
+    assert scored == []                                # the tagged clause's suggestion dropped, nothing rescored
+    assert after_tag == before[1:]
+    session.toggle_category(UNTAGGED, ghost.start, ghost.end, ghost.categories[0])
+    after_untag = suggester.for_document(UNTAGGED)
+    assert scored == [1]                               # only the clause the untag uncovered
+    doc = session.document(UNTAGGED)
+    fresh = suggest(real.__self__, [(doc, session.annotations(UNTAGGED))])
+    assert [(g.start, g.end, g.categories) for g in after_untag] == [(g.start, g.end, g.categories) for g in fresh]

@@ -97,7 +97,8 @@ class CategorySync:
             pane.go_to_offset(ghost.start)
             self.suggestions.shown(frame, ghost)
             frame.status.set_message(f"No {name} clause here; showing a suggestion: "
-                                     + self.suggestions.note(ghost, category), True, short=f"{tag}none, suggested {name}")
+                                     + self.suggestions.note(ghost, category), True,
+                                     short=f"{tag}none, suggested {name}")
         else:
             frame.status.set_message(f"No {name} clause here", True, short=f"{tag}none {name}")
 

@@ -45,7 +45,6 @@ class SuggestionsTrained(Message):
     """A retrain finished: the model (or why none) and the open documents' suggestions."""
 
     trained: Trained
-    ghosts: dict[str, tuple[Suggestion, ...]]
 
 
 class SuggestionsController:
@@ -87,9 +86,8 @@ class SuggestionsController:
         """After any change: the changed document's ghosts now, a retrain once changes pause."""
         if not outcome.document or not self.suggester.enabled:
             return
-        # The document's covered clauses changed: its suggestions are scored again now with the
-        # current model (one document, a few milliseconds); the model follows in a worker.
-        self.suggester.forget(outcome.document)
+        # The document's covered clauses changed: for_document drops the suggestions of clauses now
+        # covered and scores only those newly uncovered (an untag); the model follows in a worker.
         for frame in self.deck.showing(outcome.document):
             self.refresh(frame)
         if self._retrain_timer is not None:
@@ -102,21 +100,16 @@ class SuggestionsController:
                              thread=True, exclusive=True, exit_on_error=False)
 
     def _retrain_in_thread(self, ids: list[str]) -> None:
-        """Train on the set as it is now and score the open documents; never on the UI thread."""
+        """Train on the set as it is now and score the open documents; never on the UI thread (the
+        fit itself runs in another process: this thread only waits for it)."""
         worker = get_current_worker()
-        trained = self.suggester.retrain(lambda: worker.is_cancelled)
-        if trained is None or worker.is_cancelled:
-            return
-        ghosts: dict[str, tuple[Suggestion, ...]] = {}
-        if trained.model is not None and self.suggester.enabled:
-            ghosts = self.suggester.for_documents(ids, lambda: worker.is_cancelled, model=trained.model)
-        if not worker.is_cancelled:
-            self.host.post_message(SuggestionsTrained(trained, ghosts))
+        trained = self.suggester.retrain(lambda: worker.is_cancelled, score=ids)
+        if trained is not None and not worker.is_cancelled:
+            self.host.post_message(SuggestionsTrained(trained))
 
     def trained(self, event: SuggestionsTrained) -> None:
         was = self.suggester.model is not None
         self.suggester.install(event.trained)
-        self.suggester.seed(event.ghosts)
         for frame in self.deck.frames:
             self.refresh(frame)
         if event.trained.model is not None and not was:

@@ -27,7 +27,7 @@ from reviewer.annotated import load_annotated
 from reviewer.documents import Document
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.safetext import one_line
-from reviewer.store import SET_FILE, AnnotationStore, SetMeta
+from reviewer.store import Annotation, AnnotationStore, SET_FILE, SetMeta
 from reviewer.taxonomy import taxonomy_for_set
 
 
@@ -46,7 +46,8 @@ def open_read_only(root: Path | str) -> AnnotationStore:
 
 
 def compare(documents: Sequence[Document], store_a: AnnotationStore, store_b: AnnotationStore) -> Agreement:
-    a, b = {}, {}
+    a: dict[str, list[Annotation]] = {}
+    b: dict[str, list[Annotation]] = {}
     for doc in documents:
         for store, into in ((store_a, a), (store_b, b)):
             ad = load_annotated(store, doc)

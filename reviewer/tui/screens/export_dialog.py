@@ -8,6 +8,8 @@ with the same core as ``reviewer export`` (``reviewer.export``), reading a priva
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from pathlib import Path
 
 from textual import on
@@ -150,7 +152,7 @@ def open_export(app: App) -> None:
 class IOCommands(Provider):
     """Palette entries: export the set, and compare it with another set (the Agreement screen)."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         from reviewer.tui.screens.agreement import open_agreement
 
         if getattr(self.app, "session", None) is None:
@@ -162,14 +164,15 @@ class IOCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, run in self._commands():
-            yield DiscoveryHit(Content(name), run, help=Content(help_text))
+            yield DiscoveryHit(Content(name), run, help=Content(help_text))  # type: ignore[arg-type]  # inert
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, run in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), run, help=Content(help_text))
+                yield Hit(score, matcher.highlight(name), run,
+                          help=Content(help_text))  # type: ignore[arg-type]  # Content renders inert
 
 
 __all__ = ["ExportDialog", "IOCommands", "open_export", "start_export"]

@@ -3,8 +3,8 @@
 Focus stays in the filter box. ``up``/``down`` move the highlight, ``space`` ticks the highlighted
 category, a category's own key (``1``..``0`` in OPP-115) ticks it directly, ``enter`` confirms,
 ``escape`` cancels. When a ticked category defines attributes, a field per attribute appears
-below the list (``tab`` reaches it; a listed value is chosen in place with ``←``/``→``). The screen returns a :class:`TagChoice` and never writes
-to the store: the caller applies it.
+below the list (``tab`` reaches it; a listed value is chosen in place with ``←``/``→``). The screen
+returns a :class:`TagChoice` and never writes to the store: the caller applies it.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class TagPicker(ModalScreen[TagChoice | None]):
                 id="picker.cancel"),
         Binding("enter", "confirm", "Confirm", priority=True,
                 tooltip="Apply the ticked categories", id="picker.confirm"),
-        Binding("space", "toggle", "Toggle", priority=True,
+        Binding("space", "toggle_category", "Toggle", priority=True,
                 tooltip="Tick or untick the highlighted category", id="picker.toggle"),
         Binding("down", "cursor(1)", "Next", show=False, priority=True,
                 tooltip="Highlight the next category", id="picker.next"),
@@ -274,13 +274,13 @@ class TagPicker(ModalScreen[TagChoice | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
         in_filter = isinstance(focused, Input) and focused.id == "filter"
-        if action in ("toggle", "cursor"):
+        if action in ("toggle_category", "cursor"):
             return in_filter
         if action == "toggle_key":
             return in_filter and self.taxonomy.by_key(str(parameters[0])) is not None
         return True
 
-    def action_toggle(self) -> None:
+    def action_toggle_category(self) -> None:
         option = self.query_one("#categories", OptionList).highlighted_option
         if option is not None and option.id:
             self.toggle(option.id)

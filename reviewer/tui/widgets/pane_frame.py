@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -26,7 +28,7 @@ class PaneFrame(Vertical):
         self.search_bar = SearchBar(placeholder="Find (literal, any case): enter next, shift+enter previous",
                                     classes="pane-search", compact=True)
         self.status = StatusLine(classes="pane-status")
-        self.info: dict[str, object] = {}
+        self.info: dict[str, Any] = {}
         self._search_origin: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -63,7 +65,7 @@ class PaneFrame(Vertical):
                          selected=(span[1] - span[0]) if span else 0,
                          matches=len(pane.matches) if pane.search_query else None, match=pane.match_index,
                          query=pane.search_query, pending=bool(self.info.get("pending")),
-                         error=self.info.get("error") or None,  # type: ignore[arg-type]
+                         error=self.info.get("error") or None,
                          read_only=bool(self.info.get("read_only")))
 
     @on(PolicyPane.ClauseFocused)

@@ -41,8 +41,8 @@ def fit(parts: list[Part], width: int, rows: int = 1) -> Content:
     kept = list(parts)
     message = next((p for p in kept if p.shrinks), None)
     if message is not None and rows == 1:  # the counts in full, the message cut, while it says enough
-        fixed = SEPARATOR.join(p.full for p in kept if p is not message)
-        room = width - fixed.cell_length - SEPARATOR.cell_length
+        counts = SEPARATOR.join(p.full for p in kept if p is not message)
+        room = width - counts.cell_length - SEPARATOR.cell_length
         if room >= 16:
             return SEPARATOR.join([*(p.full for p in kept if p is not message), _cut(message.full, room)])
     if rows > 1 and message is not None:
