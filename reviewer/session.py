@@ -23,127 +23,21 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from reviewer.anchoring import FUZZY, MOVED, Resolution
 from reviewer.annotated import load_annotated
 from reviewer.documents import Document
 from reviewer.errors import StoreError
 from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.merge import MergeResult, merge3
-from reviewer.source_watch import SourceStamp, reread, stamp_of
+from reviewer.source_watch import reread, stamp_of
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
+from reviewer.session_state import (MAX_UNDO, READ_ONLY, Action, Change, Entry, Outcome, Step, _Doc, _entries,
+                                     _Unmergeable, bad_span, exact_annotation, join_same, recategorised,
+                                     replay_changes, replayed_annotation)
 from reviewer.taxonomy import Taxonomy
-
-READ_ONLY = "the set is open in another reviewer: read-only, nothing was changed"
-MAX_UNDO = 1000   # undo steps kept (like vim's undolevels); older ones are forgotten, never the edits
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a session call did, for the status line."""
-
-    document: str              # document id affected
-    message: str               # short human summary, e.g. "Tagged Data Retention", "Undid: note"
-    annotation: str | None     # id of the annotation created/changed (None when deleted)
-    saved: bool                # the change is on disk
-    error: str | None = None   # one-line write error or refusal: nothing lost, the change (if any) is pending
-    merged: str | None = None  # set when the file had changed on disk and was merged by id (what happened)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One annotation as the session holds it: placed (current offsets) or an orphan (verbatim)."""
-
-    ann: Annotation
-    orphan: bool = False
-
-
-@dataclass(frozen=True)
-class Change:
-    """One annotation's state before and after an action (None: absent)."""
-
-    document: str
-    id: str
-    before: Entry | None
-    after: Entry | None
-
-
-@dataclass(frozen=True)
-class Action:
-    message: str
-    changes: tuple[Change, ...]
-
-
-@dataclass(frozen=True)
-class Step:
-    """An undo step outside the annotation files (a rejected suggestion in suggestions.toml, say),
-    recorded with ``Session.record`` so that undo/redo keep one order for everything. ``undo`` and
-    ``redo`` apply it and return an error message, or None when it worked."""
-
-    document: str
-    message: str
-    undo: Callable[[], str | None]
-    redo: Callable[[], str | None]
-
-
-class _Unmergeable(Exception):
-    """The file on disk changed and cannot be read: it must not be overwritten."""
-
-
-@dataclass
-class _Doc:
-    doc: Document
-    loaded: bool = False
-    error: str | None = None
-    error_stamp: FileStamp | None = None
-    entries: dict[str, Entry] = field(default_factory=dict)   # now, in memory
-    base: dict[str, Entry] = field(default_factory=dict)      # as last read from / written to the file
-    extra: dict[str, Any] = field(default_factory=dict)       # unknown top-level keys of the file
-    base_extra: dict[str, Any] = field(default_factory=dict)
-    status: dict[str, tuple[str, float]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    source: SourceStamp | None = None                         # the policy's own file when it was read
-    _placed: list[Annotation] | None = None
-    _orphans: list[Annotation] | None = None
-
-    def invalidate(self) -> None:
-        self._placed = self._orphans = None
-
-    def placed(self) -> list[Annotation]:
-        if self._placed is None:
-            self._placed = sorted((e.ann for e in self.entries.values() if not e.orphan), key=lambda a: (a.start, a.id))
-        return self._placed
-
-    def orphans(self) -> list[Annotation]:
-        if self._orphans is None:
-            self._orphans = sorted((e.ann for e in self.entries.values() if e.orphan), key=lambda a: (a.start, a.id))
-        return self._orphans
-
-    def set(self, ident: str, entry: Entry | None) -> None:
-        if entry is None:
-            self.entries.pop(ident, None)
-            self.status.pop(ident, None)
-        else:
-            self.entries[ident] = entry
-        self.invalidate()
-
-
-def _entries(resolutions: Iterable[Resolution], text: str) -> tuple[dict[str, Entry], dict[str, tuple[str, float]]]:
-    entries: dict[str, Entry] = {}
-    status: dict[str, tuple[str, float]] = {}
-    for r in resolutions:
-        ident = r.annotation.id
-        if r.placed:
-            entries[ident] = Entry(r.anchored(text))
-            if r.status in (MOVED, FUZZY):
-                status[ident] = (r.status, r.score)
-        else:
-            entries[ident] = Entry(r.annotation, orphan=True)
-    return entries, status
-
 
 class Session:
     """Documents under review and their annotations in one set; see the module docstring."""
@@ -417,23 +311,12 @@ class Session:
                     refused.append(doc_id)
                     continue
                 self._sync(ds)
-                for ann_id in ids:
-                    entry = ds.entries.get(ann_id)
-                    if entry is None:
-                        continue
-                    wanted = tuple(dict.fromkeys(categories(entry.ann)))
-                    if wanted == entry.ann.categories:
-                        continue
-                    after = Entry(entry.ann.edited(categories=wanted), entry.orphan) if wanted else None
-                    changes.append(Change(doc_id, ann_id, entry, after))
+                changes.extend(recategorised(ds, ids, categories))
             if not changes:
                 return Outcome("", "No change", None, True, "; ".join(refused) or None)
             for ch in changes:
                 self._state(ch.document).set(ch.id, ch.after)
-            self._undo.append(Action(message, tuple(changes)))
-            if len(self._undo) > MAX_UNDO:
-                del self._undo[: len(self._undo) - MAX_UNDO]
-            self._redo.clear()
+            self._push(Action(message, tuple(changes)))
             saved, errors = True, [f"{d}: unreadable, left alone" for d in refused]
             for doc_id in dict.fromkeys(c.document for c in changes):
                 ok, error, _ = self._write(self._state(doc_id))
@@ -463,24 +346,9 @@ class Session:
                 return Outcome(top, f"Not {'undone' if undo else 'redone'}: read-only", None,
                                top not in self._pending, READ_ONLY)
             action = stack.pop()
-            applied: list[Change] = []
-            skipped: list[str] = []
             doc_ids = list(dict.fromkeys(c.document for c in action.changes))
-            merged_notes: list[str] = []
-            for doc_id in doc_ids:
-                ds = self._state(doc_id)
-                note = self._sync(ds)
-                if note:
-                    merged_notes.append(note)
-                for ch in action.changes:
-                    if ch.document != doc_id:
-                        continue
-                    expect, target = (ch.after, ch.before) if undo else (ch.before, ch.after)
-                    if ds.entries.get(ch.id) == expect:
-                        ds.set(ch.id, target)
-                        applied.append(ch)
-                    else:
-                        skipped.append(ch.id)
+            applied, skipped, merged_notes = replay_changes(action, undo, [self._state(d) for d in doc_ids],
+                                                            self._sync)
             if applied:
                 other.append(Action(action.message, tuple(applied)))
             message = f"{verb}: {action.message}"
@@ -497,13 +365,9 @@ class Session:
                         errors.append(error)
                     if note:
                         merged_notes.append(note)
-            first = action.changes[0] if action.changes else None
-            ann_id = None
-            if first is not None:
-                target = first.before if undo else first.after
-                ann_id = first.id if target is not None and first in applied else None
-            return Outcome(first.document if first else "", message, ann_id, saved,
-                           "; ".join(errors) or None, "; ".join(merged_notes) or None)
+            document, ann_id = replayed_annotation(action, undo, applied)
+            return Outcome(document, message, ann_id, saved, "; ".join(errors) or None,
+                           "; ".join(merged_notes) or None)
 
     @contextmanager
     def batch(self, message: str) -> Iterator[None]:
@@ -520,13 +384,16 @@ class Session:
                     del self._undo[at + 1:]
                     self._undo.append(Action(message, tuple(c for a in made for c in a.changes)))
 
+    def _push(self, entry: Action | Step) -> None:
+        """A new undo step (the oldest beyond MAX_UNDO forgotten); redo is cleared, as any change does."""
+        self._undo.append(entry)  # type: ignore[arg-type]
+        del self._undo[: max(0, len(self._undo) - MAX_UNDO)]
+        self._redo.clear()
+
     def record(self, step: Step) -> None:
         """Put an already applied outside step on the undo stack (clears redo, like any change)."""
         with self._lock:
-            self._undo.append(step)  # type: ignore[arg-type]
-            if len(self._undo) > MAX_UNDO:
-                del self._undo[: len(self._undo) - MAX_UNDO]
-            self._redo.clear()
+            self._push(step)
 
     def _replay_step(self, stack: list, other: list, undo: bool) -> Outcome:
         step: Step = stack[-1]
@@ -621,50 +488,11 @@ class Session:
     def _refuse(self, doc_id: str, error: str, merged: str | None = None) -> Outcome:
         return Outcome(doc_id, "Not changed", None, doc_id not in self._pending, error, merged)
 
-    @staticmethod
-    def _bad_span(ds: _Doc, start: int, end: int) -> str | None:
-        if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(ds.doc.text):
-            return f"span {start}..{end} is empty or outside the document"
-        return None
-
-    @staticmethod
-    def _exact(ds: _Doc, start: int, end: int) -> Annotation | None:
-        for ann in ds.placed():
-            if ann.start == start and ann.end == end:
-                return ann
-            if ann.start > start:
-                break
-        return None
+    _bad_span = staticmethod(bad_span)
+    _exact = staticmethod(exact_annotation)
 
     def _join_same(self, ds: _Doc, start: int, end: int, slug: str) -> tuple[str, list[Change]] | None:
-        """Tagging ``[start, end)`` with ``slug`` next to annotations of ``slug``: one span, not two.
-
-        An annotation of ``slug`` covering the span already says it: no change. Annotations that
-        carry ``slug`` alone and overlap or touch the span become one annotation over the union (the
-        first keeps its id; notes are joined, attributes kept, the first's winning), recorded as one
-        undo step that restores each of them. None: nothing to join, create as usual."""
-        near = [a for a in ds.placed() if slug in a.categories and a.start <= end and start <= a.end]
-        if not near:
-            return None
-        name = self.taxonomy.name(slug)
-        if any(a.start <= start and end <= a.end for a in near):
-            return f"Already tagged {name} here (no duplicate made)", []
-        alone = [a for a in near if tuple(a.categories) == (slug,)]
-        if not alone:
-            return None
-        keep, *rest = alone
-        lo, hi = min(start, *(a.start for a in alone)), max(end, *(a.end for a in alone))
-        notes = list(dict.fromkeys(a.note for a in alone if a.note))
-        attributes: dict[str, Any] = {}
-        for a in alone:
-            for key, value in a.attributes.items():
-                attributes.setdefault(key, value)
-        joined = keep.moved_to(ds.doc.text, lo, hi).edited(note="\n\n".join(notes), attributes=attributes)
-        ds.status.pop(keep.id, None)   # placed by hand now: exact
-        changes = [Change(ds.doc.id, a.id, Entry(a), None) for a in rest]
-        changes.append(Change(ds.doc.id, keep.id, Entry(keep), Entry(joined)))
-        what = f"merged {len(alone)} annotations into one" if rest else "extended its annotation"
-        return f"Tagged {name}: {what}", changes
+        return join_same(ds, start, end, slug, self.taxonomy.name(slug))
 
     def _mutate(self, doc_id: str, change: Callable[[_Doc], tuple[str, list[Change]] | str]) -> Outcome:
         with self._lock:
@@ -683,10 +511,7 @@ class Session:
                 return Outcome(doc_id, message, None, doc_id not in self._pending, None, merged)
             for ch in changes:
                 ds.set(ch.id, ch.after)
-            self._undo.append(Action(message, tuple(changes)))
-            if len(self._undo) > MAX_UNDO:
-                del self._undo[: len(self._undo) - MAX_UNDO]
-            self._redo.clear()
+            self._push(Action(message, tuple(changes)))
             saved, error, again = self._write(ds)
             notes = "; ".join(n for n in (merged, again) if n) or None
             last = changes[-1]

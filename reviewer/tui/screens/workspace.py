@@ -19,7 +19,6 @@ from typing import Iterable
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
@@ -31,11 +30,11 @@ from reviewer.session import Outcome, Session
 from reviewer.tui.note_drafting import NoteDrafting
 from reviewer.tui.versioning import CarryDone, VersionsController
 from reviewer.tui.clause_search import ClauseSearch, OpenMatches
-from reviewer.tui.controllers import category_sync, clause_lookup, suggestions
 from reviewer.tui.controllers.category_sync import CategorySync
 from reviewer.tui.controllers.clause_lookup import ClauseLookup, SimilarFound
 from reviewer.tui.controllers.suggestions import SuggestionsController, SuggestionsTrained
 from reviewer.tui.messages import CountsReady
+from reviewer.tui.screens.workspace_keys import WORKSPACE_BINDINGS
 from reviewer.tui.widgets.document_list import DocumentList
 from reviewer.tui.widgets.inspector import Inspected, Inspector
 from reviewer.tui.widgets.key_footer import KeyFooter
@@ -49,53 +48,10 @@ from reviewer.tui.workers import forward_failure
 CHECK_EVERY = 2.0  # seconds between checks for another program's changes
 
 
-def _tag_bindings() -> list[Binding]:
-    return [Binding(key, f"tag('{key}')", f"Toggle category {key}", show=False, id=f"workspace.tag_{key}",
-                    tooltip=f"Toggle the category with key {key} on the selection or the current clause")
-            for key in "1234567890"]
-
-
 class WorkspaceScreen(Screen[None]):
     """The analyst's workspace. Owns the session and every key that writes."""
 
-    BINDINGS = [
-        *_tag_bindings(),
-        Binding("t", "tag_picker", "Tag", id="workspace.tag_picker",
-                tooltip="Choose categories (and attributes) for the selection or current clause"),
-        Binding("enter,a", "note", "Note", id="workspace.note",
-                tooltip="Edit the note of the annotation under the cursor"),
-        Binding("x", "delete", "Delete", id="workspace.delete",
-                tooltip="Delete the annotation under the cursor"),
-        Binding("u,ctrl+z", "undo", "Undo", id="workspace.undo", tooltip="Undo the last change (any document)"),
-        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, id="workspace.redo",
-                tooltip="Redo the last undone change"),
-        Binding("ctrl+s", "save", "Save", show=False, id="workspace.save",
-                tooltip="Write anything not yet on disk (changes are written as you make them)"),
-        Binding("tab", "focus_pane(1)", "Next pane", show=False, id="workspace.next_pane",
-                tooltip="Focus the pane to the right (also ctrl+w l)"),
-        Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="workspace.previous_pane",
-                tooltip="Focus the pane to the left (also ctrl+w h)"),
-        Binding("o", "open", "Open", id="workspace.open", tooltip="Show another document in this pane"),
-        Binding("vertical_line,ctrl+backslash", "split", "Split", id="workspace.split",
-                tooltip="Open another document in a new pane beside this one"),
-        Binding("Q", "close_pane", "Close pane", show=False, id="workspace.close_pane", tooltip="Close this pane"),
-        Binding("D", "toggle_documents", "Documents", show=False, id="workspace.documents",
-                tooltip="Show or hide the document list with annotation counts"),
-        Binding("L", "toggle_legend", "Legend", show=False, id="workspace.legend",
-                tooltip="Show or hide the taxonomy legend"),
-        Binding("O", "orphans", "Orphans", show=False, id="workspace.orphans",
-                tooltip="List annotations whose text is gone: re-attach or delete them"),
-        Binding("H", "history", "History", show=False, id="workspace.history",
-                tooltip="The focused policy's versions: dates, changes and what happened to its annotations"),
-        Binding("R", "review", "Review", show=False, id="workspace.review",
-                tooltip="After a carry: the annotations placed approximately or orphaned"),
-        Binding("i", "inspector", "Inspector", show=False, id="workspace.inspector",
-                tooltip="Show or hide what the annotation under the caret is: categories, note, attributes, "
-                        "re-anchoring, annotator and dates"),
-        *clause_lookup.BINDINGS,
-        *category_sync.BINDINGS,
-        *suggestions.BINDINGS,
-    ]
+    BINDINGS = WORKSPACE_BINDINGS
     COMMANDS = {ClauseSearch}
 
     def __init__(self, session: Session, open_ids: Iterable[str] = (), *, check_every: float = CHECK_EVERY,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
@@ -29,6 +28,7 @@ from reviewer.store import Annotation
 from reviewer.taxonomy import Taxonomy
 from reviewer.tui import ghosts as gh
 from reviewer.tui import textlayout as tl
+from reviewer.tui.widgets.pane_keys import PANE_BINDINGS
 from reviewer.tui.widgets.pane_painter import GUTTER, LineInputs, LineKey, PanePainter, clip
 
 __all__ = ["GUTTER", "PolicyPane"]
@@ -40,70 +40,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
     ALLOW_SELECT = False
     ALLOW_MAXIMIZE = False
 
-    BINDINGS = [
-        Binding("j,down", "move(1)", "Next clause", show=False, id="pane.next",
-                tooltip="Move to the next clause (extends the selection when selecting)"),
-        Binding("k,up", "move(-1)", "Previous clause", show=False, id="pane.previous",
-                tooltip="Move to the previous clause (extends the selection when selecting)"),
-        Binding("J", "paragraph(1)", "Next paragraph", show=False, id="pane.next_paragraph",
-                tooltip="Move to the first clause of the next paragraph"),
-        Binding("K", "paragraph(-1)", "Previous paragraph", show=False, id="pane.previous_paragraph",
-                tooltip="Move to the first clause of this or the previous paragraph"),
-        Binding("g,home", "top", "Top", show=False, id="pane.top", tooltip="Go to the first clause"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="pane.bottom", tooltip="Go to the last clause"),
-        Binding("ctrl+d,pagedown", "half_page(1)", "Half page down", show=False, id="pane.half_page_down",
-                tooltip="Move half a screen down"),
-        Binding("ctrl+u,pageup", "half_page(-1)", "Half page up", show=False, id="pane.half_page_up",
-                tooltip="Move half a screen up"),
-        Binding("right_square_bracket", "annotation(1)", "Next annotation", show=False,
-                id="pane.next_annotation", tooltip="Jump to the next annotated clause"),
-        Binding("left_square_bracket", "annotation(-1)", "Previous annotation", show=False,
-                id="pane.previous_annotation", tooltip="Jump to the previous annotated clause"),
-        Binding("v", "select", "Select", id="pane.select",
-                tooltip="Select from the character under the caret; caret moves extend it (v again or escape cancels)"),
-        Binding("V", "select_clauses", "Select clauses", show=False, id="pane.select_clauses",
-                tooltip="Select whole clauses from the current one; j and k extend it (V again or escape cancels)"),
-        Binding("w", "word(1)", "Next word", show=False, id="pane.word_next",
-                tooltip="Caret to the start of the next word"),
-        Binding("b", "word(-1)", "Previous word", show=False, id="pane.word_previous",
-                tooltip="Caret to the start of this or the previous word"),
-        Binding("e", "word_end", "End of word", show=False, id="pane.word_end",
-                tooltip="Caret to the end of this or the next word"),
-        Binding("l,right", "char(1)", "Next character", show=False, id="pane.char_right",
-                tooltip="Caret one character right"),
-        Binding("h,left", "char(-1)", "Previous character", show=False, id="pane.char_left",
-                tooltip="Caret one character left"),
-        Binding("circumflex_accent", "edge(0)", "Clause start", show=False, id="pane.clause_start",
-                tooltip="Caret to the first character of the clause"),
-        Binding("dollar_sign", "edge(1)", "Clause end", show=False, id="pane.clause_end",
-                tooltip="Caret to the last character of the clause"),
-        Binding("f", "find_char(1)", "Find character", show=False, id="pane.find_char",
-                tooltip="f then a character: caret to its next occurrence in the clause (; again, , back)"),
-        Binding("F", "find_char(0)", "Find character back", show=False, id="pane.find_char_back",
-                tooltip="F then a character: caret to its previous occurrence in the clause"),
-        Binding("semicolon", "repeat_find(0)", "Repeat find", show=False, id="pane.repeat_find",
-                tooltip="Repeat the last f or F"),
-        Binding("comma", "repeat_find(1)", "Repeat find back", show=False, id="pane.repeat_find_back",
-                tooltip="Repeat the last f or F the other way"),
-        Binding("M", "select_match", "Select match", show=False, id="pane.select_match",
-                tooltip="Select the current search match (vim's gn), ready to tag"),
-        Binding("ctrl+w", "window", "Pane keys", show=False, id="pane.window",
-                tooltip="ctrl+w then h or l: focus the pane to the left or right (w: the next one)"),
-        Binding("shift+right", "extend('char', 1)", "Selection: next character", show=False, id="pane.char_next",
-                tooltip="Extend the selection one character right"),
-        Binding("shift+left", "extend('char', -1)", "Selection: previous character", show=False,
-                id="pane.char_previous", tooltip="Extend the selection one character left"),
-        Binding("shift+down", "char_line(1)", "Selection: line down", show=False, id="pane.line_next",
-                tooltip="Extend the selection one line down"),
-        Binding("shift+up", "char_line(-1)", "Selection: line up", show=False, id="pane.line_previous",
-                tooltip="Extend the selection one line up"),
-        Binding("escape", "cancel", "Cancel", show=False, id="pane.cancel",
-                tooltip="Cancel the selection and clear search highlights"),
-        Binding("slash", "search", "Find", id="pane.search", tooltip="Search this document (literal, any case)"),
-        Binding("n", "match(1)", "Next match", show=False, id="pane.next_match", tooltip="Go to the next search match"),
-        Binding("N", "match(-1)", "Previous match", show=False, id="pane.previous_match",
-                tooltip="Go to the previous search match"),
-    ]
+    BINDINGS = PANE_BINDINGS
 
     COMPONENT_CLASSES = {
         "policy-pane--current",
