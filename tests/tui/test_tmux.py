@@ -126,3 +126,25 @@ def test_sigkill_after_three_tags_loses_nothing(tmux: Tmux, seeds: Path, demo_se
         assert a["quote"] == doc.text[a["start"]:a["end"]]
     # No temporary file was left half-written in the set.
     assert not [p for p in demo_set.iterdir() if p.name.startswith(".") and p.suffix == ".tmp"]
+
+
+def test_search_then_v_e_tags_exactly_the_word_in_a_real_terminal(tmux: Tmux, seeds: Path, demo_set: Path) -> None:
+    """The keyboard acceptance flow: / discontinue enter escape v e 5 gives one annotation, "discontinue"."""
+    before = {a["id"] for a in _annotations(demo_set)}
+    tmux.wait_for("clause 1/")
+    tmux.keys("/")
+    tmux.keys("-l", "discontinue")
+    tmux.wait_for("match 1/1")
+    tmux.keys("Enter")
+    tmux.wait_for("match 1/1")
+    tmux.keys("Escape")                      # clears the highlights; a lone escape, not alt+v
+    deadline = time.monotonic() + 30
+    while "match 1/1" in tmux.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    tmux.keys("v", "e", "5")
+    tmux.wait_for("Tagged Data Retention")
+    tmux.keys("q")
+    tmux.wait_exit()
+    new = [a for a in _annotations(demo_set) if a["id"] not in before]
+    assert [a["quote"] for a in new] == ["discontinue"]
+    assert new[0]["categories"] == ["data-retention"]
