@@ -28,11 +28,12 @@ class NoteEditor(ModalScreen[str | None]):
     """Returns the edited note (ctrl+s, escape, Keep), or None (Discard)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "keep", "Keep", priority=True, tooltip="Close and keep the note",
+        Binding("ctrl+s", "keep", "Keep note", priority=True, tooltip="Close and keep the note",
                 id="note.keep"),
-        Binding("escape", "keep", "Keep", show=False, tooltip="Close and keep the note",
+        Binding("escape", "keep", "Keep note", show=False,
+                tooltip="Close and keep the note (typing is never lost)",
                 id="note.close"),
-        Binding("ctrl+g", "discard", "Discard", priority=True,
+        Binding("ctrl+g", "discard", "Discard changes", priority=True,
                 tooltip="Close and forget the changes made here", id="note.discard"),
     ]
 
