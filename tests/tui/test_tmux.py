@@ -133,6 +133,7 @@ def test_search_then_v_e_tags_exactly_the_word_in_a_real_terminal(tmux: Tmux, se
     before = {a["id"] for a in _annotations(demo_set)}
     tmux.wait_for("clause 1/")
     tmux.keys("/")
+    tmux.wait_for("Find (literal")           # the field is open, as a person sees before typing
     tmux.keys("-l", "discontinue")
     tmux.wait_for("match 1/1")
     tmux.keys("Enter")
