@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] in COMMANDS:
             parser, module = _command_parser(argv[0])
             args = parser.parse_args(argv[1:])
-            return module.run(args)  # type: ignore[attr-defined]
+            return module.run(args)  # type: ignore[attr-defined]  # command modules are looked up by name
         args = _app_parser().parse_args(argv)
         return _run_app(args)
     except KeyboardInterrupt:

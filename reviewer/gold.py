@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 try:
     import tomli as tomllib
 except ImportError:  # pragma: no cover
-    import tomllib  # type: ignore[no-redef]
+    import tomllib  # type: ignore[no-redef]  # stdlib fallback, same API
 
 from reviewer.adjudication import NeitherKey
 from reviewer.errors import StoreError

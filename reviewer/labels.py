@@ -22,7 +22,7 @@ from pathlib import Path
 try:
     import tomli as tomllib
 except ImportError:  # pragma: no cover
-    import tomllib  # type: ignore[no-redef]
+    import tomllib  # type: ignore[no-redef]  # stdlib fallback, same API
 
 from reviewer.errors import ReviewerError
 from reviewer.formats.common import ImportedData

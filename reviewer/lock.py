@@ -33,7 +33,7 @@ from reviewer.safeio import read_regular
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no fcntl on Windows
 
 LOCK_NAME = ".reviewer.lock"
 GUARD_SUFFIX = ".takeover"

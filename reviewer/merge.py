@@ -94,17 +94,17 @@ def merge3(base: Mapping[str, V], ours: Mapping[str, V], theirs: Mapping[str, V]
             continue
         # Both changed it, differently.
         if o is None:
-            merged[ident] = t  # type: ignore[assignment]
+            merged[ident] = t  # type: ignore[assignment]  # None stands for deleted
             result.conflicts.append(Conflict(ident, THEIRS, "deleted here, edited there: the edit is kept"))
         elif t is None:
             merged[ident] = o
             result.conflicts.append(Conflict(ident, OURS, "edited here, deleted there: the edit is kept"))
-        elif _when(t, updated) > _when(o, updated):  # type: ignore[arg-type]
+        elif _when(t, updated) > _when(o, updated):  # type: ignore[arg-type]  # both sides exist on this branch
             merged[ident] = t
             result.conflicts.append(Conflict(ident, THEIRS, "its edit is later"))
         else:
             merged[ident] = o
-            result.conflicts.append(Conflict(ident, OURS, "its edit is later" if _when(o, updated) > _when(t, updated)  # type: ignore[arg-type]
+            result.conflicts.append(Conflict(ident, OURS, "its edit is later" if _when(o, updated) > _when(t, updated)  # type: ignore[arg-type]  # both sides exist on this branch
                                              else "edited at the same time; this session's is kept"))
     return result
 

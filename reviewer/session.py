@@ -386,7 +386,7 @@ class Session:
 
     def _push(self, entry: Action | Step) -> None:
         """A new undo step (the oldest beyond MAX_UNDO forgotten); redo is cleared, as any change does."""
-        self._undo.append(entry)  # type: ignore[arg-type]
+        self._undo.append(entry)  # type: ignore[arg-type]  # one stack holds Actions and Steps
         del self._undo[: max(0, len(self._undo) - MAX_UNDO)]
         self._redo.clear()
 

@@ -13,7 +13,7 @@ import re
 try:  # the same parser as the standard library's tomllib, compiled: about 3x faster on big sets
     import tomli as tomllib
 except ImportError:  # pragma: no cover
-    import tomllib  # type: ignore[no-redef]
+    import tomllib  # type: ignore[no-redef]  # stdlib fallback, same API
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace

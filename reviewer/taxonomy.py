@@ -72,13 +72,13 @@ class Taxonomy:
         object.__setattr__(self, "_by_key", {c.key: c for c in self.categories if c.key})
 
     def get(self, slug: str) -> Category | None:
-        return self._by_slug.get(slug)  # type: ignore[attr-defined]
+        return self._by_slug.get(slug)  # type: ignore[attr-defined]  # set in __post_init__ of a frozen dataclass
 
     def by_key(self, key: str) -> Category | None:
-        return self._by_key.get(key)  # type: ignore[attr-defined]
+        return self._by_key.get(key)  # type: ignore[attr-defined]  # set in __post_init__ of a frozen dataclass
 
     def __contains__(self, slug: object) -> bool:
-        return slug in self._by_slug  # type: ignore[attr-defined]
+        return slug in self._by_slug  # type: ignore[attr-defined]  # set in __post_init__ of a frozen dataclass
 
     def __iter__(self):
         return iter(self.categories)

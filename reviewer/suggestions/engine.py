@@ -106,7 +106,7 @@ def from_scores(spans: Sequence[tuple[Document, int, int]], texts: Sequence[str]
         document, start, end = spans[k]
         ranked = ranked[:n]
         if check:
-            rejected = rejections.rejected_categories(document.id, start, end, texts[k])  # type: ignore[union-attr]
+            rejected = rejections.rejected_categories(document.id, start, end, texts[k])  # type: ignore[union-attr]  # checked not None above
             ranked = [j for j in ranked if cats[j] not in rejected]
             if not ranked:
                 continue

@@ -152,7 +152,7 @@ class ActionCommands(Provider):
         for row in self._rows():
             if row.enabled:
                 yield DiscoveryHit(Content(row.description), partial(self._run, row),
-                                   help=Content(f"{' '.join(row.keys)}  {row.tooltip}"))  # type: ignore[arg-type]
+                                   help=Content(f"{' '.join(row.keys)}  {row.tooltip}"))  # type: ignore[arg-type]  # Content renders inert; Textual types it str
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

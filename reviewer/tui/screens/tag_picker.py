@@ -40,7 +40,7 @@ class _FilterInput(Input):
     (an Input otherwise claims every printable key and Textual drops bindings for them)."""
 
     def __init__(self, reserved: Iterable[str], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]  # Textual's ModalScreen kwargs
         self.reserved = frozenset(reserved)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:

@@ -117,7 +117,7 @@ class AdjudicateDialog(ModalScreen[tuple[str, str, str] | None]):
         if resolved[2] in resolved[:2]:
             self.query_one("#adj-path-status", Label).update(Content("The gold set must be a set of its own."))
             return
-        self.dismiss(values)  # type: ignore[arg-type]
+        self.dismiss(values)  # type: ignore[arg-type]  # the dialog's result type is a tuple of paths
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
