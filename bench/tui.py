@@ -280,7 +280,7 @@ def tmux_first_paint(runs: int) -> dict:
     corpus policies (its first screen, the coverage matrix: the first policy's name), each as a
     ratio to an empty Textual app's first paint, runs interleaved."""
     sys.path.insert(0, str(ROOT))
-    from reviewer.documents import load_documents
+    from reviewer.inputs import load_documents
     from reviewer.safetext import visible
 
     out: dict[str, float | str] = {}
@@ -361,7 +361,7 @@ def tmux_keys(runs: int, tags: int = 40, gap: float = 0.25) -> dict:
     A tag is timed until the status line shows the new count, a move until it shows the next
     clause. The empty app's key is timed until its key count changes."""
     from bench.tmuxscreen import EMPTY_APP, Screen
-    from reviewer.documents import load_documents
+    from reviewer.inputs import load_documents
 
     if not (CORPUS / "labels.jsonl").exists():
         return {"skipped": f"{CORPUS}/labels.jsonl not found"}
@@ -407,7 +407,8 @@ def tmux_keys(runs: int, tags: int = 40, gap: float = 0.25) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["startup", "keys", "thousand", "ratios"])
+    parser.add_argument("--only", choices=["startup", "keys", "thousand", "ratios", "paint-ratio", "key-ratio"],
+                        help="one group of figures; paint-ratio and key-ratio are the two halves of ratios")
     parser.add_argument("--smoke", action="store_true", help="one run, small sizes")
     parser.add_argument("--no-bytecode", action="store_true",
                         help="tmux figures without cached bytecode when PYTHONDONTWRITEBYTECODE is set")
@@ -416,11 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     global BYTECODE
     BYTECODE = not args.no_bytecode
     out: dict[str, dict] = {}
-    if args.only in (None, "ratios"):
+    if args.only in (None, "ratios", "paint-ratio", "key-ratio"):
         if not tmuxscreen_available():
             out["ratios (tmux)"] = {"skipped": "tmux not found"}
-        else:
+        if tmuxscreen_available() and args.only != "key-ratio":
             out["first paint, ratio to an empty app (tmux)"] = tmux_first_paint(runs if args.smoke else max(runs, 5))
+        if tmuxscreen_available() and args.only != "paint-ratio":
             out["keys while suggestions are live (tmux)"] = tmux_keys(runs, tags=4 if args.smoke else 40)
     if args.only in (None, "startup"):
         out["startup (seeds)"] = startup(runs)

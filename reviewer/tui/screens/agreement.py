@@ -19,9 +19,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.agreement import Agreement, agreement
 from reviewer.annotated import load_annotated
 from reviewer.documents import Document
@@ -76,7 +77,7 @@ class SetPathDialog(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Compare"), id="compare", variant="primary", compact=True)
                 yield Button(Content("Cancel"), id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         box = self.query_one("#set-path", Input)
@@ -126,7 +127,7 @@ class AgreementScreen(ModalScreen[tuple[str, int] | None]):
             with Horizontal(id="agreement-body"):
                 yield OptionList(*[self._category_option(s) for s in self.slugs], id="agree-categories")
                 yield OptionList(id="agree-clauses")
-        yield Footer()
+        yield KeyFooter()
 
     def _category_option(self, slug: str) -> Option:
         c = self.result.categories[slug]

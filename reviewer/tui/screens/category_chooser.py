@@ -14,8 +14,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, SelectionList
+from textual.widgets import Label, SelectionList
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import one_line
 from reviewer.taxonomy import Taxonomy
 
@@ -46,7 +47,7 @@ class CategoryChooser(ModalScreen[list[str] | None]):
             yield Label(Content(hint), classes="dialog-status")
             yield SelectionList[str](*[(Content(one_line(f"{self._key(s)}{self.taxonomy.name(s)}  ({s})", 60)), s,
                                         s in self.chosen) for s in self.slugs], id="category-list")
-        yield Footer()
+        yield KeyFooter()
 
     def _key(self, slug: str) -> str:
         cat = self.taxonomy.get(slug)

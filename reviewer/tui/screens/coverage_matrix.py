@@ -161,7 +161,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         yield MatrixGrid(self._cells, fixed=2, id="matrix")  # not focusable: the screen owns the keys
         yield Static(Content(""), id="matrix-cell")
         yield Static(self._legend(), id="matrix-legend")
-        yield KeyFooter()  # Footer without its leak on rebuilds (the matrix is a long-lived home view)
+        yield KeyFooter()
 
     def _legend(self) -> Content:
         return Content.assemble(("12", "bold"), " annotations (stronger: more)  ", (GAP, "bold $error"),

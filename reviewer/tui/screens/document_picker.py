@@ -15,9 +15,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import one_line
 
 CUTOFF = 75.0
@@ -121,7 +122,7 @@ class DocumentPicker(ModalScreen[str | None]):
             yield Input(placeholder="Type to filter documents", id="filter", compact=True)
             yield OptionList(id="documents", compact=True)
             yield Label(id="count", classes="dialog-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#documents", OptionList).can_focus = False

@@ -19,9 +19,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer import formats
 from reviewer.errors import ReviewerError
 from reviewer.export import default_name, export_set
@@ -60,7 +61,7 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Export"), id="run", variant="primary", compact=True)
                 yield Button(Content("Cancel"), id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one("#formats", OptionList)

@@ -14,8 +14,9 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import one_line
 from reviewer.tui.screens.document_picker import rank
 
@@ -54,7 +55,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(id="help-table", expand=True)
             yield Label(id="count", classes="dialog-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-body", VerticalScroll).can_focus = False

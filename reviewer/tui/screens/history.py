@@ -14,10 +14,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import one_line
 from reviewer.store import Annotation
 from reviewer.taxonomy import Taxonomy
@@ -74,7 +75,7 @@ class HistoryScreen(ModalScreen[Version | None]):
                                                    f" ({len(self.document.versions)} versions)")
             yield Label(Content("Reading the versions\u2026"), id="explanation", classes="dialog-status")
             yield OptionList(id="versions", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.compute()

@@ -21,10 +21,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.workers import forward_failure
 from reviewer.tui.clause_search import clause_content, where
 
@@ -73,7 +74,7 @@ class LookupScreen(ModalScreen["tuple[Match, ...] | None"]):
                         id="filter")
             yield Label("", id="lookup-status", classes="dialog-status")
             yield OptionList(id="results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

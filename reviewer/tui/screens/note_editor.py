@@ -17,8 +17,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, TextArea
+from textual.widgets import Button, TextArea
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import editable, one_line, restore
 
 DRAFT_DELAY = 0.3   # seconds after the last key before the draft is written
@@ -56,7 +57,7 @@ class NoteEditor(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Keep"), id="keep", variant="primary", compact=True)
                 yield Button(Content("Discard"), id="discard", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         area = self.query_one("#note", TextArea)

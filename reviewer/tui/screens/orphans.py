@@ -17,9 +17,10 @@ from textual.color import Color
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import one_line
 from reviewer.store import Annotation
 from reviewer.taxonomy import Taxonomy
@@ -66,7 +67,7 @@ class OrphansScreen(ModalScreen[OrphanAction | None]):
                 f" ({len(self.orphans)})")
             yield Label(self._explanation(), id="explanation", classes="dialog-status")
             yield OptionList(id="orphans", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def _explanation(self) -> Content:
         if not self.orphans:

@@ -18,9 +18,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import one_line
 from reviewer.taxonomy import Taxonomy
 
@@ -73,7 +74,7 @@ class ReviewQueueScreen(ModalScreen[ReviewAction | None]):
             yield Label(self._explanation(), id="explanation", classes="dialog-status")
             yield OptionList(*[Option(self._prompt(i), id=f"r{n}") for n, i in enumerate(self.items)],
                              id="queue", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def _explanation(self) -> Content:
         if not self.items:

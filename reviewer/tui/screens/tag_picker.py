@@ -21,9 +21,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.theme import Theme
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import one_line, visible
 from reviewer.taxonomy import Attribute, Category, Taxonomy
 from reviewer.tui.screens.document_picker import FuzzyRows
@@ -105,7 +106,7 @@ class TagPicker(ModalScreen[TagChoice | None]):
             yield Label(id="summary", classes="dialog-status")
             with VerticalScroll(id="attributes"):
                 yield Label(Content("Attributes (tab to reach them)"), classes="attributes-heading")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#categories", OptionList).can_focus = False

@@ -20,8 +20,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label
+from textual.widgets import Button, Input, Label
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer import gold
 from reviewer.store import Annotation
 from reviewer.adjudication import agreed_to_add, compare
@@ -101,7 +102,7 @@ class AdjudicateDialog(ModalScreen[tuple[str, str, str] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Adjudicate"), id="adjudicate", variant="primary", compact=True)
                 yield Button(Content("Cancel"), id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#adj-path-1", Input).focus()

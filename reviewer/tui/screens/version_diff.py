@@ -17,9 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.anchoring import Resolution
 from reviewer.safetext import one_line
 from reviewer.store import Annotation
@@ -67,7 +68,7 @@ class VersionDiffScreen(ModalScreen[None]):
                 yield Label(Content(one_line(self.old_label)), classes="old")
                 yield Label(Content(one_line(self.new_label)), classes="new")
             yield VerticalScroll(id="rows")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.compute()

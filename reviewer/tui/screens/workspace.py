@@ -21,7 +21,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.worker import Worker, get_current_worker
 
@@ -68,8 +67,6 @@ class WorkspaceScreen(Screen[None]):
         self._start_with_coverage = start_with_coverage
         self._told_errors: set[str] = set()   # documents whose unreadable annotation file was reported
         self._notes: NoteDrafting | None = None
-        self._bindings_timer: Timer | None = None
-        self._last_binding_state: tuple | None = None
         self.suggestions = SuggestionsController(self, session, self.deck, enabled=suggestions_on,
                                                  report=self.report, writable=self._writable,
                                                  on_model_ready=self._suggestions_ready)
@@ -112,12 +109,12 @@ class WorkspaceScreen(Screen[None]):
             yield self.deck
         yield Inspector(self.taxonomy, id="inspector")
         yield Legend(self.taxonomy, id="legend")
-        yield KeyFooter()  # Footer without its leak on rebuilds
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DocumentList).display = False
         self.set_interval(self._check_every, self.check_external, name="check-external")
-        self.set_timer(0.3, self.load_counts, name="counts")  # after the first paint
+        self.call_after_refresh(self.load_counts)  # after the first paint, whatever the machine's speed
         self.notes.recover()   # a note draft a killed app left behind
         self.suggestions.start()
         self.lookup.start()
@@ -149,34 +146,6 @@ class WorkspaceScreen(Screen[None]):
     def focus_active_pane(self) -> None:
         if self.pane is not None:
             self.pane.focus()
-
-    def _binding_state(self) -> tuple:
-        """What the greying of keys depends on; bindings are refreshed only when it changes
-        (a refresh rebuilds the footer, far too slow to do on every cursor move)."""
-        pane = self.pane
-        s = self.session
-        common = (id(self.focused), id(getattr(self.app, "_keymap", None)), s.can_undo, s.can_redo,
-                  self.suggestions.here() is not None)  # x rejects a suggestion, y accepts it
-        if pane is None:
-            return common
-        return common + (id(pane), pane.target_annotation() is not None, pane.target_span() is not None,
-                pane.selection is not None, bool(pane.search_query), bool(pane.matches), bool(pane.annotations),
-                len(self.frames), s.read_only)
-
-    def refresh_bindings(self) -> None:
-        """Debounced: the footer is rebuilt (~a frame or more) once things settle, after the
-        keypress has been drawn; key dispatch itself always asks check_action live."""
-        if self._bindings_timer is None and self.is_mounted:
-            self._bindings_timer = self.set_timer(0.08, self._flush_bindings, name="bindings")
-        elif not self.is_mounted:
-            super().refresh_bindings()
-
-    def _flush_bindings(self) -> None:
-        self._bindings_timer = None
-        state = self._binding_state()
-        if state != self._last_binding_state:
-            self._last_binding_state = state
-            super().refresh_bindings()
 
     @on(PolicyPane.PaneStepRequested)
     def _pane_step(self, event: PolicyPane.PaneStepRequested) -> None:

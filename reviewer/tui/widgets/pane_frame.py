@@ -38,6 +38,7 @@ class PaneFrame(Vertical):
         yield self.status
 
     def on_mount(self) -> None:
+        self.pane.moved_signal.subscribe(self, self._focused, immediate=True)
         self.search_bar.display = False
         self.update_title()
         self.update_status()
@@ -68,8 +69,7 @@ class PaneFrame(Vertical):
                          error=self.info.get("error") or None,
                          read_only=bool(self.info.get("read_only")))
 
-    @on(PolicyPane.ClauseFocused)
-    def _focused(self, event: PolicyPane.ClauseFocused) -> None:
+    def _focused(self, pane: PolicyPane) -> None:
         self.update_status()
 
     @on(PolicyPane.SearchRequested)

@@ -18,6 +18,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
+from textual.signal import Signal
 from textual.strip import Strip
 
 from reviewer.clauses import Clause
@@ -32,6 +33,12 @@ from reviewer.tui.widgets.pane_keys import PANE_BINDINGS
 from reviewer.tui.widgets.pane_painter import GUTTER, LineInputs, LineKey, PanePainter, clip
 
 __all__ = ["GUTTER", "PolicyPane"]
+
+
+def _ghost_look(ghost) -> tuple:
+    """What a ghost's drawing depends on: its span, its categories, its best percentage."""
+    best = ghost.categories[0] if ghost.categories else ""
+    return (ghost.start, ghost.end, ghost.categories, gh.percent(ghost.confidence.get(best, 0.0)))
 
 
 class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
@@ -109,6 +116,9 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.category_filter: str | None = None
         self.ghosts: tuple = ()
         self._ghost_starts: list[int] = []
+        # Published as the cursor moves, before the frame is drawn: what shows the position (the
+        # status line) subscribes immediately, so one frame carries both (ClauseFocused arrives later).
+        self.moved_signal: Signal[PolicyPane] = Signal(self, "moved")
 
     # -- the model, as the rest of the app reads it --------------------------------------------
     @property
@@ -152,11 +162,17 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         changed = {(a.id, a.start, a.end, a.categories) for a in old} ^ {
             (a.id, a.start, a.end, a.categories) for a in annotations}
         self._set_cover(annotations)
-        if self._text_layout is None or len(changed) > 20:
+        self._repaint_spans([(start, end) for _, start, end, _ in changed])
+
+    def _repaint_spans(self, spans: list[tuple[int, int]]) -> None:
+        """Repaint only the lines of ``spans`` (a tag redraws a clause, not the pane); many spans
+        or no layout yet: the whole pane."""
+        if not spans:
+            return
+        if self._text_layout is None or len(spans) > 40:
             self._invalidate()
             return
-        # Repaint only the lines of the annotations that changed (a tag redraws a clause).
-        for _, start, end, _ in changed:
+        for start, end in spans:
             y0, y1 = self._text_layout.line_of(start), self._text_layout.line_of(max(start, end - 1))
             for y in range(y0, y1 + 1):
                 self._line_versions[y] = self._line_versions.get(y, 0) + 1
@@ -177,10 +193,12 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._cover_points, self._covering = points, cover
 
     def set_ghosts(self, ghosts: tuple) -> None:
-        """Suggestions to draw as ghost tags (sorted by start); see reviewer/tui/ghosts.py."""
-        if ghosts != self.ghosts:
-            self.ghosts, self._ghost_starts = tuple(ghosts), [g.start for g in ghosts]
-            self._invalidate()
+        """Suggestions to draw as ghost tags (sorted by start); see reviewer/tui/ghosts.py. Only the
+        lines of ghosts that look different are repainted (a retrain moves a few percentages)."""
+        ghosts = tuple(ghosts)
+        changed = {_ghost_look(g) for g in self.ghosts} ^ {_ghost_look(g) for g in ghosts}
+        self.ghosts, self._ghost_starts = ghosts, [g.start for g in ghosts]
+        self._repaint_spans([(start, end) for start, end, *_ in changed])
 
     def ghost_at_cursor(self):
         """The ghost (suggestion) on the current clause, or None."""
@@ -276,6 +294,10 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_lines()
         if scroll:
             self.scroll_cursor_visible()
+        self._focused()
+
+    def _focused(self) -> None:
+        self.moved_signal.publish(self)
         self.post_message(self.ClauseFocused(self))
 
     def _lit_lines(self) -> tuple[int, int] | None:
@@ -465,7 +487,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         if count:
             self._shown_match()
         else:
-            self.post_message(self.ClauseFocused(self))
+            self._focused()
         return count
 
     def _shown_match(self) -> None:
