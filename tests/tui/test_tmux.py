@@ -128,6 +128,16 @@ def test_sigkill_after_three_tags_loses_nothing(tmux: Tmux, seeds: Path, demo_se
     assert not [p for p in demo_set.iterdir() if p.name.startswith(".") and p.suffix == ".tmp"]
 
 
+def test_a_query_typed_in_one_burst_after_the_search_key_lands_in_the_field(tmux: Tmux) -> None:
+    """"/" and the query sent as one write: the field takes the focus before the next key is
+    read, so no letter of the query reaches the pane (where d, e, n would move or act)."""
+    tmux.wait_for("clause 1/")
+    tmux.keys("-l", "/discontinue")
+    screen = tmux.wait_for("match 1/1")
+    assert "discontinue" in screen
+    assert "clause 1/" in screen or "match 1/1" in screen
+
+
 def test_search_then_v_e_tags_exactly_the_word_in_a_real_terminal(tmux: Tmux, seeds: Path, demo_set: Path) -> None:
     """The keyboard acceptance flow: / discontinue enter escape v e 5 gives one annotation, "discontinue"."""
     before = {a["id"] for a in _annotations(demo_set)}

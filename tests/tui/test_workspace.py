@@ -292,6 +292,27 @@ def test_caret_keys_move_within_the_clause_and_the_status_line_shows_it(make_app
     drive(app, scenario)
 
 
+def test_f_then_slash_finds_a_slash_rather_than_opening_the_search(make_app) -> None:
+    """The search key is taken as it is read (a query typed right after it lands in the field),
+    but the character after f or F is the character to find, "/" included."""
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        pane = _pane(app)
+        frame = app.screen.active
+        slash = pane.text.index("/")
+        pane.place_caret(pane.document.clauses[pane.document.clause_index_at(slash)].start)
+        await pilot.pause()
+        assert pane.model.caret < slash
+        await pilot.press("f", "slash")
+        assert pane.model.caret == slash
+        assert not frame.search_bar.display and app.focused is pane
+        await pilot.press("slash")
+        assert frame.search_bar.display and app.focused is frame.search_bar
+
+    drive(app, scenario)
+
+
 def test_search_is_literal() -> None:
     from reviewer.cursor import find_all
 

@@ -39,6 +39,7 @@ class PaneFrame(Vertical):
 
     def on_mount(self) -> None:
         self.pane.moved_signal.subscribe(self, self._focused, immediate=True)
+        self.pane.search_signal.subscribe(self, self._open_search, immediate=True)
         self.search_bar.display = False
         self.update_title()
         self.update_status()
@@ -72,13 +73,11 @@ class PaneFrame(Vertical):
     def _focused(self, pane: PolicyPane) -> None:
         self.update_status()
 
-    @on(PolicyPane.SearchRequested)
-    def _open_search(self, event: PolicyPane.SearchRequested) -> None:
-        event.stop()
+    def _open_search(self, pane: PolicyPane) -> None:
         self.search_bar.display = True
         self.search_bar.value = self.pane.search_query
         self._search_origin = self.pane.model.caret
-        self.search_bar.focus()
+        self.screen.set_focus(self.search_bar)   # now, not after the keys already queued
 
     @on(Input.Changed, ".pane-search")
     def _search_changed(self, event: Input.Changed) -> None:

@@ -64,7 +64,9 @@ PANE_BINDINGS: list[BindingType] = [
             tooltip="Extend the selection one line up"),
     Binding("escape", "cancel", "Cancel", show=False, id="pane.cancel",
             tooltip="Cancel the selection and clear search highlights"),
-    Binding("slash", "search", "Find", id="pane.search", tooltip="Search this document (literal, any case)"),
+    # priority: handled as the key is read, so the field has the focus before the query's first letter
+    Binding("slash", "search", "Find", id="pane.search", priority=True,
+            tooltip="Search this document (literal, any case)"),
     Binding("n", "match(1)", "Next match", show=False, id="pane.next_match", tooltip="Go to the next search match"),
     Binding("N", "match(-1)", "Previous match", show=False, id="pane.previous_match",
             tooltip="Go to the previous search match"),

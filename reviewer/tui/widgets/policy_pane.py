@@ -80,16 +80,6 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             return isinstance(message, PolicyPane.ClauseFocused) and message.pane is self.pane
 
     @dataclass
-    class SearchRequested(Message):
-        """The analyst pressed the search key in this pane."""
-
-        pane: "PolicyPane"
-
-        @property
-        def control(self) -> "PolicyPane":
-            return self.pane
-
-    @dataclass
     class PaneStepRequested(Message):
         """``ctrl+w`` then ``h``/``l``/``w``: focus another pane (``delta`` panes along)."""
 
@@ -119,6 +109,9 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         # Published as the cursor moves, before the frame is drawn: what shows the position (the
         # status line) subscribes immediately, so one frame carries both (ClauseFocused arrives later).
         self.moved_signal: Signal[PolicyPane] = Signal(self, "moved")
+        # The search key: the frame opens its field and moves the focus there before the next key
+        # is read, so a query typed right after "/" lands in the field, never in the pane.
+        self.search_signal: Signal[PolicyPane] = Signal(self, "search")
 
     # -- the model, as the rest of the app reads it --------------------------------------------
     @property
@@ -477,7 +470,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- search ------------------------------------------------------------------------------
     def action_search(self) -> None:
-        self.post_message(self.SearchRequested(self))
+        self.search_signal.publish(self)
 
     def search(self, query: str) -> int:
         """Highlight every literal, case-insensitive occurrence of ``query``; go to the first
@@ -507,6 +500,8 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
             self._shown_match()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "search" and self._pending is not None:
+            return False  # "f/" finds a slash: the key goes to on_key, not to the (priority) search
         if action == "match":
             return True if self.matches else None
         if action == "cancel":
