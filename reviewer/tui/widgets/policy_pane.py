@@ -188,6 +188,8 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
     def set_ghosts(self, ghosts: tuple) -> None:
         """Suggestions to draw as ghost tags (sorted by start); see reviewer/tui/ghosts.py. Only the
         lines of ghosts that look different are repainted (a retrain moves a few percentages)."""
+        if ghosts is self.ghosts:
+            return  # the suggester's cache answered: nothing moved
         ghosts = tuple(ghosts)
         changed = {_ghost_look(g) for g in self.ghosts} ^ {_ghost_look(g) for g in ghosts}
         self.ghosts, self._ghost_starts = ghosts, [g.start for g in ghosts]
