@@ -222,7 +222,8 @@ def thousand(runs: int, n: int = 1000) -> dict:
 # screen shows its effect, an empty app measured the same way in the same run.
 
 LAUNCH = r"""
-import sys
+import gc, sys
+gc.disable()  # as reviewer.tui.launch.launch does; the app turns it back on after its first paint
 sys.path.insert(0, {root!r})
 from reviewer.tui.launch import prepare
 from reviewer.tui.app import ReviewerApp

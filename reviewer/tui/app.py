@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import time
 from dataclasses import dataclass, field
@@ -60,6 +61,15 @@ class Workspace:
     restore: WorkspaceState | None = None  # the workspace kept from the last run, to reopen
 
 
+def resume_collection() -> None:
+    """The first screen is drawn: what the start built stays (frozen: later collections skip it,
+    so none of them pauses a key for long) and collection resumes. A no-op unless ``launch``
+    turned collection off."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 class ReviewerApp(App[None]):
     """Receives a Workspace, registers themes, applies the keymap and pushes WorkspaceScreen."""
 
@@ -79,11 +89,14 @@ class ReviewerApp(App[None]):
         self.session = workspace.session
         self.taxonomy = workspace.session.taxonomy
         self._quit_armed = 0.0
+        # The theme is chosen before the stylesheet is first read: set in on_mount it made Textual
+        # parse and apply every rule a second time before the first paint.
+        self._theme_warnings = register_themes(self)
+        self._apply_theme(self.workspace.theme, self._theme_warnings)
 
     def on_mount(self) -> None:
         warnings = list(self.workspace.warnings)
-        warnings.extend(register_themes(self))
-        self._apply_theme(self.workspace.theme, warnings)
+        warnings.extend(self._theme_warnings)
         if self.workspace.keys:
             self._apply_keymap(self.workspace.keys, warnings)
         ws = self.workspace
@@ -94,6 +107,7 @@ class ReviewerApp(App[None]):
         if ws.restore is not None:
             self.call_after_refresh(self._restore, ws.restore)
         self._catch_signals()
+        self.call_after_refresh(resume_collection)
         if warnings:
             self.notify("\n".join(warnings[:8]) + (f"\n(+{len(warnings) - 8} more)" if len(warnings) > 8 else ""),
                         title="Warnings", severity="warning", timeout=10, markup=False)

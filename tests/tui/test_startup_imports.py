@@ -16,3 +16,52 @@ def test_importing_the_app_defers_what_the_first_screen_does_not_need() -> None:
             f"print(' '.join(m for m in {DEFERRED!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == []
+
+
+def test_collection_is_off_until_the_first_screen_is_drawn_then_on_with_the_start_frozen() -> None:
+    """``launch`` turns the garbage collector off; the app turns it on after its first refresh,
+    with what the start built frozen. Run in a child: the collector's state is process-wide."""
+    code = r"""
+import gc, sys
+from pathlib import Path
+gc.disable()
+from reviewer.tui.launch import prepare
+from reviewer.tui.app import ReviewerApp
+ws, _ = prepare([sys.argv[1]], sys.argv[2], lock=False)
+app = ReviewerApp(ws)
+seen = []
+draw = app._display
+def display(screen, update):
+    seen.append(gc.isenabled())
+    draw(screen, update)
+app._display = display
+async def auto(pilot):
+    await pilot.pause()
+    for _ in range(50):
+        if gc.isenabled():
+            break
+        await pilot.pause()
+    seen.append(("after", gc.isenabled(), gc.get_freeze_count() > 1000))
+    app.exit()
+app.run(headless=True, size=(100, 30), auto_pilot=auto)
+print(seen[0], seen[-1])
+"""
+    import tempfile
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", code, str(seeds), str(Path(tmp) / "set")],
+                             capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[0] == "False ('after', True, True)"
+
+
+def test_resuming_collection_is_a_no_op_when_it_was_never_turned_off() -> None:
+    import gc
+
+    from reviewer.tui.app import resume_collection
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    resume_collection()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
