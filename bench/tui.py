@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import shutil
 import statistics
@@ -418,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     global BYTECODE
     BYTECODE = not args.no_bytecode
     out: dict[str, dict] = {}
+    load_at_start = os.getloadavg()[0]  # the ratios hold on a busy machine; the absolute times do not
     if args.only in (None, "ratios", "paint-ratio", "key-ratio"):
         if not tmuxscreen_available():
             out["ratios (tmux)"] = {"skipped": "tmux not found"}
@@ -431,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
         out["keys (longest corpus policy)"] = keys_and_tags(runs, moves=5 if args.smoke else 40)
     if args.only in (None, "thousand"):
         out["1,000 policies"] = thousand(max(1, runs // 2) if not args.smoke else 1, n=50 if args.smoke else 1000)
+    out["machine"] = {"cores": os.cpu_count() or 0, "load average (1 min) at the end": os.getloadavg()[0],
+                      "load average (1 min) at the start": load_at_start}
     for section, figures in out.items():
         print(section)
         for key, value in figures.items():
