@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -61,7 +60,6 @@ def test_sigkill_after_tags_note_delete_and_undo_shows_the_screen_state(tmp_path
         tmux.wait_for("clause 1/")
         tmux.keys("j", "1", "j", "2", "j", "3", "a")       # three tags, then the note editor on the third
         tmux.wait_for("^s Keep")
-        time.sleep(0.5)                                     # the editor paints just before it takes focus
         tmux.keys("-l", NOTE)                               # typed as text, not key names
         tmux.wait_for(NOTE)                                 # shown in the editor, as a person would see it
         tmux.keys("C-s", "k", "x", "k", "5", "u")          # keep; delete the second; tag the first, undo that

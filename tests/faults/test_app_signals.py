@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import time
 import tomllib
 from pathlib import Path
 
@@ -27,7 +26,6 @@ def test_a_signal_while_typing_a_note_saves_it(tmp_path: Path, seeds: Path, demo
         tmux.wait_for("clause 1/")
         tmux.keys("j", "1", "a")
         tmux.wait_for("^s Keep")
-        time.sleep(0.5)                         # the editor paints just before it takes focus
         tmux.keys("-l", note)
         tmux.wait_for(note)
         os.kill(tmux.pid(), sig)                # at once: the draft timer may not have fired yet

@@ -116,3 +116,34 @@ def test_drafts_survive_damaged_neighbours(tmp_path: Path) -> None:
     (tmp_path / "drafts" / "junk.json").write_text("{not json")
     (tmp_path / "drafts" / "wrong.json").write_text(json.dumps({"document": 1}))
     assert [d.text for d in drafts.waiting()] == ["kept"]
+
+
+def test_the_editor_and_the_lookup_field_hold_the_focus_when_they_are_mounted(make_app, monkeypatch) -> None:
+    """Focus is set in on_mount itself, not scheduled after it: a key typed as soon as the dialog
+    shows (and already queued behind its mount) reaches the field, never the screen under it."""
+    from reviewer.tui.screens.lookup import LookupScreen
+    from reviewer.tui.screens.note_editor import NoteEditor
+
+    seen: dict[str, str] = {}
+
+    def checked(cls):
+        mounted = cls.on_mount
+
+        def on_mount(self) -> None:
+            mounted(self)
+            seen[cls.__name__] = type(self.focused).__name__ if self.focused is not None else "nothing"
+        return on_mount
+
+    for cls in (NoteEditor, LookupScreen):
+        monkeypatch.setattr(cls, "on_mount", checked(cls))
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        await pilot.press("j", "1", "a")
+        assert type(app.screen).__name__ == "NoteEditor"
+        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+f")
+        assert type(app.screen).__name__ == "LookupScreen"
+
+    drive(app, scenario)
+    assert seen == {"NoteEditor": "TextArea", "LookupScreen": "Input"}

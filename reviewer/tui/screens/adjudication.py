@@ -95,7 +95,7 @@ class AdjudicationScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._fill()
-        self.query_one("#adj-queue", OptionList).focus()
+        self.set_focus(self.query_one("#adj-queue", OptionList))
 
     @property
     def progress(self) -> Progress:

@@ -81,7 +81,7 @@ class SetPathDialog(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         box = self.query_one("#set-path", Input)
-        box.focus()
+        self.set_focus(box)
         box.cursor_position = len(box.value)
 
     @on(Input.Submitted, "#set-path")

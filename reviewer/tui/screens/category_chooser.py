@@ -54,7 +54,7 @@ class CategoryChooser(ModalScreen[list[str] | None]):
         return f"{cat.key} " if cat is not None and cat.key else "  "
 
     def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
+        self.set_focus(self.query_one(SelectionList))
 
     def action_confirm(self) -> None:
         lst = self.query_one(SelectionList)

@@ -77,7 +77,7 @@ class LookupScreen(ModalScreen["tuple[Match, ...] | None"]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))   # the query typed right after ctrl+f lands in it
         self.query_one(OptionList).can_focus = True
         if self.initial.strip():
             self._changed(self.initial)

@@ -61,7 +61,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         area = self.query_one("#note", TextArea)
-        area.focus()
+        self.set_focus(area)   # now: keys typed as soon as the editor shows land in it
         area.move_cursor(area.document.end)
 
     @property

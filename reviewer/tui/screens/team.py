@@ -105,7 +105,7 @@ class AdjudicateDialog(ModalScreen[tuple[str, str, str] | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#adj-path-1", Input).focus()
+        self.set_focus(self.query_one("#adj-path-1", Input))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#adjudicate")
