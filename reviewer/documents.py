@@ -93,6 +93,9 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes, or mostly control bytes, mean this is not a text document."""
     if not data:
@@ -100,7 +103,8 @@ def looks_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
     sample = data[:8192]
-    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    # Counted by deleting the control bytes (in C), not by a Python loop over every byte.
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.30
 
 
