@@ -254,3 +254,21 @@ def test_building_keeps_no_clause_objects_on_the_documents() -> None:
     FuzzyIndex.build(docs)
     assert all("clauses" not in d.__dict__ for d in docs)
     assert docs[0].clauses  # still there on demand
+
+
+def test_a_save_cut_short_leaves_the_previous_cache_file_usable(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _cache_file(tmp_path)
+    before = path.read_bytes()
+    changed = corpus()[:2]
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_cache.np, "savez", full_disk)
+    loaded = index_cache.load(changed, tmp_path)
+    assert loaded.path is None and loaded.problem and "cannot write" in loaded.problem
+    assert answers(loaded.index) == answers(FuzzyIndex.build(changed))
+    assert path.read_bytes() == before and not list(tmp_path.glob(".reviewer-tmp-*"))
+    monkeypatch.undo()
+    assert index_cache.load(corpus(), tmp_path).status == "hit"

@@ -415,6 +415,22 @@ def test_atomic_write_replaces_and_cleans(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.toml"]
 
 
+def test_streamed_atomic_write_failing_midway_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "big.bin"
+    target.write_bytes(b"old and whole")
+
+    def write(handle) -> None:
+        handle.write(b"half of the new")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        atomic.atomic_write_with(target, write)
+    assert target.read_bytes() == b"old and whole"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.bin"]
+    atomic.atomic_write_with(target, lambda handle: handle.write(b"new"))
+    assert target.read_bytes() == b"new"
+
+
 def test_stray_temporaries_removed_on_open(tmp_path: Path) -> None:
     stray = tmp_path / f"{atomic.TEMP_PREFIX}abc.part"
     stray.write_text("half a file", encoding="utf-8")
