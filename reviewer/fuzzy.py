@@ -295,15 +295,13 @@ class IndexBuilder:
         columns, self._columns = self._columns, []
         self._seen = {}
 
-        def cat(k: int, dtype: type) -> np.ndarray:
-            return np.concatenate([c[k] for c in columns]).astype(dtype, copy=False) if columns else np.zeros(0, dtype)
-
         clause_counts = np.fromiter((len(c[0]) for c in columns), np.int64, D)
         doc_clause_ptr = np.zeros(D + 1, np.int64)
         np.cumsum(clause_counts, out=doc_clause_ptr[1:])
-        starts, ends, pars, kinds = cat(0, np.int32), cat(1, np.int32), cat(2, np.int32), cat(3, np.uint8)
-        clause_entry = cat(4, np.int32)
-        del columns
+        starts, ends, pars, kinds, clause_entry = (
+            np.concatenate([c[k] for c in columns]).astype(dtype, copy=False) if columns else np.zeros(0, dtype)
+            for k, dtype in enumerate((np.int32, np.int32, np.int32, np.uint8, np.int32)))
+        columns.clear()
         lengths = np.concatenate(self._entry_lengths) if self._entry_lengths else np.zeros(0, np.int64)
         tokens = np.concatenate(self._entry_tokens) if self._entry_tokens else np.zeros(0, np.int32)
         self._entry_lengths, self._entry_tokens = [], []
