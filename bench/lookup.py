@@ -20,6 +20,8 @@ every clause, on a subsample); then the 1,000-policy corpus (``bench/corpus.py``
     .venv/bin/python bench/lookup.py                 # everything, 3 runs each (medians)
     .venv/bin/python bench/lookup.py --runs 5 --skip-scale --skip-batch
     .venv/bin/python bench/lookup.py --smoke         # tiny sizes, for a quick check
+    .venv/bin/python bench/lookup.py --only-scale --scale 10000   # corpus scale: the index, then
+                                                     # lookup --batch cold and warm (with targets)
 
 The machine is shared and noisy: figures are medians of several runs; compare on one machine.
 """
@@ -313,7 +315,8 @@ def bench_scale(args) -> None:
           f" (read + hash documents + load: {statistics.median(totals):.2f} s)")
     print_eval(f"FuzzyIndex.lookup, {len(paths)} policies", runs)
     print(f"  median query {statistics.median(r['median_ms'] for r in runs):.2f} ms (target <= {TARGET_QUERY_MS:.0f} ms)")
-    print(f"  peak RSS of this process: {rss_mb():.0f} MB")
+    print(f"  peak RSS of this bench process: {rss_mb():.0f} MB (it reads the corpus {2 * args.runs + 1} times and"
+          " keeps clause lists for the queries; a user's process: lookup --batch below)")
 
 
 def bench_batch(args, queries: list[Query]) -> None:
