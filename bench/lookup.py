@@ -20,6 +20,8 @@ every clause, on a subsample); then the 1,000-policy corpus (``bench/corpus.py``
     .venv/bin/python bench/lookup.py                 # everything, 3 runs each (medians)
     .venv/bin/python bench/lookup.py --runs 5 --skip-scale --skip-batch
     .venv/bin/python bench/lookup.py --smoke         # tiny sizes, for a quick check
+    .venv/bin/python bench/lookup.py --only-scale --scale 10000   # corpus scale: the index, then
+                                                     # lookup --batch cold and warm (with targets)
 
 The machine is shared and noisy: figures are medians of several runs; compare on one machine.
 """
@@ -312,7 +314,9 @@ def bench_scale(args) -> None:
     print(f"  cache save {save:.2f} s; cache load median {statistics.median(loads):.2f} s"
           f" (read + hash documents + load: {statistics.median(totals):.2f} s)")
     print_eval(f"FuzzyIndex.lookup, {len(paths)} policies", runs)
-    print(f"  peak RSS of this process: {rss_mb():.0f} MB")
+    print(f"  median query {statistics.median(r['median_ms'] for r in runs):.2f} ms (target <= {TARGET_QUERY_MS:.0f} ms)")
+    print(f"  peak RSS of this bench process: {rss_mb():.0f} MB (it reads the corpus {2 * args.runs + 1} times and"
+          " keeps clause lists for the queries; a user's process: lookup --batch below)")
 
 
 def bench_batch(args, queries: list[Query]) -> None:
@@ -340,6 +344,62 @@ def bench_batch(args, queries: list[Query]) -> None:
           f" (runs {', '.join(f'{t:.2f}' for t in times[1:])})")
 
 
+#: issue targets for the corpus-scale command: cold build, its peak RSS, warm first answer, warm median query.
+TARGET_COLD_S, TARGET_COLD_MB, TARGET_FIRST_S, TARGET_QUERY_MS = 20.0, 700.0, 1.5, 10.0
+
+
+def _timed_run(cmd: list[str], env: dict) -> dict:
+    """Run ``cmd``; wall time, time to its first output line, CPU and peak RSS of that process alone."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    first_at = time.perf_counter() - t
+    rest = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"wall": wall, "first": first_at, "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024, "lines": (first + rest).decode().splitlines(),
+            "code": proc.returncode}
+
+
+def bench_batch_scale(args) -> None:
+    """``reviewer lookup --batch`` over the generated corpus, as a user runs it: cold (empty cache:
+    the index is built and saved) and warm (loaded), each in a fresh process."""
+    corpus = _corpus_module()
+    paths = corpus.generate(args.scale, Path(args.scale_dir))
+    docs = [load_document(p) for p in paths[: min(len(paths), 300)]]
+    lines = [" ".join(q.text.split()) for q in make_queries(docs, max(2, args.scale_per_kind // 5), seed=5)]
+    exe = Path(sys.executable).with_name("reviewer")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "reviewer"]
+    print(f"\nreviewer lookup --batch, {len(lines)} queries over {len(paths)} policies ({' '.join(cmd)}):")
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "queries.txt"
+        batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        run = [*cmd, "lookup", "--batch", str(batch), args.scale_dir]
+        reference = [_timed_run([*cmd, "--version"], dict(os.environ)) for _ in range(args.runs)]
+        colds, warms = [], []
+        for n in range(args.runs):
+            env = dict(os.environ, XDG_CACHE_HOME=str(Path(tmp) / f"cache{n}"))
+            colds.append(_timed_run(run, env))
+            warms.append(_timed_run(run, env))
+        for r in colds + warms:
+            if r["code"] not in (0, 1) or len(r["lines"]) != len(lines):
+                print(f"  lookup --batch failed (exit {r['code']}, {len(r['lines'])} lines)")
+                return
+    med = lambda runs, key: statistics.median(r[key] for r in runs)  # noqa: E731
+    each = lambda runs, key: ", ".join(f"{r[key]:.2f}" for r in runs)  # noqa: E731
+    print(f"  reference: reviewer --version start-up {med(reference, 'wall'):.2f} s")
+    print(f"  cold (index built and saved): {med(colds, 'wall'):.2f} s wall (target <= {TARGET_COLD_S:.0f} s),"
+          f" {med(colds, 'cpu'):.2f} s CPU, peak RSS {med(colds, 'rss_mb'):.0f} MB (target <= {TARGET_COLD_MB:.0f} MB);"
+          f" runs {each(colds, 'wall')} s")
+    per_query = (med(warms, "wall") - med(warms, "first")) / max(1, len(lines) - 1) * 1000
+    print(f"  warm (index loaded): first answer {med(warms, 'first'):.2f} s after start (target <= {TARGET_FIRST_S} s),"
+          f" all {len(lines)} in {med(warms, 'wall'):.2f} s ({per_query:.1f} ms per later query),"
+          f" peak RSS {med(warms, 'rss_mb'):.0f} MB; runs {each(warms, 'first')} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (medians reported)")
@@ -347,15 +407,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--brute", type=int, default=10, help="brute-force reference queries per kind (0: skip)")
     parser.add_argument("--scale", type=int, default=1000, help="policies in the generated corpus")
     parser.add_argument("--scale-per-kind", type=int, default=50)
-    parser.add_argument("--scale-dir", default=str(Path(tempfile.gettempdir()) / "reviewer-bench-corpus"))
+    parser.add_argument("--scale-dir", help="where the generated corpus lives (default: a temporary folder per size)")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--only-scale", action="store_true",
+                        help="only the generated corpus: the index in process, then lookup --batch cold and warm")
     parser.add_argument("--scale-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: a quick check that it all runs")
     args = parser.parse_args(argv)
     if args.smoke:
         args.runs, args.per_kind, args.brute, args.scale, args.scale_per_kind = 1, 5, 1, 20, 3
         args.scale_dir = str(Path(tempfile.gettempdir()) / "reviewer-bench-corpus-smoke")
+    if args.scale_dir is None:
+        args.scale_dir = str(Path(tempfile.gettempdir()) / f"reviewer-bench-corpus-{args.scale}")
     if not CORPUS.is_dir():
         print(f"lookup bench: {CORPUS} is absent; nothing to measure")
         return 0
@@ -364,12 +428,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
           " (shared with other work: wall-clock figures are noisy; CPU time is the steadier measure)")
-    queries = bench_115(args)
+    if args.only_scale:
+        args.skip_batch = True
+    else:
+        queries = bench_115(args)
     if not args.skip_scale:
         print()
         child = [sys.executable, __file__, "--scale-child", "--runs", str(args.runs), "--scale", str(args.scale),
                  "--scale-per-kind", str(args.scale_per_kind), "--scale-dir", args.scale_dir]
         subprocess.run(child, check=False)
+        bench_batch_scale(args)
     if not args.skip_batch:
         bench_batch(args, queries)
     return 0

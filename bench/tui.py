@@ -68,6 +68,13 @@ async def auto(pilot):
     app._display = original
     result["interactive"] = time.perf_counter() - t0
     result["j_after_first_paint_ms"] = (time.perf_counter() - t_key) * 1000
+    # background work (document counts, then training and the lookup index) starts once the first
+    # screen is drawn: wait for every document's count, then for the workers still running
+    workspace = next(s for s in app.screen_stack if type(s).__name__ == "WorkspaceScreen")
+    from reviewer.tui.widgets.document_list import DocumentList
+    counted = workspace.query_one(DocumentList)._counts
+    while len(counted) < len(ws.session.documents):
+        await asyncio.sleep(0.02)
     await app.workers.wait_for_complete()
     result["counts_done"] = time.perf_counter() - t0
     result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -211,9 +218,11 @@ def thousand(runs: int, n: int = 1000) -> dict:
                     for i in range(runs)]
             out["documents"] = rows[0]["documents"]
             for key, name in (("load", "load_s"), ("first_paint", "first_paint_s"),
-                              ("first_paint_cpu", "first_paint_cpu_s"), ("interactive", "interactive_s"),
+                              ("first_paint_cpu", "first_paint_cpu_s"),
+                              ("interactive", "interactive_s (target <= 1.5 s)"),
                               ("j_after_first_paint_ms", "j_right_after_first_paint_ms"),
-                              ("counts_done", "background_work_done_s"), ("rss_mb", "peak_rss_mb")):
+                              ("counts_done", "background_work_done_s"),
+                              ("rss_mb", "peak_rss_mb (target <= 300 MB)")):
                 out[f"{label}: {name}"] = statistics.median(r[key] for r in rows)
     return out
 

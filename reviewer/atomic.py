@@ -6,6 +6,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 TEMP_PREFIX = ".reviewer-tmp-"
 
@@ -13,13 +14,19 @@ TEMP_PREFIX = ".reviewer-tmp-"
 def atomic_write(path: Path | str, data: str | bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder, fsync, ``os.replace``,
     then fsync the folder. On any failure the previous file is intact and the error propagates."""
-    path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    atomic_write_with(path, lambda handle: handle.write(payload))
+
+
+def atomic_write_with(path: Path | str, write: Callable[[BinaryIO], object]) -> None:
+    """``atomic_write`` for content too large to hold twice: ``write`` streams it into the
+    temporary file's handle."""
+    path = Path(path)
     # The writer's pid is in the name, so clean_temporaries never removes a live writer's file.
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import stat
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -90,7 +91,12 @@ def text_sha256(text: str) -> str:
 
 
 def normalise_newlines(text: str) -> str:
+    if "\r" not in text:  # the usual case: one fast scan instead of two copies
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
 
 
 def looks_binary(data: bytes) -> bool:
@@ -100,7 +106,8 @@ def looks_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
     sample = data[:8192]
-    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    # Counted by deleting the control bytes (in C), not by a Python loop over every byte.
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.30
 
 
@@ -132,7 +139,11 @@ def decode(data: bytes, path: Path | str) -> tuple[str, list[str]]:
 def load_document(path: Path | str) -> Document:
     """Read one policy file. Raises DocumentError with a one-line reason when it cannot."""
     path = Path(path)
-    if path.exists() and not path.is_dir() and not path.is_file():
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None  # read_bytes below says why in the user's terms
+    if mode is not None and not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
         raise DocumentError(path, "not a regular file (a device or pipe), not a text document")
     try:
         data = path.read_bytes()

@@ -40,14 +40,14 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from reviewer.clauses import Clause
+from reviewer.clauses import Clause, segment
 from reviewer.safetext import one_line
 
 if TYPE_CHECKING:
     from reviewer.documents import Document
 
 #: Bump when the index layout or tokenisation changes (it is part of the cache key).
-FORMAT = 1
+FORMAT = 2
 
 def _separators() -> dict[int, int]:
     """Every punctuation, symbol, separator and control character below U+3040 (plus ``_``),
@@ -151,7 +151,8 @@ def match_spans(query: str, text: str) -> list[tuple[int, int]]:
 
 @dataclass
 class DocumentPart:
-    """One document's clauses and tokens, as stored in the cache (token ids into ``vocab``)."""
+    """One document's clauses and tokens (token ids into a ``Vocabulary``): what building needs
+    of it, whether freshly segmented or lent by a cache file."""
 
     id: str
     sha256: str
@@ -185,29 +186,37 @@ class Vocabulary:
 
 
 def segment_document(doc: Document, vocab: Vocabulary) -> DocumentPart:
-    """Cut a document into clauses (``doc.clauses``) and tokenise each, adding terms to ``vocab``."""
+    """Cut a document into clauses and tokenise each, adding terms to ``vocab``.
+
+    Uses ``doc.clauses`` when already computed, else segments without keeping the result on the
+    document: at 10,000 policies a million clause objects kept for nothing cost 130 MB."""
     text = doc.text
+    clauses = doc.__dict__.get("clauses")
+    if clauses is None:
+        clauses = segment(text)
+    n = len(clauses)
     flat = text.lower().translate(_SEPARATORS)
     if len(flat) != len(text):  # a few characters change length when lowered: go clause by clause
-        pieces = [tokenize(text[c.start:c.end]) for c in doc.clauses]
+        pieces = [tokenize(text[c.start:c.end]) for c in clauses]
     else:
-        pieces = [flat[c.start:c.end].split() for c in doc.clauses]
-    clauses = doc.clauses
-    words = list(chain.from_iterable(pieces))
+        pieces = [flat[c.start:c.end].split() for c in clauses]
     return DocumentPart(
         doc.id, doc.sha256,
-        np.fromiter((c.start for c in clauses), np.int32, len(clauses)),
-        np.fromiter((c.end for c in clauses), np.int32, len(clauses)),
-        np.fromiter((c.paragraph for c in clauses), np.int32, len(clauses)),
-        np.fromiter((_KIND_CODE.get(c.kind, 0) for c in clauses), np.uint8, len(clauses)),
-        np.fromiter((len(p) for p in pieces), np.int32, len(pieces)),
-        vocab.add_all(words),
+        np.fromiter((c.start for c in clauses), np.int32, n),
+        np.fromiter((c.end for c in clauses), np.int32, n),
+        np.fromiter((c.paragraph for c in clauses), np.int32, n),
+        np.fromiter((_KIND_CODE.get(c.kind, 0) for c in clauses), np.uint8, n),
+        np.fromiter(map(len, pieces), np.int32, n),
+        vocab.add_all(list(chain.from_iterable(pieces))),
     )
 
 
 @dataclass
 class IndexArrays:
-    """Everything the index needs besides the document texts; what the cache stores."""
+    """Everything the index needs besides the document texts; what the cache stores.
+
+    Tokens are kept once per *entry* (distinct token sequence), not per clause: a clause's tokens
+    are its entry's. Copied boilerplate makes that about a tenth of the per-clause total."""
 
     doc_ids: list[str]
     doc_shas: list[str]
@@ -216,12 +225,12 @@ class IndexArrays:
     ends: np.ndarray
     paragraphs: np.ndarray
     kinds: np.ndarray  # uint8
-    tok_ptr: np.ndarray  # int64 [C+1]
-    tokens: np.ndarray  # int32 [T]
     vocab: list[str]
     clause_doc: np.ndarray  # int32 [C]
     clause_entry: np.ndarray  # int32 [C]: identical token sequences share an entry
     entry_clause: np.ndarray  # int32 [E]: the first clause of each entry (its representative)
+    entry_tok_ptr: np.ndarray  # int64 [E+1]
+    entry_tokens: np.ndarray  # int32 term ids of each entry, concatenated
     member_ptr: np.ndarray  # int64 [E+1]
     members: np.ndarray  # int32: clauses of each entry, in corpus order
     post_ptr: np.ndarray  # int64 [V+1]
@@ -230,81 +239,119 @@ class IndexArrays:
 
     def part(self, d: int) -> DocumentPart:
         a, b = int(self.doc_clause_ptr[d]), int(self.doc_clause_ptr[d + 1])
-        ta, tb = int(self.tok_ptr[a]), int(self.tok_ptr[b])
+        entries = self.clause_entry[a:b]
+        counts = np.diff(self.entry_tok_ptr)[entries].astype(np.int32)
+        tokens = self.entry_tokens[_ranges(self.entry_tok_ptr[entries], counts)]
         return DocumentPart(self.doc_ids[d], self.doc_shas[d], self.starts[a:b], self.ends[a:b],
-                            self.paragraphs[a:b], self.kinds[a:b],
-                            np.diff(self.tok_ptr[a:b + 1]).astype(np.int32), self.tokens[ta:tb])
+                            self.paragraphs[a:b], self.kinds[a:b], counts, tokens)
 
 
-def assemble(parts: Sequence[DocumentPart], vocab: Vocabulary) -> IndexArrays:
+class IndexBuilder:
+    """Takes document parts one at a time and keeps only what the index needs of each: its
+    clause offsets, and the tokens of token sequences not seen before. So a build never holds
+    the whole corpus's per-clause tokens (24 M at 10,000 policies), only the distinct ones."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self._ids: list[str] = []
+        self._shas: list[str] = []
+        self._columns: list[tuple[np.ndarray, ...]] = []  # starts, ends, paragraphs, kinds, clause_entry
+        self._seen: dict[bytes, int] = {}
+        self._entry_clause: list[int] = []
+        self._entry_lengths: list[np.ndarray] = []
+        self._entry_tokens: list[np.ndarray] = []
+        self._clauses = 0
+
+    def add(self, part: DocumentPart) -> None:
+        n = len(part.starts)
+        counts = part.token_counts.astype(np.int64)
+        bounds = np.zeros(n + 1, np.int64)
+        np.cumsum(counts, out=bounds[1:])
+        raw = part.tokens.astype(np.int32, copy=False).tobytes()
+        edges = (bounds * 4).tolist()
+        seen, firsts = self._seen, self._entry_clause
+        entries = np.empty(n, np.int32)
+        new: list[int] = []
+        for i in range(n):
+            key = raw[edges[i]:edges[i + 1]]
+            e = seen.get(key)
+            if e is None:
+                e = seen[key] = len(firsts)
+                firsts.append(self._clauses + i)
+                new.append(i)
+            entries[i] = e
+        if new:
+            fresh = np.asarray(new, np.int64)
+            self._entry_lengths.append(counts[fresh])
+            self._entry_tokens.append(part.tokens[_ranges(bounds[fresh], counts[fresh])].astype(np.int32))
+        self._ids.append(part.id)
+        self._shas.append(part.sha256)
+        self._columns.append((part.starts, part.ends, part.paragraphs, part.kinds, entries))
+        self._clauses += n
+
+    def finish(self) -> IndexArrays:
+        """The searchable arrays of every part added, in order."""
+        D, E = len(self._ids), len(self._entry_clause)
+        columns, self._columns = self._columns, []
+        self._seen = {}
+
+        clause_counts = np.fromiter((len(c[0]) for c in columns), np.int64, D)
+        doc_clause_ptr = np.zeros(D + 1, np.int64)
+        np.cumsum(clause_counts, out=doc_clause_ptr[1:])
+        starts, ends, pars, kinds, clause_entry = (
+            np.concatenate([c[k] for c in columns]).astype(dtype, copy=False) if columns else np.zeros(0, dtype)
+            for k, dtype in enumerate((np.int32, np.int32, np.int32, np.uint8, np.int32)))
+        columns.clear()
+        lengths = np.concatenate(self._entry_lengths) if self._entry_lengths else np.zeros(0, np.int64)
+        tokens = np.concatenate(self._entry_tokens) if self._entry_tokens else np.zeros(0, np.int32)
+        self._entry_lengths, self._entry_tokens = [], []
+        entry_tok_ptr = np.zeros(E + 1, np.int64)
+        np.cumsum(lengths, out=entry_tok_ptr[1:])
+
+        # Keep only the terms still in use, renumbered densely (a lent vocabulary carries dead terms).
+        terms = self.vocab.terms
+        used = np.flatnonzero(np.bincount(tokens, minlength=len(terms))) if len(tokens) else np.zeros(0, np.int64)
+        if len(used) != len(terms):
+            remap = np.zeros(max(len(terms), 1), np.int32)
+            remap[used] = np.arange(len(used), dtype=np.int32)
+            tokens = remap[tokens]
+            terms = [terms[i] for i in used.tolist()]
+        V = len(terms)
+
+        members = np.argsort(clause_entry, kind="stable").astype(np.int32)
+        member_ptr = np.zeros(E + 1, np.int64)
+        np.cumsum(np.bincount(clause_entry, minlength=E), out=member_ptr[1:])
+
+        # Postings over entries: (term, entry) pairs with term frequency, then BM25 weights.
+        pair_entries = np.repeat(np.arange(E, dtype=np.int64), lengths)
+        keys, tf = np.unique(tokens.astype(np.int64) * max(E, 1) + pair_entries, return_counts=True)
+        del pair_entries
+        post_term = keys // max(E, 1)
+        post_entry = (keys % max(E, 1)).astype(np.int32)
+        df = np.bincount(post_term, minlength=V)
+        post_ptr = np.zeros(V + 1, np.int64)
+        np.cumsum(df, out=post_ptr[1:])
+        idf = np.log1p((E - df + 0.5) / (df + 0.5))
+        avgdl = float(lengths.mean()) if E and lengths.sum() else 1.0
+        dl = lengths[post_entry].astype(np.float64)
+        tf = tf.astype(np.float64)
+        weight = idf[post_term] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
+        return IndexArrays(
+            doc_ids=self._ids, doc_shas=self._shas, doc_clause_ptr=doc_clause_ptr,
+            starts=starts, ends=ends, paragraphs=pars, kinds=kinds, vocab=terms,
+            clause_doc=np.repeat(np.arange(D, dtype=np.int32), clause_counts), clause_entry=clause_entry,
+            entry_clause=np.asarray(self._entry_clause, dtype=np.int32), entry_tok_ptr=entry_tok_ptr,
+            entry_tokens=tokens.astype(np.int32, copy=False), member_ptr=member_ptr, members=members,
+            post_ptr=post_ptr, post_entry=post_entry, post_weight=weight.astype(np.float32),
+        )
+
+
+def assemble(parts: Iterable[DocumentPart], vocab: Vocabulary) -> IndexArrays:
     """Combine per-document parts (token ids into ``vocab``) into the searchable arrays."""
-    D = len(parts)
-    clause_counts = np.array([len(p.starts) for p in parts], dtype=np.int64)
-    doc_clause_ptr = np.zeros(D + 1, np.int64)
-    np.cumsum(clause_counts, out=doc_clause_ptr[1:])
-    cat = lambda arrays, dtype: np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)  # noqa: E731
-    starts = cat([p.starts for p in parts], np.int32)
-    ends = cat([p.ends for p in parts], np.int32)
-    pars = cat([p.paragraphs for p in parts], np.int32)
-    kinds = cat([p.kinds for p in parts], np.uint8)
-    counts = cat([p.token_counts for p in parts], np.int64)
-    tokens = cat([p.tokens for p in parts], np.int32)
-    C = len(starts)
-    tok_ptr = np.zeros(C + 1, np.int64)
-    np.cumsum(counts, out=tok_ptr[1:])
-    clause_doc = np.repeat(np.arange(D, dtype=np.int32), clause_counts)
-
-    # Keep only the terms still in use, renumbered densely (old vocabularies carry dead terms).
-    used = np.unique(tokens)
-    remap = np.zeros(max(len(vocab.terms), 1), np.int32)
-    remap[used] = np.arange(len(used), dtype=np.int32)
-    tokens = remap[tokens] if len(tokens) else tokens
-    terms = vocab.terms
-    new_terms = [terms[i] for i in used.tolist()]
-    V = len(new_terms)
-
-    # Entries: clauses with identical token sequences are indexed once.
-    raw = tokens.tobytes()
-    bounds = (tok_ptr * 4).tolist()
-    seen: dict[bytes, int] = {}
-    clause_entry = np.empty(C, np.int32)
-    firsts: list[int] = []
-    for c in range(C):
-        key = raw[bounds[c]:bounds[c + 1]]
-        e = seen.get(key)
-        if e is None:
-            e = seen[key] = len(firsts)
-            firsts.append(c)
-        clause_entry[c] = e
-    E = len(firsts)
-    entry_clause = np.asarray(firsts, dtype=np.int32)
-    members = np.argsort(clause_entry, kind="stable").astype(np.int32)
-    member_ptr = np.zeros(E + 1, np.int64)
-    np.cumsum(np.bincount(clause_entry, minlength=E), out=member_ptr[1:])
-
-    # Postings over entries: (term, entry) pairs with term frequency, then BM25 weights.
-    lengths = (tok_ptr[entry_clause + 1] - tok_ptr[entry_clause]) if E else np.zeros(0, np.int64)
-    rep_tok_index = _ranges(tok_ptr[entry_clause], lengths)
-    pair_terms = tokens[rep_tok_index].astype(np.int64)
-    pair_entries = np.repeat(np.arange(E, dtype=np.int64), lengths)
-    keys, tf = np.unique(pair_terms * max(E, 1) + pair_entries, return_counts=True)
-    post_term = keys // max(E, 1)
-    post_entry = (keys % max(E, 1)).astype(np.int32)
-    df = np.bincount(post_term, minlength=V)
-    post_ptr = np.zeros(V + 1, np.int64)
-    np.cumsum(df, out=post_ptr[1:])
-    idf = np.log1p((E - df + 0.5) / (df + 0.5))
-    avgdl = float(lengths.mean()) if E and lengths.sum() else 1.0
-    dl = lengths[post_entry].astype(np.float64)
-    tf = tf.astype(np.float64)
-    weight = idf[post_term] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
-    return IndexArrays(
-        doc_ids=[p.id for p in parts], doc_shas=[p.sha256 for p in parts], doc_clause_ptr=doc_clause_ptr,
-        starts=starts, ends=ends, paragraphs=pars, kinds=kinds, tok_ptr=tok_ptr, tokens=tokens,
-        vocab=new_terms, clause_doc=clause_doc, clause_entry=clause_entry, entry_clause=entry_clause,
-        member_ptr=member_ptr, members=members, post_ptr=post_ptr, post_entry=post_entry,
-        post_weight=weight.astype(np.float32),
-    )
+    builder = IndexBuilder(vocab)
+    for part in parts:
+        builder.add(part)
+    return builder.finish()
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -346,8 +393,7 @@ class FuzzyIndex:
         """Segment (via ``Document.clauses``), tokenise and index ``documents`` from scratch."""
         docs = list(documents)
         vocab = Vocabulary()
-        parts = [segment_document(d, vocab) for d in docs]
-        return cls(docs, assemble(parts, vocab))
+        return cls(docs, assemble((segment_document(d, vocab) for d in docs), vocab))
 
     # sizes
 
@@ -413,9 +459,8 @@ class FuzzyIndex:
         s = self._processed[entry]
         if s is None:
             a = self.arrays
-            c = int(a.entry_clause[entry])
             vocab = a.vocab
-            s = " ".join([vocab[t] for t in a.tokens[a.tok_ptr[c]:a.tok_ptr[c + 1]].tolist()])
+            s = " ".join([vocab[t] for t in a.entry_tokens[a.entry_tok_ptr[entry]:a.entry_tok_ptr[entry + 1]].tolist()])
             self._processed[entry] = s
         return s
 

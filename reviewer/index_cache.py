@@ -17,29 +17,28 @@ texts) before use, and any error at all means the index is rebuilt from the docu
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import BinaryIO, Callable, Sequence
 
 import numpy as np
 
 from reviewer import __version__, clauses as _clauses_module, fuzzy as _fuzzy_module
-from reviewer.atomic import atomic_write, clean_temporaries
+from reviewer.atomic import atomic_write_with, clean_temporaries
 from reviewer.documents import Document
-from reviewer.fuzzy import FORMAT, DocumentPart, FuzzyIndex, IndexArrays, Vocabulary, assemble, segment_document
+from reviewer.fuzzy import FORMAT, DocumentPart, FuzzyIndex, IndexArrays, IndexBuilder, Vocabulary, segment_document
 
 KEEP_FILES = 6  # index files kept in the cache folder (newest first)
 _PREFIX, _SUFFIX = "index-", ".npz"
 
 _ARRAY_DTYPES = {
     "doc_clause_ptr": np.int64, "starts": np.int32, "ends": np.int32, "paragraphs": np.int32,
-    "kinds": np.uint8, "tok_ptr": np.int64, "tokens": np.int32, "clause_doc": np.int32,
-    "clause_entry": np.int32, "entry_clause": np.int32, "member_ptr": np.int64, "members": np.int32,
+    "kinds": np.uint8, "clause_doc": np.int32, "clause_entry": np.int32, "entry_clause": np.int32,
+    "entry_tok_ptr": np.int64, "entry_tokens": np.int32, "member_ptr": np.int64, "members": np.int32,
     "post_ptr": np.int64, "post_entry": np.int32, "post_weight": np.float32,
 }
 
@@ -132,7 +131,7 @@ def _check(a: IndexArrays) -> None:
         arr = getattr(a, name)
         if not isinstance(arr, np.ndarray) or arr.dtype != dtype or arr.ndim != 1:
             fail(f"{name} type")
-    D, C, T = len(a.doc_ids), len(a.starts), len(a.tokens)
+    D, C, T = len(a.doc_ids), len(a.starts), len(a.entry_tokens)
     E, V, P = len(a.entry_clause), len(a.vocab), len(a.post_entry)
     if len(a.doc_shas) != D:
         fail("document hashes")
@@ -146,7 +145,7 @@ def _check(a: IndexArrays) -> None:
             fail(name)
 
     ptr(a.doc_clause_ptr, D, C, "doc_clause_ptr")
-    ptr(a.tok_ptr, C, T, "tok_ptr")
+    ptr(a.entry_tok_ptr, E, T, "entry_tok_ptr")
     ptr(a.member_ptr, E, C, "member_ptr")
     ptr(a.post_ptr, V, P, "post_ptr")
     for name in ("ends", "paragraphs", "kinds"):
@@ -156,7 +155,7 @@ def _check(a: IndexArrays) -> None:
     bounded(a.clause_entry, C, max(E, 1), "clause_entry")
     bounded(a.entry_clause, E, max(C, 1), "entry_clause")
     bounded(a.members, C, max(C, 1), "members")
-    bounded(a.tokens, T, max(V, 1), "tokens")
+    bounded(a.entry_tokens, T, max(V, 1), "entry_tokens")
     bounded(a.post_entry, P, max(E, 1), "post_entry")
     bounded(a.kinds, C, 3, "kinds")
     if len(a.post_weight) != P or not np.all(np.isfinite(a.post_weight)):
@@ -185,11 +184,13 @@ def save(index: FuzzyIndex, folder: Path | None = None) -> Path:
     a = index.arrays
     meta = {"format": FORMAT, "code": code_hash(), "key": key, "doc_ids": a.doc_ids,
             "doc_shas": a.doc_shas, "vocab": a.vocab}
-    buffer = io.BytesIO()
-    np.savez(buffer, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), np.uint8),
-             **{name: getattr(a, name) for name in _ARRAY_DTYPES})
     path = path_for(key, folder)
-    atomic_write(path, buffer.getvalue())
+
+    def write(handle: BinaryIO) -> None:  # straight into the file: no second copy in memory
+        np.savez(handle, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), np.uint8),
+                 **{name: getattr(a, name) for name in _ARRAY_DTYPES})
+
+    atomic_write_with(path, write)
     _evict(folder, keep=path)
     return path
 
@@ -245,9 +246,17 @@ def load(documents: Sequence[Document], folder: Path | None = None, *, write: bo
         if str(exc) != "no cache file":
             problem = f"{path}: {exc}"
 
-    parts, vocab, reused = _reusable(documents, folder, exclude=path)
-    built_parts = [parts.get(i) or segment_document(d, vocab) for i, d in enumerate(documents)]
-    index = FuzzyIndex(documents, assemble(built_parts, vocab))
+    lender, lent, vocab = _reusable(documents, folder, exclude=path)
+    reused = len(lent)
+    builder = IndexBuilder(vocab)
+    for i, d in enumerate(documents):  # one document at a time: only the index's arrays grow
+        known = lent.get(i)
+        if lender is not None and known is not None:
+            builder.add(_lent_part(lender, known, d))
+        else:
+            builder.add(segment_document(d, vocab))
+    del lender
+    index = FuzzyIndex(documents, builder.finish())
     status = "rebuilt" if problem else ("incremental" if reused else "built")
     saved = None
     if write:
@@ -260,8 +269,10 @@ def load(documents: Sequence[Document], folder: Path | None = None, *, write: bo
 
 
 def _reusable(documents: Sequence[Document], folder: Path,
-              exclude: Path) -> tuple[dict[int, DocumentPart], Vocabulary, int]:
-    """Parts of the newest usable cache file for the documents whose text it knows."""
+              exclude: Path) -> tuple[IndexArrays | None, dict[int, int], Vocabulary]:
+    """The newest usable cache file, and for each document whose text it knows (by position in
+    ``documents``) that document's number in it. Parts are taken from it one at a time, when
+    the build reaches them, so lending never holds every document's tokens at once."""
     for candidate in _index_files(folder)[:3]:
         if candidate == exclude:
             continue
@@ -272,19 +283,25 @@ def _reusable(documents: Sequence[Document], folder: Path,
         by_sha: dict[str, int] = {}
         for n, sha in enumerate(arrays.doc_shas):
             by_sha.setdefault(sha, n)
-        parts: dict[int, DocumentPart] = {}
+        ptr = arrays.doc_clause_ptr
+        lent: dict[int, int] = {}
         for i, doc in enumerate(documents):
             known = by_sha.get(doc.sha256)
             if known is None:
                 continue
-            part = arrays.part(known)
-            if len(part.ends) and int(part.ends.max()) > len(doc.text):
+            ends = arrays.ends[ptr[known]:ptr[known + 1]]
+            if len(ends) and int(ends.max()) > len(doc.text):
                 continue
-            part.id = doc.id
-            parts[i] = part
-        if parts:
-            return parts, Vocabulary(arrays.vocab), len(parts)
-    return {}, Vocabulary(), 0
+            lent[i] = known
+        if lent:
+            return arrays, lent, Vocabulary(arrays.vocab)
+    return None, {}, Vocabulary()
+
+
+def _lent_part(arrays: IndexArrays, known: int, doc: Document) -> DocumentPart:
+    part = arrays.part(known)
+    part.id = doc.id
+    return part
 
 
 class SharedIndex:

@@ -140,6 +140,28 @@ def test_second_run_uses_the_cache(capsys: pytest.CaptureFixture[str], folder: P
     assert run(capsys, QUERY, str(folder), "--json", "--no-cache") == first
 
 
+def test_a_policy_edited_after_the_cache_was_written_is_searched_as_it_is_now(
+        capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    query = "acme keeps every record in a vault on the moon"
+    run(capsys, QUERY, str(folder), "--json")
+    edited = ACME.replace("Acme", "Acme keeps every record in a vault on the moon. Acme", 1)
+    (folder / "acme.txt").write_text(edited, encoding="utf-8")
+    code, out, err = run(capsys, query, str(folder), "--json", "--top", "1")
+    hit = json.loads(out)[0]
+    assert code == 0 and err == "" and hit["document"] == "acme"
+    assert hit["text"] == edited[hit["start"]:hit["end"]] and "moon" in hit["text"]
+    assert run(capsys, query, str(folder), "--json", "--top", "1") == run(
+        capsys, query, str(folder), "--json", "--top", "1", "--no-cache")
+
+
+def test_a_damaged_cache_file_is_rebuilt_silently(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    first = run(capsys, QUERY, str(folder), "--json")
+    for cached in Path(os.environ["XDG_CACHE_HOME"]).rglob("index-*.npz"):
+        cached.write_bytes(cached.read_bytes()[:100])
+    code, out, err = run(capsys, QUERY, str(folder), "--json")
+    assert (code, out) == first[:2] and "Traceback" not in err
+
+
 HOSTILE = ("Privacy\n\nWe share data with \x1b[31mred\x1b[0m partners and \x1b]8;;http://evil\x07links\x1b]8;;\x07 "
            "and [bold magenta]markup[/] and \x9b2J clears and \u202eevil override today.\n")
 

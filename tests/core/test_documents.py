@@ -126,6 +126,21 @@ def test_a_few_control_bytes_are_text(tmp_path: Path) -> None:
     assert "\x1b[31m" in doc.text  # kept in the text; made inert only for display
 
 
+@settings(max_examples=300)
+@given(st.binary(max_size=9000).filter(lambda b: b"\x00" not in b))
+def test_control_byte_share_counted_exactly(data: bytes) -> None:
+    """The share of control bytes (tab, newlines, form feed and escape excepted) in the first
+    8 KB decides: the same answer as counting them one by one."""
+    sample = data[:8192]
+    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    assert looks_binary(data) == (bool(sample) and controls / len(sample) > 0.30)
+
+
+def test_control_bytes_past_the_first_8_kb_do_not_count() -> None:
+    assert not looks_binary(b"plain text " * 800 + b"\x01" * 8000)
+    assert looks_binary(b"\x01\x02\x03" * 1000 + b"plain text " * 800)
+
+
 def test_empty_file_is_an_empty_document(tmp_path: Path) -> None:
     doc = load_document(write(tmp_path / "empty.txt", b""))
     assert doc.text == "" and doc.clauses == () and doc.clause_index_at(0) == -1

@@ -33,11 +33,11 @@ def arrays_equal(a: FuzzyIndex, b: FuzzyIndex) -> None:
     x, y = a.arrays, b.arrays
     assert x.doc_ids == y.doc_ids and x.doc_shas == y.doc_shas
     assert sorted(x.vocab) == sorted(y.vocab)
-    for name in ("doc_clause_ptr", "starts", "ends", "paragraphs", "kinds", "tok_ptr", "clause_doc",
+    for name in ("doc_clause_ptr", "starts", "ends", "paragraphs", "kinds", "entry_tok_ptr", "clause_doc",
                  "clause_entry", "entry_clause", "member_ptr", "members"):
         assert np.array_equal(getattr(x, name), getattr(y, name)), name
     # Term ids may be numbered differently: compare the token strings.
-    assert [x.vocab[t] for t in x.tokens.tolist()] == [y.vocab[t] for t in y.tokens.tolist()]
+    assert [x.vocab[t] for t in x.entry_tokens.tolist()] == [y.vocab[t] for t in y.entry_tokens.tolist()]
 
 
 def test_miss_then_hit(tmp_path: Path) -> None:
@@ -154,10 +154,10 @@ def test_tampered_file_is_never_trusted(tmp_path: Path, tamper: str) -> None:
         a["ends"][-1] = 10**6
         _rewrite(path, ends=a["ends"])
     elif tamper == "wrong_dtype":
-        _rewrite(path, tokens=a["tokens"].astype(np.int64))
+        _rewrite(path, entry_tokens=a["entry_tokens"].astype(np.int64))
     elif tamper == "pointer_backwards":
-        a["tok_ptr"][3] = a["tok_ptr"][4] + 1
-        _rewrite(path, tok_ptr=a["tok_ptr"])
+        a["entry_tok_ptr"][3] = a["entry_tok_ptr"][4] + 1
+        _rewrite(path, entry_tok_ptr=a["entry_tok_ptr"])
     elif tamper == "nan_weight":
         a["post_weight"][0] = np.nan
         _rewrite(path, post_weight=a["post_weight"])
@@ -230,3 +230,45 @@ def test_shared_index_builds_once_and_follows_the_documents(tmp_path: Path) -> N
     assert not shared.ready
     assert shared.get().lookup("hooli shares nothing", 1)[0].document == "hooli"
     assert shared.last is not None and shared.last.status == "incremental"
+
+
+def test_each_document_keeps_its_own_tokens_though_stored_once_per_entry() -> None:
+    """Tokens are stored per distinct token sequence; a lent part still has every clause's own."""
+    from reviewer.fuzzy import Vocabulary, segment_document
+
+    docs = corpus() + [doc("copy", ACME)]  # a whole copy: every clause shares an entry
+    index = FuzzyIndex.build(docs)
+    a = index.arrays
+    assert len(a.entry_tokens) < sum(len(segment_document(d, Vocabulary()).tokens) for d in docs)
+    for n, d in enumerate(docs):
+        vocab = Vocabulary()
+        fresh = segment_document(d, vocab)
+        lent = a.part(n)
+        assert [a.vocab[t] for t in lent.tokens.tolist()] == [vocab.terms[t] for t in fresh.tokens.tolist()]
+        assert lent.token_counts.tolist() == fresh.token_counts.tolist()
+        assert lent.clauses() == d.clauses
+
+
+def test_building_keeps_no_clause_objects_on_the_documents() -> None:
+    docs = corpus()
+    FuzzyIndex.build(docs)
+    assert all("clauses" not in d.__dict__ for d in docs)
+    assert docs[0].clauses  # still there on demand
+
+
+def test_a_save_cut_short_leaves_the_previous_cache_file_usable(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _cache_file(tmp_path)
+    before = path.read_bytes()
+    changed = corpus()[:2]
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_cache.np, "savez", full_disk)
+    loaded = index_cache.load(changed, tmp_path)
+    assert loaded.path is None and loaded.problem and "cannot write" in loaded.problem
+    assert answers(loaded.index) == answers(FuzzyIndex.build(changed))
+    assert path.read_bytes() == before and not list(tmp_path.glob(".reviewer-tmp-*"))
+    monkeypatch.undo()
+    assert index_cache.load(corpus(), tmp_path).status == "hit"

@@ -415,6 +415,22 @@ def test_atomic_write_replaces_and_cleans(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.toml"]
 
 
+def test_streamed_atomic_write_failing_midway_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "big.bin"
+    target.write_bytes(b"old and whole")
+
+    def write(handle) -> None:
+        handle.write(b"half of the new")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        atomic.atomic_write_with(target, write)
+    assert target.read_bytes() == b"old and whole"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.bin"]
+    atomic.atomic_write_with(target, lambda handle: handle.write(b"new"))
+    assert target.read_bytes() == b"new"
+
+
 def test_stray_temporaries_removed_on_open(tmp_path: Path) -> None:
     stray = tmp_path / f"{atomic.TEMP_PREFIX}abc.part"
     stray.write_text("half a file", encoding="utf-8")
@@ -439,3 +455,35 @@ def test_windows_line_endings_and_bom_load(tmp_path: Path) -> None:
     (tmp_path / "d.toml").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     af = store.load("d")
     assert af.annotations[0].quote == "hi" and af.warnings == []
+
+
+_FIELD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 50), st.text(max_size=6), st.lists(st.text(max_size=3), max_size=3),
+    st.lists(st.integers(0, 3), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.datetimes(timezones=st.sampled_from([None, timezone.utc, timezone(timedelta(hours=2))])),
+)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(["id", "start", "end", "quote", "prefix", "suffix", "categories", "note",
+                                        "created", "updated", "attributes", "provenance", "colour"]),
+                       _FIELD_VALUES, max_size=3),
+       st.sets(st.sampled_from(["prefix", "suffix", "categories", "note", "created", "updated", "attributes"])))
+def test_the_quick_path_for_plain_annotations_agrees_with_the_checks(changes: dict, dropped: set) -> None:
+    """Parsing takes a short cut for tables that are plainly valid; every table it takes gives
+    what the field-by-field checks give, and every other table still goes through the checks."""
+    from reviewer.store import _checked_annotation, _plain_annotation, parse_annotation
+
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    raw = {"id": "a1", "start": 3, "end": 9, "quote": "cookie", "prefix": "p", "suffix": "s",
+           "categories": ["x", "y", "x"], "note": "n", "created": now, "updated": now, "attributes": {"k": 1}}
+    raw = {k: v for k, v in raw.items() if k not in dropped} | changes
+    path = Path("d.toml")
+    quick = _plain_annotation(raw)
+    try:
+        checked = _checked_annotation(raw, path, "annotation #1")
+    except StoreError:
+        assert quick is None
+        return
+    assert quick is None or quick == checked
+    assert parse_annotation(raw, path, "annotation #1") == checked

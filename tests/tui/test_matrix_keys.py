@@ -203,3 +203,47 @@ def test_a_policy_whose_file_was_refused_shows_as_unreadable_not_as_gaps(seeds: 
         assert bad.read_text(encoding="utf-8") == "this is [[ not TOML\n"   # left alone
 
     drive(app, scenario, size=(160, 40))
+
+
+def test_background_work_waits_until_the_home_view_has_its_counts(seeds: Path, demo_set: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Document counts and the lookup index start once the coverage home view is drawn with its
+    counts, not on fixed timers that (on 1,000 policies) took the GIL that view needed."""
+    import threading
+
+    from reviewer.index_cache import SharedIndex
+    from reviewer.tui.controllers import clause_lookup
+    from reviewer.tui.controllers.category_sync import CategorySync
+
+    monkeypatch.setattr(clause_lookup, "WARM_AFTER", 0.01)
+    release = threading.Event()
+    happened: list[str] = []
+
+    def spy(name, real, before=None):
+        def wrapper(*args, **kwargs):
+            if before is not None:
+                before()
+            result = real(*args, **kwargs)
+            happened.append(name)
+            return result
+        return wrapper
+
+    monkeypatch.setattr(CategorySync, "matrix", spy("matrix", CategorySync.matrix, lambda: release.wait(30)))
+    monkeypatch.setattr(Session, "counts", spy("counts", Session.counts))
+    monkeypatch.setattr(SharedIndex, "get", spy("index", SharedIndex.get))
+    app = home_app(seeds, demo_set)
+
+    async def scenario(pilot) -> None:
+        screen = pilot.app.screen
+        assert type(screen).__name__ == "CoverageMatrixScreen" and screen.matrix is None
+        await pilot.pause(0.8)  # past the old fixed timers (0.3 s counts, 0.5 s lookup index)
+        assert happened == []
+        release.set()
+        await on_matrix(pilot)
+        for _ in range(400):   # bounded by rounds, not by time
+            if {"counts", "index"} <= set(happened):
+                break
+            await pilot.pause(0.02)
+        assert happened[0] == "matrix" and {"counts", "index"} <= set(happened)
+
+    drive(app, scenario)
