@@ -143,3 +143,28 @@ def on_disk(set_dir: Path, doc_id: str) -> list[dict]:
     if not path.exists():
         return []
     return tomllib.loads(path.read_text(encoding="utf-8")).get("annotation", [])
+
+
+@pytest.fixture
+def snap_compare(snap_compare):
+    """pytest-textual-snapshot's ``snap_compare``, with every text cursor held still before the
+    picture is taken: a field's cursor blinks every half second, and on a busy machine the picture
+    could catch it off."""
+    import inspect
+
+    from textual.widgets import Input, TextArea
+
+    def compare(app, *args, run_before=None, **kwargs):
+        async def before(pilot) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            for screen in pilot.app.screen_stack:
+                for field in [*screen.query(Input), *screen.query(TextArea)]:
+                    field.cursor_blink = False
+            await pilot.pause()
+
+        return snap_compare(app, *args, run_before=before, **kwargs)
+
+    return compare
