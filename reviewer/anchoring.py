@@ -84,9 +84,20 @@ class _Candidate:
     far: bool         # further from the expected place than TIE_NEAR
 
 
+SET_ASIDE = "orphaned"  # an annotation's key: a person made it an orphan; it stays one until re-attached
+
+
+def set_aside(ann: Annotation) -> bool:
+    """Did a person orphan this annotation (its place judged wrong)? Then no search may place it
+    again behind their back: it stays an orphan until they re-attach it."""
+    return ann.extra.get(SET_ASIDE) is True
+
+
 def resolve(ann: Annotation, text: str, expected: int | None = None) -> Resolution:
     """Where ``ann`` is in ``text``. ``expected``: where its start should be after the edits
     before it (default: its old start)."""
+    if set_aside(ann):
+        return Resolution(ann, ORPHANED, None, None, 0.0)
     quote = ann.quote
     if not quote:
         if 0 <= ann.start == ann.end <= len(text):
@@ -104,6 +115,9 @@ def resolve_all(annotations: Iterable[Annotation], text: str,
     should be now (a caller that knows the old text: the version diff); without it, the shift of
     the certainly placed annotations around each one stands in for the edits before it."""
     annotations = list(annotations)
+    if any(set_aside(a) for a in annotations):
+        rest = iter(resolve_all([a for a in annotations if not set_aside(a)], text, expected))
+        return [Resolution(a, ORPHANED, None, None, 0.0) if set_aside(a) else next(rest) for a in annotations]
     n = len(text)
     if expected is not None:
         out: list[Resolution] = []
@@ -536,4 +550,5 @@ def _tidy(ann: Annotation, text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-__all__ = ["Resolution", "resolve", "resolve_all", "EXACT", "MOVED", "FUZZY", "ORPHANED", "ACCEPT"]
+__all__ = ["Resolution", "resolve", "resolve_all", "set_aside", "SET_ASIDE", "EXACT", "MOVED", "FUZZY", "ORPHANED",
+           "ACCEPT"]

@@ -4,10 +4,10 @@ is checked against. ``reviewer.session.Session`` is the one writer of this state
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
-from reviewer.anchoring import FUZZY, MOVED, Resolution
+from reviewer.anchoring import FUZZY, MOVED, SET_ASIDE, Resolution, set_aside
 from reviewer.documents import Document
 from reviewer.source_watch import SourceStamp
 from reviewer.store import Annotation, FileStamp
@@ -212,3 +212,29 @@ def recategorised(ds: _Doc, ids: Iterable[str], categories: Callable[[Annotation
         after = Entry(entry.ann.edited(categories=wanted), entry.orphan) if wanted else None
         changes.append(Change(ds.doc.id, ann_id, entry, after))
     return changes
+
+
+def orphaned(ds: _Doc, ann_id: str) -> tuple[str, list[Change]] | str:
+    """The change that makes an annotation an orphan by a person's decision (the place a carry
+    found for it is wrong): kept in the file, marked so that no re-anchoring places it again, with
+    the version its offsets refer to: the one shown when it was placed, or, for an orphan already,
+    the one it was last placed in."""
+    entry = ds.entries.get(ann_id)
+    if entry is None:
+        return f"no annotation {ann_id!r} in {ds.doc.id}"
+    if entry.orphan and set_aside(entry.ann):
+        return "Already an orphan", []
+    extra = {**entry.ann.extra, SET_ASIDE: True}
+    if not entry.orphan and ds.doc.version:
+        extra["version"] = ds.doc.version
+    ds.status.pop(ann_id, None)
+    return "Orphaned annotation (kept in the file)", [
+        Change(ds.doc.id, ann_id, entry, Entry(replace(entry.ann.edited(), extra=extra), orphan=True))]
+
+
+def placed_again(ann: Annotation) -> Annotation:
+    """An orphan re-attached by hand: no longer set aside, and its offsets refer to the version
+    shown, as the file's do."""
+    if SET_ASIDE not in ann.extra and "version" not in ann.extra:
+        return ann
+    return replace(ann, extra={k: v for k, v in ann.extra.items() if k not in (SET_ASIDE, "version")})
