@@ -40,6 +40,8 @@ QUOTE_ACCEPT = 70.0    # and the quote itself must be at least this similar
 LONG_MOVE = 40         # a verbatim copy this long is taken even with foreign context, if it is the only one
 MOVE_QUOTE = 95.0      # ... or a copy at least this similar
 SHORT = 16             # a quote shorter than this is placed only with its context
+FOREIGN = 30.0         # ... and approximately only without a neighbour agreeing less than this
+VOUCH = 95.0           # one side of the context this intact vouches for a short passage far away
 MAX_OCCURRENCES = 2000
 DISTANCE_PENALTY = 8.0  # ranking points lost far from the expected place ...
 DISTANCE_SCALE = 1000.0  # ... half of them at this many characters
@@ -216,6 +218,8 @@ def _adjacent(context: str, text: str, start: int, end: int, before: bool) -> fl
     near = text[max(0, start - n):start] if before else text[end:end + n]
     if near == context:
         return 100.0
+    if _reflowed(context, text, start, end, before):
+        return REFLOWED
     exact = 0
     m = min(n, len(near))
     if before:
@@ -225,6 +229,15 @@ def _adjacent(context: str, text: str, start: int, end: int, before: bool) -> fl
         while exact < m and _same(near[exact], context[exact]):
             exact += 1
     return 0.5 * _similarity(context, near) + 50.0 * exact / n
+
+
+def _reflowed(context: str, text: str, start: int, end: int, before: bool) -> bool:
+    """The context is all there next to the span, but broken into lines differently (a reflowed
+    paragraph, a re-extracted page): as good as intact."""
+    n = len(context) + 16
+    near = text[max(0, start - n):start] if before else text[end:end + n]
+    flat, ctx = _SPACES.sub(" ", near), _SPACES.sub(" ", context)
+    return flat.endswith(ctx) if before else flat.startswith(ctx)
 
 
 def _same(a: str, b: str) -> bool:
@@ -294,7 +307,7 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     if not scored:
         return Resolution(ann, ORPHANED, None, None, 0.0)
     scored.sort(key=lambda c: (-c.rank, abs(c.start - expected), c.start, c.end))
-    best = scored[0]
+    best = _framed_first(scored, expected)
     if best.quote < 100.0:
         # Text inserted or cut right at an end: the near match takes it in, the verbatim copy
         # inside it does not; an edit at the boundary belongs to neither, so keep the quote whole.
@@ -324,6 +337,26 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     return Resolution(ann, status, best.start, best.end, score)
 
 
+def _framed(c: _Candidate) -> bool:
+    """Both sides of the old context are right there around the candidate (whitespace aside)."""
+    return c.weaker >= REFLOWED
+
+
+def _framed_first(ranked: list[_Candidate], expected: int) -> _Candidate:
+    """The best-ranked candidate, unless places framed by the whole old context exist: 64
+    characters agreeing around a span say more than a few characters of quote similarity, so a
+    framed place nearer where the span should be is taken (its quote still acceptable). Where
+    the old text had the passage twice, context and all, the context cannot tell the two apart:
+    the place, not an edit inside one of them, decides."""
+    best = ranked[0]
+    d = abs(best.start - expected)
+    framed = [c for c in ranked if _framed(c) and c.quote >= QUOTE_ACCEPT and c.score >= ACCEPT
+              and abs(c.start - expected) < d]
+    if not framed:
+        return best
+    return min(framed, key=lambda c: (abs(c.start - expected), -c.score, c.start))
+
+
 def _scored(ann: Annotation, text: str, spans: set[tuple[int, int]], expected: int) -> list[_Candidate]:
     out = []
     for s, e in spans:
@@ -343,7 +376,13 @@ def _acceptable(ann: Annotation, best: _Candidate, rival: _Candidate | None, amb
         # a short passage found verbatim more than once, away from where it should be and with a
         # foreign neighbour: more likely one look-alike among others than the passage itself
         return False
+    if n < LONG_MOVE and best.far and best.context < VOUCH:
+        # a short passage away from where it should be, with neither neighbour intact: a
+        # look-alike sentence elsewhere, not the passage
+        return False
     if n < SHORT:  # a few characters say little: the context must agree, and no other place as good
+        if best.quote < 100.0 and best.weaker < FOREIGN:
+            return False  # approximately and beside a foreign neighbour: a look-alike
         return best.context >= 90.0 and best.score >= ACCEPT and not ambiguous
     if best.score >= ACCEPT:
         return True
