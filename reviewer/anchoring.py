@@ -42,6 +42,8 @@ MOVE_QUOTE = 95.0      # ... or a copy at least this similar
 SHORT = 16             # a quote shorter than this is placed only with its context
 FOREIGN = 30.0         # ... and approximately only without a neighbour agreeing less than this
 VOUCH = 95.0           # one side of the context this intact vouches for a short passage far away
+RIVAL_LIKE = 60.0      # a place where the quote's head or tail recurs is fitted as a rival only when this like it
+UNIQUE_ACCEPT = 95.0   # a verbatim copy near its place scoring this needs no alignment search beside it
 MAX_OCCURRENCES = 2000
 DISTANCE_PENALTY = 8.0  # ranking points lost far from the expected place ...
 DISTANCE_SCALE = 1000.0  # ... half of them at this many characters
@@ -117,7 +119,7 @@ def resolve_all(annotations: Iterable[Annotation], text: str,
     should be now (a caller that knows the old text: the version diff); without it, the shift of
     the certainly placed annotations around each one stands in for the edits before it."""
     annotations = list(annotations)
-    if any(set_aside(a) for a in annotations):
+    if [a for a in annotations if a.extra and set_aside(a)]:
         rest = iter(resolve_all([a for a in annotations if not set_aside(a)], text, expected))
         return [Resolution(a, ORPHANED, None, None, 0.0) if set_aside(a) else next(rest) for a in annotations]
     n = len(text)
@@ -193,8 +195,13 @@ def _whole_context(ann: Annotation, text: str, start: int) -> bool:
 _SPACES = re.compile(r"\s+")
 
 
+def _runs(s: str) -> bool:
+    """Has ``s`` whitespace other than single spaces (what re-wrapping changes)?"""
+    return "\n" in s or "  " in s or "\t" in s or "\r" in s
+
+
 def _flat(s: str) -> str:
-    return _SPACES.sub(" ", s) if "\n" in s or "  " in s or "\t" in s or "\r" in s else s
+    return _SPACES.sub(" ", s) if _runs(s) else s
 
 
 def _similarity(a: str, b: str) -> float:
@@ -218,16 +225,15 @@ def _adjacent(context: str, text: str, start: int, end: int, before: bool) -> fl
     near = text[max(0, start - n):start] if before else text[end:end + n]
     if near == context:
         return 100.0
-    if _reflowed(context, text, start, end, before):
-        return REFLOWED
-    exact = 0
-    m = min(n, len(near))
     if before:
-        while exact < m and _same(near[-1 - exact], context[-1 - exact]):
-            exact += 1
+        a, b = near[::-1].translate(_ONE_SPACE), context[::-1].translate(_ONE_SPACE)
     else:
-        while exact < m and _same(near[exact], context[exact]):
-            exact += 1
+        a, b = near.translate(_ONE_SPACE), context.translate(_ONE_SPACE)
+    exact = _common_prefix(a, b)  # agreement outwards from the span, any whitespace alike
+    stop = (a[exact], b[exact]) if exact < min(len(a), len(b)) else ("", "")
+    # where whitespace stopped the agreement, the context may be all there, re-wrapped
+    if " " in stop and _reflowed(context, text, start, end, before):
+        return REFLOWED
     return 0.5 * _similarity(context, near) + 50.0 * exact / n
 
 
@@ -236,16 +242,33 @@ def _reflowed(context: str, text: str, start: int, end: int, before: bool) -> bo
     paragraph, a re-extracted page): as good as intact."""
     n = len(context) + 16
     near = text[max(0, start - n):start] if before else text[end:end + n]
+    if not _runs(near) and not _runs(context):
+        return False  # nothing re-wrapped: the plain comparison already said no
     flat, ctx = _SPACES.sub(" ", near), _SPACES.sub(" ", context)
     return flat.endswith(ctx) if before else flat.startswith(ctx)
 
 
-def _same(a: str, b: str) -> bool:
-    return a == b or a.isspace() and b.isspace()
+# every character str.isspace() knows, as one space: whitespace agrees with whitespace
+_ONE_SPACE = str.maketrans({c: " " for c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002"
+                            "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"})
 
 
-def _score(ann: Annotation, text: str, start: int, end: int, expected: int) -> _Candidate:
-    q = _similarity(ann.quote, text[start:end])
+def _common_prefix(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share (slices compared in C, halving)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _score(ann: Annotation, text: str, start: int, end: int, expected: int,
+           q: float | None = None) -> _Candidate:
+    """``q``: the quote's similarity there, when the caller has it already."""
+    q = _similarity(ann.quote, text[start:end]) if q is None else q
     total, weight, ctx = W_QUOTE * q, W_QUOTE, []
     if ann.prefix:
         ctx.append(_adjacent(ann.prefix, text, start, end, True))
@@ -283,17 +306,22 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     # Near the expected place first; the whole text only when nothing good is there (a far copy
     # cannot outrank a good match here: it pays the distance penalty).
     n = len(ann.quote)
-    # 1. cheap: verbatim copies, the old context's frame, and one alignment at the expected place
+    # 1. cheap: verbatim copies, the old context's frame, and (unless a verbatim copy settles
+    # it) one alignment at the expected place
     spans = _candidates(ann, text, expected, 0, 0, quick=True)
     scored = _scored(ann, text, spans, expected)
     top = max(scored, key=lambda c: c.rank, default=None)
+    if not _settled(top):
+        more = _aligned(ann, text, expected) - spans
+        scored += _scored(ann, text, more, expected)
+        spans |= more
+        top = max(scored, key=lambda c: c.rank, default=None)
     # A perfect match is only certain once no other acceptable place exists anywhere; a good one
     # cannot be outranked by anything far away (that pays the distance penalty).
     if top is not None and top.score >= 100.0:
         # a perfect match: certain unless a rival exists, and a rival keeps the quote's head or
         # tail, or the old context, somewhere else
-        more = _rivals(ann, text, top) - spans
-        scored += _scored(ann, text, more, expected)
+        scored += _rivals(ann, text, top, spans, expected)
     elif top is None or top.rank < LOCAL_GOOD or n > ALIGN_MAX:  # (a long quote was not aligned yet)
         # 2. where pieces of the quote vote near the expected place; 3. in the whole text
         lo, hi = max(0, expected - 2 * n - LOCAL), min(len(text), expected + 3 * n + LOCAL)
@@ -318,7 +346,7 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     others = [c for c in scored if c.end <= best.start or c.start >= best.end]
     rival = max(others, key=lambda c: c.score, default=None)
     ambiguous = rival is not None and rival.score >= best.score - AMBIGUOUS
-    plausible = rival is not None and rival.score >= ACCEPT and rival.quote >= QUOTE_ACCEPT
+    plausible = rival is not None and _plausible(rival)
     if ambiguous and abs(best.start - expected) > TIE_NEAR:
         # Two places equally good and neither where the span should be: a coin flip, so ask a person.
         return Resolution(ann, ORPHANED, None, None, 0.0)
@@ -361,9 +389,9 @@ def _scored(ann: Annotation, text: str, spans: set[tuple[int, int]], expected: i
     out = []
     for s, e in spans:
         if e > s:
-            c = _score(ann, text, s, e, expected)
-            if c.quote >= QUOTE_ACCEPT - 10:
-                out.append(c)
+            q = _similarity(ann.quote, text[s:e])
+            if q >= QUOTE_ACCEPT - 10:   # the context is weighed only where the quote is close
+                out.append(_score(ann, text, s, e, expected, q))
     return out
 
 
@@ -408,11 +436,6 @@ def _candidates(ann: Annotation, text: str, expected: int, lo: int, hi: int,
             spans.add((pos, pos + n))
         a, b = max(0, expected - n - 64), min(len(text), expected + 2 * n + 64)
         _between(ann, text, spans, a, b)
-        if n <= ALIGN_MAX and b > a:  # near the expected place, whatever pieces survived
-            al = fuzz.partial_ratio_alignment(q, text[a:b])
-            if al is not None and al.score >= QUOTE_ACCEPT - 10:
-                spans.add(_fit(ann, text, a + al.dest_start, a + al.dest_end))
-                spans.add((a + al.dest_start, a + al.dest_end))
         return spans
     _between(ann, text, spans, lo, hi)
     for sg, eg in _regions(q, text, expected, lo, hi):
@@ -420,20 +443,71 @@ def _candidates(ann: Annotation, text: str, expected: int, lo: int, hi: int,
     return spans
 
 
-def _rivals(ann: Annotation, text: str, best: "_Candidate") -> set[tuple[int, int]]:
-    """Other places that could hold the passage: where its head or tail (16 characters) occurs,
-    or its old context frames something, away from ``best``."""
+def _aligned(ann: Annotation, text: str, expected: int) -> set[tuple[int, int]]:
+    """The quote's best alignment near the expected place, whatever pieces of it survived."""
     q = ann.quote
     n = len(q)
-    spans: set[tuple[int, int]] = set()
-    _between(ann, text, spans, 0, len(text))
+    a, b = max(0, expected - n - 64), min(len(text), expected + 2 * n + 64)
+    if n > ALIGN_MAX or b <= a:
+        return set()
+    al = fuzz.partial_ratio_alignment(q, text[a:b])
+    if al is None or al.score < QUOTE_ACCEPT - 10:
+        return set()
+    return {_fit(ann, text, a + al.dest_start, a + al.dest_end), (a + al.dest_start, a + al.dest_end)}
+
+
+def _settled(top: "_Candidate | None") -> bool:
+    """A candidate near the expected place that no alignment there could improve on: a verbatim
+    copy with its neighbours all but intact (a perfect one is then checked against rivals
+    elsewhere), or a place framed by the whole old context (its ends are the context's). A far
+    one is never settled: the passage may be at its place, edited."""
+    if top is None or top.far:
+        return False
+    if top.quote >= 100.0:
+        return top.score >= UNIQUE_ACCEPT
+    return _framed(top) and top.rank >= LOCAL_GOOD
+
+
+def _rivals(ann: Annotation, text: str, best: "_Candidate", seen: set[tuple[int, int]],
+            expected: int) -> list[_Candidate]:
+    """Other places that could hold the passage, scored: where its head or tail (16 characters)
+    occurs, or its old context frames something, away from ``best``. They only decide whether a
+    perfect match is certain (a non-verbatim place cannot outrank it), so they are fitted most
+    alike first and the search stops at the first acceptable one: one is enough to doubt."""
+    q = ann.quote
+    n = len(q)
+    framed: set[tuple[int, int]] = set()
+    _between(ann, text, framed, 0, len(text))
+    out = _scored(ann, text, framed - seen, expected)
+    if any(_plausible(c) for c in out):
+        return out
     h = min(n, HEAD // 2)
+    windows: dict[tuple[int, int], float] = {}
     for piece, off in ((q[:h], 0), (q[-h:], n - h)):
         for hit in _find_all(text, piece, PIECE_HITS):
             start = hit - off
             if abs(start - best.start) > h:
-                spans.add(_fit(ann, text, max(0, start), min(len(text), start + n)))
-    return spans
+                lo, hi = max(0, start), min(len(text), start + n)
+                if (lo, hi) not in windows:
+                    windows[lo, hi] = _similarity(q, text[lo:hi])
+    # fitting costs two alignments: only where the text is like the quote at all (a copy edited
+    # enough to fall under RIVAL_LIKE cannot reach QUOTE_ACCEPT once fitted)
+    for (lo, hi), like in sorted(windows.items(), key=lambda kv: -kv[1]):
+        if like < RIVAL_LIKE:
+            break
+        span = _fit(ann, text, lo, hi)
+        if span in seen or span in framed:
+            continue
+        found = _scored(ann, text, {span}, expected)
+        out += found
+        if any(_plausible(c) for c in found):
+            break
+    return out
+
+
+def _plausible(c: _Candidate) -> bool:
+    """Acceptable on score and quote: a place that could be the passage."""
+    return c.score >= ACCEPT and c.quote >= QUOTE_ACCEPT
 
 
 def _find_all(text: str, piece: str, cap: int, lo: int = 0, hi: int | None = None) -> list[int]:
@@ -553,8 +627,8 @@ def _fit(ann: Annotation, text: str, start: int, end: int) -> tuple[int, int]:
     al = fuzz.partial_ratio_alignment(q[-h:], text[lo:end + reach])
     if al is not None and al.score >= 60:
         ends.add(lo + al.dest_end)
-    s = max(starts, key=lambda p: (_start_fit(ann, text, p, h), -abs(p - start)))
-    e = max(ends, key=lambda p: (_end_fit(ann, text, p, h), -abs(p - end)))
+    s = start if len(starts) == 1 else max(starts, key=lambda p: (_start_fit(ann, text, p, h), -abs(p - start)))
+    e = end if len(ends) == 1 else max(ends, key=lambda p: (_end_fit(ann, text, p, h), -abs(p - end)))
     s, e = _tidy(ann, text, s, e)
     return (s, e) if e > s else (start, end)
 
