@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from rapidfuzz import fuzz
@@ -204,14 +205,17 @@ def _flat(s: str) -> str:
     return _SPACES.sub(" ", s) if _runs(s) else s
 
 
+_flat_known = lru_cache(maxsize=512)(_flat)  # the annotation's side: the same few strings, again and again
+
+
 def _similarity(a: str, b: str) -> float:
-    """0-100; text that differs only in how it is broken into lines (a reflowed paragraph, a
-    re-extracted page) is all but equal."""
+    """0-100 (``a`` from the annotation, ``b`` from the text); text that differs only in how it
+    is broken into lines (a reflowed paragraph, a re-extracted page) is all but equal."""
     if a == b:
         return 100.0
     if not a or not b:
         return 0.0
-    a2, b2 = _flat(a), _flat(b)
+    a2, b2 = _flat_known(a), _flat(b)
     if a2 == b2:
         return REFLOWED
     return fuzz.ratio(a2, b2)
@@ -308,11 +312,12 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     n = len(ann.quote)
     # 1. cheap: verbatim copies, the old context's frame, and (unless a verbatim copy settles
     # it) one alignment at the expected place
+    fit = Fitter(ann, text)
     spans = _candidates(ann, text, expected, 0, 0, quick=True)
     scored = _scored(ann, text, spans, expected)
     top = max(scored, key=lambda c: c.rank, default=None)
     if not _settled(top):
-        more = _aligned(ann, text, expected) - spans
+        more = _aligned(ann, text, expected, fit) - spans
         scored += _scored(ann, text, more, expected)
         spans |= more
         top = max(scored, key=lambda c: c.rank, default=None)
@@ -321,16 +326,16 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     if top is not None and top.score >= 100.0:
         # a perfect match: certain unless a rival exists, and a rival keeps the quote's head or
         # tail, or the old context, somewhere else
-        scored += _rivals(ann, text, top, spans, expected)
+        scored += _rivals(ann, text, top, spans, expected, fit)
     elif top is None or top.rank < LOCAL_GOOD or n > ALIGN_MAX:  # (a long quote was not aligned yet)
         # 2. where pieces of the quote vote near the expected place; 3. in the whole text
         lo, hi = max(0, expected - 2 * n - LOCAL), min(len(text), expected + 3 * n + LOCAL)
-        more = _candidates(ann, text, expected, lo, hi) - spans
+        more = _candidates(ann, text, expected, lo, hi, fit=fit) - spans
         scored += _scored(ann, text, more, expected)
         spans |= more
         top = max(scored, key=lambda c: c.rank, default=None)
         if (lo > 0 or hi < len(text)) and (top is None or top.rank < LOCAL_GOOD or top.score >= 100.0):
-            more = _candidates(ann, text, expected, 0, len(text)) - spans
+            more = _candidates(ann, text, expected, 0, len(text), fit=fit) - spans
             scored += _scored(ann, text, more, expected)
     if not scored:
         return Resolution(ann, ORPHANED, None, None, 0.0)
@@ -422,7 +427,7 @@ def _acceptable(ann: Annotation, best: _Candidate, rival: _Candidate | None, amb
 
 
 def _candidates(ann: Annotation, text: str, expected: int, lo: int, hi: int,
-                quick: bool = False) -> set[tuple[int, int]]:
+                quick: bool = False, fit: Fitter | None = None) -> set[tuple[int, int]]:
     """Spans worth scoring. ``quick``: every verbatim copy of the quote, the places framed by the
     old context near the expected place and the quote's best alignment there; otherwise the
     places in ``text[lo:hi]`` framed by the old context and those that pieces of the quote vote for."""
@@ -438,12 +443,13 @@ def _candidates(ann: Annotation, text: str, expected: int, lo: int, hi: int,
         _between(ann, text, spans, a, b)
         return spans
     _between(ann, text, spans, lo, hi)
+    fit = fit or Fitter(ann, text)
     for sg, eg in _regions(q, text, expected, lo, hi):
-        spans.add(_fit(ann, text, sg, eg))
+        spans.add(fit(sg, eg))
     return spans
 
 
-def _aligned(ann: Annotation, text: str, expected: int) -> set[tuple[int, int]]:
+def _aligned(ann: Annotation, text: str, expected: int, fit: Fitter) -> set[tuple[int, int]]:
     """The quote's best alignment near the expected place, whatever pieces of it survived."""
     q = ann.quote
     n = len(q)
@@ -453,7 +459,7 @@ def _aligned(ann: Annotation, text: str, expected: int) -> set[tuple[int, int]]:
     al = fuzz.partial_ratio_alignment(q, text[a:b])
     if al is None or al.score < QUOTE_ACCEPT - 10:
         return set()
-    return {_fit(ann, text, a + al.dest_start, a + al.dest_end), (a + al.dest_start, a + al.dest_end)}
+    return {fit(a + al.dest_start, a + al.dest_end), (a + al.dest_start, a + al.dest_end)}
 
 
 def _settled(top: "_Candidate | None") -> bool:
@@ -469,7 +475,7 @@ def _settled(top: "_Candidate | None") -> bool:
 
 
 def _rivals(ann: Annotation, text: str, best: "_Candidate", seen: set[tuple[int, int]],
-            expected: int) -> list[_Candidate]:
+            expected: int, fit: Fitter) -> list[_Candidate]:
     """Other places that could hold the passage, scored: where its head or tail (16 characters)
     occurs, or its old context frames something, away from ``best``. They only decide whether a
     perfect match is certain (a non-verbatim place cannot outrank it), so they are fitted most
@@ -495,7 +501,7 @@ def _rivals(ann: Annotation, text: str, best: "_Candidate", seen: set[tuple[int,
     for (lo, hi), like in sorted(windows.items(), key=lambda kv: -kv[1]):
         if like < RIVAL_LIKE:
             break
-        span = _fit(ann, text, lo, hi)
+        span = fit(lo, hi)
         if span in seen or span in framed:
             continue
         found = _scored(ann, text, {span}, expected)
@@ -598,6 +604,21 @@ def _regions(q: str, text: str, expected: int, lo: int, hi: int) -> list[tuple[i
 
 
 HEAD = 32  # characters of the quote's head and tail aligned to fit a region's ends
+
+
+class Fitter:
+    """``_fit`` for one annotation in one text, remembering what it fitted: the local and the
+    whole-text passes of one search often propose the same region."""
+
+    def __init__(self, ann: Annotation, text: str) -> None:
+        self.ann, self.text = ann, text
+        self.done: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        span = self.done.get((start, end))
+        if span is None:
+            span = self.done[start, end] = _fit(self.ann, self.text, start, end)
+        return span
 
 
 def _fit(ann: Annotation, text: str, start: int, end: int) -> tuple[int, int]:
