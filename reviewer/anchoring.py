@@ -114,12 +114,12 @@ def resolve_all(annotations: Iterable[Annotation], text: str,
             else:
                 out.append(resolve(ann, text, at))
         return out
-    results: list[Resolution | None] = [_certain(a, text) if a.quote else None for a in annotations]
-    anchors = sorted((a.start, r.start - a.start) for a, r in zip(annotations, results)
+    found = [_certain(a, text) if a.quote else (None, None) for a in annotations]
+    anchors = sorted((a.start, r.start - a.start) for a, (r, _) in zip(annotations, found)
                      if r is not None and r.start is not None)
     starts = [s for s, _ in anchors]
     out = []
-    for ann, done in zip(annotations, results):
+    for ann, (done, whole) in zip(annotations, found):
         if done is not None:  # at its old place, or the one place with its whole context and no rival
             out.append(done)
             continue
@@ -127,6 +127,12 @@ def resolve_all(annotations: Iterable[Annotation], text: str,
         shifts = [anchors[j][1] for j in range(max(0, i - NEIGHBOURS), min(len(anchors), i + NEIGHBOURS))
                   if anchors[j][0] != ann.start]
         at = max(0, min(n, ann.start + (_median(shifts) if shifts else 0)))
+        if whole is not None and abs(whole - at) <= TIE_NEAR:
+            # the one place with the quote and its whole context, where the neighbours say it
+            # should be: no search can do better; parts of it recur elsewhere, so not certain
+            status = EXACT if whole == ann.start else MOVED
+            out.append(Resolution(ann, status, whole, whole + len(ann.quote), UNSURE))
+            continue
         out.append(_search(ann, text, at) if ann.quote else resolve(ann, text, at))
     return out
 
@@ -139,28 +145,28 @@ def _median(values: list[int]) -> int:
     return values[len(values) // 2]
 
 
-def _certain(ann: Annotation, text: str) -> Resolution | None:
-    """The quote with its whole old context, at its old offsets or at one place only."""
+def _certain(ann: Annotation, text: str) -> tuple[Resolution | None, int | None]:
+    """The quote with its whole old context, at its old offsets or at one place only (then
+    certain, with no rival); else, when the quote and its whole context are at one place but
+    pieces of it recur elsewhere, where that place starts (None: no such place)."""
     quote = ann.quote
-    if not quote:
-        return None
     in_place = 0 <= ann.start <= ann.end <= len(text) and text[ann.start:ann.end] == quote
     if in_place and _whole_context(ann, text, ann.start):
-        return Resolution(ann, EXACT, ann.start, ann.end, 100.0)
+        return Resolution(ann, EXACT, ann.start, ann.end, 100.0), None
     if len(ann.prefix) + len(ann.suffix) < SHORT:
-        return None  # too little context to call a copy certain
+        return None, None  # too little context to call a copy certain
     full = ann.prefix + quote + ann.suffix
     pos = text.find(full)
     if pos == -1 or text.find(full, pos + 1) != -1:
-        return None
+        return None, None
+    start = pos + len(ann.prefix)
     # No rival either: an edited copy of the passage elsewhere would keep its head or its tail,
     # or its old context on one side; each of those must occur only here.
     pieces = (ann.prefix, ann.suffix, quote[:HEAD // 2], quote[-(HEAD // 2):])
     if any(p and text.count(p) > 1 for p in pieces):
-        return None
-    start = pos + len(ann.prefix)
+        return None, start
     status = EXACT if start == ann.start else MOVED
-    return Resolution(ann, status, start, start + len(quote), 100.0)
+    return Resolution(ann, status, start, start + len(quote), 100.0), None
 
 
 def _whole_context(ann: Annotation, text: str, start: int) -> bool:

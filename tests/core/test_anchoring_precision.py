@@ -185,3 +185,27 @@ def test_revision_generator_knows_where_every_character_went(corpus: Path) -> No
             perfect.append(Resolution(a, ORPHANED, None, None, 0.0))
     g = rev_mod.grade(rev, perfect)
     assert g.misplaced == 0 and g.placed >= 0.8 * g.total
+
+
+def test_the_common_case_is_placed_without_a_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quote and its whole context at one place, near where it should be, while a piece of
+    it recurs elsewhere (so not certain): placed at once, score 99, no candidate search."""
+    import reviewer.anchoring as anchoring
+
+    head = "We keep your order history for seven years"
+    text = (FILLER + "\n\nRetention. " + PARA + " Contact us with questions.\n\n" + OTHER[:3000]
+            + "\n\n" + head + " in the archive.\n\n" + FILLER)
+    start = text.index(PARA)
+    a = Annotation.create(text, start, start + len(PARA), ["retention"], id="a")
+    new = "A new opening paragraph, so that everything moves.\n\n" + text
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(anchoring, "_search", no_search)
+    (r,) = resolve_all([a], new)
+    assert (r.status, r.score) == (MOVED, 99.0) and new[r.start:r.end] == PARA
+    far = Annotation.create(text, start, start + len(PARA), ["retention"], id="far")
+    far = Annotation(**{**far.__dict__, "start": 0, "end": len(PARA)})   # expected 3,000 characters off
+    with pytest.raises(AssertionError, match="searched"):
+        resolve_all([far], new)                           # far from where it should be: searched
