@@ -36,7 +36,7 @@ from reviewer.source_watch import reread, stamp_of
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
 from reviewer.session_state import (MAX_UNDO, READ_ONLY, Action, Change, Entry, Outcome, Step, _Doc, _entries,
                                      _Unmergeable, bad_span, exact_annotation, join_same, orphaned, placed_again,
-                                     recategorised, replay_changes, replayed_annotation)
+                                     recategorised, refers_to, replay_changes, replayed_annotation)
 from reviewer.taxonomy import Taxonomy
 
 class Session:
@@ -115,7 +115,7 @@ class Session:
             ds.entries, ds.base, ds.status = {}, {}, {}
             return
         ds.error = None
-        ds.entries, ds.status = _entries(ad.resolutions, ds.doc.text)
+        ds.entries, ds.status = _entries(ad.resolutions, ds.doc.text, refers_to(ad.file, ds.doc))
         ds.base = dict(ds.entries)
         ds.extra = dict(ad.file.extra) if ad.file else {}
         ds.base_extra = dict(ds.extra)
@@ -544,7 +544,7 @@ class Session:
                 self._pending.add(ident)
             return (f"{path.name} was deleted by another program; it is written back with the "
                     f"{len(ds.entries)} annotation{'' if len(ds.entries) == 1 else 's'} this session holds")
-        theirs, status = _entries(ad.resolutions, ds.doc.text)
+        theirs, status = _entries(ad.resolutions, ds.doc.text, refers_to(ad.file, ds.doc))
         their_extra = dict(ad.file.extra)
         result: MergeResult[Entry] = merge3(ds.base, ds.entries, theirs, updated=lambda e: e.ann.updated)
         ds.entries = result.merged

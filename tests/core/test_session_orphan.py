@@ -100,3 +100,29 @@ def test_no_re_anchoring_places_a_set_aside_annotation(tmp_path: Path) -> None:
     assert [r.status for r in resolve_all([aside, contact], V3, expected=lambda o: o)] == [ORPHANED, "moved"]
     result = carry(vdoc, [contact, aside], first, last)
     assert {a.id: a for a in result.annotations}["x"] == aside   # not carried, not recovered: unchanged
+
+
+def test_saving_at_another_version_keeps_each_orphan_s_version(tmp_path: Path) -> None:
+    """A file anchored to the first version, opened at the second: saving writes the new offsets
+    and version, the orphan keeps the version its offsets refer to, and an orphan of an earlier
+    carry that is placed again here loses its own version."""
+    vdoc, first, _last = _versioned(tmp_path)
+    second = vdoc.versions[1]
+    store = AnnotationStore.open(tmp_path / "set")
+    gone = _placed(V1, "We share data with payment processors only.", "g")
+    back = Annotation(**{**_placed(V1, "Contact us at privacy@example.com.", "b").__dict__,
+                         "extra": {"version": "2023-01-01T00:00:00Z"}})
+    store.save(AnnotationFile(vdoc.id, "x.md", "", [gone, back], version=first.version))
+    session = Session(store, [as_document(vdoc, second)])
+    session.toggle_category(vdoc.id, 0, 10, "other")                      # any change writes the file
+    af = store.load(vdoc.id)
+    on_disk = {a.id: a for a in af.annotations}
+    assert af.version == second.version
+    assert on_disk["g"].extra == {"version": first.version} and (on_disk["g"].start, on_disk["g"].end) == (
+        gone.start, gone.end)
+    assert on_disk["b"].extra == {} and vdoc.text(second)[on_disk["b"].start:on_disk["b"].end] == back.quote
+
+
+def _placed(text: str, quote: str, ident: str) -> Annotation:
+    s = text.index(quote)
+    return Annotation.create(text, s, s + len(quote), ["other"], id=ident)
