@@ -249,3 +249,40 @@ def test_review_queue_orphans_an_annotation_on_disk_and_undo_brings_it_back(seed
 
     drive(app, scenario)
     assert path.read_bytes() == seen["carried"]                 # the file as the carry left it
+
+
+def test_two_versions_chosen_with_space_are_compared(seeds: Path, demo_set: Path) -> None:
+    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        while getattr(app.screen, "steps", None) is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        history = app.screen
+        await pilot.press("down", "down", "space")              # the middle version: compare from here
+        await pilot.pause()
+        assert history.marked is not None and history.marked.version == "2025-06-02T09:00:00Z"
+        options = history.query_one("#versions")
+        assert "compared from here" in str(options.get_option_at_index(1).prompt)
+        await pilot.press("down", "d")                           # ... to the latest
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "VersionDiffScreen"
+        while screen.diff is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert (screen.old_label, screen.new_label) == ("2025-06-02T09:00:00Z", "2026-02-10T09:00:00Z")
+        rows = list(screen.query("Horizontal.row"))
+        new_sides = " ".join(str(r.query("Static")[1].render()) for r in rows)
+        # the annotations were carried to the middle version first: the access clause, reworded in
+        # the latest, shows its fate; the sharing ones, gone by the middle version, are not drawn
+        assert "User Access, Edit and Deletion  fuzzy" in new_sides and "Third Party Sharing" not in new_sides
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("up", "space")                         # again on the marked one: unmarked
+        await pilot.pause()
+        assert history.marked is None
+
+    drive(app, scenario)
