@@ -276,7 +276,7 @@ def _acceptable(ann: Annotation, best: Candidate, rival: Candidate | None, ambig
         # a short passage found verbatim more than once, away from where it should be and with a
         # foreign neighbour: more likely one look-alike among others than the passage itself
         return False
-    if n < LONG_MOVE and best.far and best.context < VOUCH:
+    if n < LONG_MOVE and best.far and 0.0 <= best.context < VOUCH:
         # a short passage away from where it should be, with neither neighbour intact: a
         # look-alike sentence elsewhere, not the passage
         return False

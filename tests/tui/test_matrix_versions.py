@@ -58,7 +58,7 @@ def test_the_matrix_counts_another_version_then_shows_the_change(seeds: Path, de
         from textual.widgets._footer import FooterKey
 
         footer = {k.description for k in screen.query(FooterKey)}
-        assert {"Version", "Changes"} <= footer
+        assert "Version" in footer and "Quit" in footer and "Help" in footer       # q and ? still fit
 
         await pilot.press("v")                                                 # choose the version counted
         await pilot.pause()
@@ -132,7 +132,7 @@ def test_version_keys_are_off_without_versioned_policies(tmp_path: Path) -> None
         await settle(pilot)
         screen = app.screen
         assert type(screen).__name__ == "CoverageMatrixScreen"
-        assert screen.check_action("version", ()) is None and screen.check_action("changes", ()) is None
+        assert screen.check_action("version", ()) is False and screen.check_action("changes", ()) is False
         await pilot.press("v", "d")
         await settle(pilot)
         assert app.screen is screen and screen.versions is None

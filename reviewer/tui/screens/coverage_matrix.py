@@ -131,11 +131,11 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
                 tooltip="Sort policies by name"),
         Binding("ctrl+t", "sort('total')", "Sort: total", priority=True, id="matrix.sort_total",
                 tooltip="Sort policies by their number of annotations (fewest first; again: most first)"),
-        Binding("ctrl+k", "sort('column')", "Sort: this category", priority=True, id="matrix.sort_column",
+        Binding("ctrl+k", "sort('column')", "Sort: category", priority=True, id="matrix.sort_column",
                 tooltip="Sort policies by the category under the cursor (gaps first; again: most first)"),
         Binding("v", "version", "Version", id="matrix.version",
                 tooltip="Count the versioned policies at another version: as annotated, the latest, or one picked"),
-        Binding("d", "changes", "Changes", id="matrix.changes",
+        Binding("d", "changes", "Changes", show=False, id="matrix.changes",
                 tooltip="The change from the annotated version: places gained or lost, annotated clauses changed"),
     ]
 
@@ -531,8 +531,8 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
 
     # -- versions ------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("version", "changes"):
-            return True if self._by_version is not None and self._version_choice() is not None else None
+        if action in ("version", "changes"):   # without versioned policies the keys mean nothing: hidden
+            return self._by_version is not None and self._version_choice() is not None
         return True
 
     def _version_choice(self) -> VersionChoice | None:

@@ -62,7 +62,8 @@ class VersionChooser(ModalScreen[VersionView | None]):
         with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = "Count the annotations at"
             yield Label(Content("enter counts the annotations re-anchored to that version (nothing is written); "
-                                "escape keeps the one shown."), id="explanation", classes="dialog-status")
+                                "escape keeps the one shown. In the matrix, d shows the change from the annotated "
+                                "version to the one chosen."), id="explanation", classes="dialog-status")
             yield OptionList(*[Option(p, id=f"v{n}") for n, p in enumerate(prompts)], id="choices", compact=True)
         yield Footer()
 
@@ -117,7 +118,7 @@ def change_legend(vc: VersionCoverage) -> Content:
         compared = "none: no versioned policy is counted at another version"
     return Content.assemble(("Change ", "bold"), compared, "   ", ("+2", "bold $success"), " gained  ",
                             (f"{MINUS}1", "bold $error"), " lost  ", (f"{CHANGED_MARK}2", "bold $warning"),
-                            " clauses changed  ", UNCHANGED, " same")
+                            " clauses changed  ", UNCHANGED, " same   (d: counts)")
 
 
 def change_cell(vc: VersionCoverage, doc: str, slug: str, inner: int) -> tuple[str, str]:
