@@ -226,7 +226,7 @@ def _search(ann: Annotation, text: str, expected: int) -> Resolution:
     if best.quote < 100.0:
         # Text inserted or cut right at an end: the near match takes it in, the verbatim copy
         # inside it does not; an edit at the boundary belongs to neither, so keep the quote whole.
-        copy = next((c for c in scored[1:] if c.quote >= 100.0 and c.start < best.end and best.start < c.end
+        copy = next((c for c in scored if c.quote >= 100.0 and c.start < best.end and best.start < c.end
                      and c.score >= best.score - OVERLAP_MARGIN), None)
         if copy is not None:
             best = copy
