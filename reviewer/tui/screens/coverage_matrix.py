@@ -417,7 +417,8 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
                 f"{len(holes)} gaps" + (f" ({only} with suggestions)" if only else ""))
         if self.versions is not None:
             from reviewer.tui.screens.matrix_versions import change_summary, describe_view
-            text = change_summary(self.versions) if self.view.change else f"{describe_view(self.versions)} \u00b7 {text}"
+            text = (change_summary(self.versions) if self.view.change
+                    else f"{describe_view(self.versions)} \u00b7 {text}")
         if m.orphan_total() and not self.view.change:
             text += f" \u00b7 {m.orphan_total()} orphaned"
         if m.unreadable:

@@ -102,8 +102,9 @@ def change_summary(vc: VersionCoverage) -> str:
     lost = sum(max(0, -vc.delta(d, c)) for d, c in cells)
     changed = sum(vc.changed_in(d, c) for d, c in cells)
     n = len(m.rows)
-    return (f"Change of {n} versioned polic{'y' if n == 1 else 'ies'} \u00b7 {touched} cell{'s' if touched != 1 else ''} "
-            f"touched \u00b7 {gained} places gained, {lost} lost \u00b7 {changed} annotated clauses changed")
+    return (f"Change of {n} versioned polic{'y' if n == 1 else 'ies'} \u00b7 {touched} "
+            f"cell{'s' if touched != 1 else ''} touched \u00b7 {gained} places gained, {lost} lost \u00b7 "
+            f"{changed} annotated clauses changed")
 
 
 def change_legend(vc: VersionCoverage) -> Content:
@@ -113,7 +114,8 @@ def change_legend(vc: VersionCoverage) -> Content:
         ((_doc, (old, new)),) = moved.items()
         compared = f"{old} {ARROW} {new}"
     elif moved:
-        compared = f"annotated version {ARROW} {'latest' if vc.view.kind == LATEST else 'chosen'} ({len(moved)} policies)"
+        to = "latest" if vc.view.kind == LATEST else "chosen"
+        compared = f"annotated version {ARROW} {to} ({len(moved)} policies)"
     else:
         compared = "none: no versioned policy is counted at another version"
     return Content.assemble(("Change ", "bold"), compared, "   ", ("+2", "bold $success"), " gained  ",
