@@ -4,6 +4,7 @@ version diff against a check, and carrying annotations through a history.
     .venv/bin/python bench/versions.py            # everything (the old engine stopped after 2 minutes a case)
     .venv/bin/python bench/versions.py --full     # let the old engine run up to 15 minutes a case
     .venv/bin/python bench/versions.py --quick    # a small smoke run
+    .venv/bin/python bench/versions.py --seed 3   # precision on one seed of the revision generator
 
 "Before" is the engine of commit 9739436 (``git show`` into a temporary folder, imported from there).
 Targets: misplaced <= 0.5% and none at score 100; a 30,000-character annotation after a light edit
@@ -174,7 +175,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="let the old engine run up to 15 minutes a case")
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, nargs="+", default=[1, 2, 3, 4, 5],
+                        help="the revision generator's seeds (default: 1 to 5, each graded apart)")
     args = parser.parse_args()
     old = old_engine()
     old_path = getattr(old, "__file__", None)
@@ -184,14 +186,17 @@ def main() -> int:
         print("  ../shared/corpus is not present: skipped")
     else:
         limit = 10 if args.quick else None
-        for label, engine in (("before", old), ("after ", anchoring)):
-            if engine is None:
-                print(f"  {label}: the base commit cannot be read (not a git checkout?)")
-                continue
-            g, took = precision(engine, limit, args.seed)
-            print(f"  {label}: {g.total} annotations: placed {g.placed}, orphaned {g.orphaned + g.right_orphans} "
-                  f"({g.right_orphans} whose span is gone), misplaced {g.misplaced} ({100 * g.misplaced_rate:.2f}%), "
-                  f"misplaced with score 100: {g.misplaced_100}   [{took:.2f} s]")
+        for seed in args.seed:
+            print(f"  seed {seed}")
+            for label, engine in (("before", old), ("after ", anchoring)):
+                if engine is None:
+                    print(f"    {label}: the base commit cannot be read (not a git checkout?)")
+                    continue
+                g, took = precision(engine, limit, seed)
+                print(f"    {label}: {g.total} annotations: placed {g.placed}, orphaned "
+                      f"{g.orphaned + g.right_orphans} ({g.right_orphans} whose span is gone), misplaced "
+                      f"{g.misplaced} ({100 * g.misplaced_rate:.2f}%), misplaced with score 100: {g.misplaced_100}"
+                      f"   [{took:.2f} s]")
         print("  target: misplaced <= 0.5%, none with score 100")
 
     print("\nOne long annotation after a light edit and a move")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, Resolution, resolve_all
+from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, Resolution, resolve_all, set_aside
 from reviewer.documents import Document
 from reviewer.errors import StoreError
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore
@@ -50,7 +50,10 @@ def load_annotated(store: AnnotationStore, document: Document) -> AnnotatedDocum
         if unknown:
             warnings.append(f"{path}: annotation {r.annotation.id!r} has unknown "
                             f"categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} (kept)")
-        if r.status == ORPHANED:
+        if r.status == ORPHANED and set_aside(r.annotation):
+            warnings.append(f"{path}: annotation {r.annotation.id!r} is an orphan by a person's decision "
+                            "(kept in the file until re-attached)")
+        elif r.status == ORPHANED:
             warnings.append(f"{path}: annotation {r.annotation.id!r} is orphaned: its quote "
                             f"{_short(r.annotation.quote)!r} is no longer in the document (kept in the file)")
         elif r.status == FUZZY:

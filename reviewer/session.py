@@ -35,8 +35,8 @@ from reviewer.merge import MergeResult, merge3
 from reviewer.source_watch import reread, stamp_of
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
 from reviewer.session_state import (MAX_UNDO, READ_ONLY, Action, Change, Entry, Outcome, Step, _Doc, _entries,
-                                     _Unmergeable, bad_span, exact_annotation, join_same, recategorised,
-                                     replay_changes, replayed_annotation)
+                                     _Unmergeable, bad_span, exact_annotation, join_same, orphaned, placed_again,
+                                     recategorised, refers_to, replay_changes, replayed_annotation)
 from reviewer.taxonomy import Taxonomy
 
 class Session:
@@ -115,7 +115,7 @@ class Session:
             ds.entries, ds.base, ds.status = {}, {}, {}
             return
         ds.error = None
-        ds.entries, ds.status = _entries(ad.resolutions, ds.doc.text)
+        ds.entries, ds.status = _entries(ad.resolutions, ds.doc.text, refers_to(ad.file, ds.doc))
         ds.base = dict(ds.entries)
         ds.extra = dict(ad.file.extra) if ad.file else {}
         ds.base_extra = dict(ds.extra)
@@ -182,19 +182,19 @@ class Session:
         """Toggle ``slug`` on the annotation spanning exactly ``[start, end)``, or create one.
 
         Removing the last category deletes the annotation. Tagging where annotations of ``slug``
-        already overlap or touch the span extends or merges them (``_join_same``) instead of
+        already overlap or touch the span extends or merges them (``join_same``) instead of
         stacking a duplicate.
         """
         def change(ds: _Doc) -> tuple[str, list[Change]] | str:
-            bad = self._bad_span(ds, start, end)
+            bad = bad_span(ds, start, end)
             if bad:
                 return bad
             name = self.taxonomy.name(slug)
-            target = self._exact(ds, start, end)
+            target = exact_annotation(ds, start, end)
             if target is None:
                 if slug not in self.taxonomy:
                     return f"unknown category {slug!r}"
-                joined = self._join_same(ds, start, end, slug)
+                joined = join_same(ds, start, end, slug, name)
                 if joined is not None:
                     return joined
                 ann = Annotation.create(ds.doc.text, start, end, [slug])
@@ -220,10 +220,10 @@ class Session:
         wanted = tuple(dict.fromkeys(slugs))
 
         def change(ds: _Doc) -> tuple[str, list[Change]] | str:
-            bad = self._bad_span(ds, start, end)
+            bad = bad_span(ds, start, end)
             if bad:
                 return bad
-            target = self._exact(ds, start, end)
+            target = exact_annotation(ds, start, end)
             have = target.categories if target else ()
             unknown = [s for s in wanted if s not in self.taxonomy and s not in have]
             if unknown:
@@ -233,7 +233,7 @@ class Session:
                 if not wanted:
                     return "Nothing to tag: no categories chosen", []
                 if len(wanted) == 1 and not attributes:
-                    joined = self._join_same(ds, start, end, wanted[0])
+                    joined = join_same(ds, start, end, wanted[0], self.taxonomy.name(wanted[0]))
                     if joined is not None:
                         return joined
                 ann = Annotation.create(ds.doc.text, start, end, wanted)
@@ -281,16 +281,21 @@ class Session:
     def reattach(self, doc_id: str, ann_id: str, start: int, end: int) -> Outcome:
         """Place an annotation (normally an orphan) at ``[start, end)`` of the current text."""
         def change(ds: _Doc) -> tuple[str, list[Change]] | str:
-            bad = self._bad_span(ds, start, end)
+            bad = bad_span(ds, start, end)
             if bad:
                 return bad
             entry = ds.entries.get(ann_id)
             if entry is None:
                 return f"no annotation {ann_id!r} in {doc_id}"
-            new = Entry(entry.ann.moved_to(ds.doc.text, start, end).edited())
+            new = Entry(placed_again(entry.ann).moved_to(ds.doc.text, start, end).edited())
             ds.status.pop(ann_id, None)
             return "Re-attached annotation", [Change(ds.doc.id, ann_id, entry, new)]
         return self._mutate(doc_id, change)
+
+    def orphan(self, doc_id: str, ann_id: str) -> Outcome:
+        """Make an annotation an orphan (its place is wrong): kept in the file, with the version
+        it was last placed in, and never re-anchored until re-attached. Undoable."""
+        return self._mutate(doc_id, lambda ds: orphaned(ds, ann_id))
 
     def recategorise(self, targets: Iterable[tuple[str, str]], categories: Callable[[Annotation], Iterable[str]],
                      message: str) -> Outcome:
@@ -488,12 +493,6 @@ class Session:
     def _refuse(self, doc_id: str, error: str, merged: str | None = None) -> Outcome:
         return Outcome(doc_id, "Not changed", None, doc_id not in self._pending, error, merged)
 
-    _bad_span = staticmethod(bad_span)
-    _exact = staticmethod(exact_annotation)
-
-    def _join_same(self, ds: _Doc, start: int, end: int, slug: str) -> tuple[str, list[Change]] | None:
-        return join_same(ds, start, end, slug, self.taxonomy.name(slug))
-
     def _mutate(self, doc_id: str, change: Callable[[_Doc], tuple[str, list[Change]] | str]) -> Outcome:
         with self._lock:
             self._doc(doc_id)
@@ -545,7 +544,7 @@ class Session:
                 self._pending.add(ident)
             return (f"{path.name} was deleted by another program; it is written back with the "
                     f"{len(ds.entries)} annotation{'' if len(ds.entries) == 1 else 's'} this session holds")
-        theirs, status = _entries(ad.resolutions, ds.doc.text)
+        theirs, status = _entries(ad.resolutions, ds.doc.text, refers_to(ad.file, ds.doc))
         their_extra = dict(ad.file.extra)
         result: MergeResult[Entry] = merge3(ds.base, ds.entries, theirs, updated=lambda e: e.ann.updated)
         ds.entries = result.merged

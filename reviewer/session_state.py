@@ -4,13 +4,13 @@ is checked against. ``reviewer.session.Session`` is the one writer of this state
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
-from reviewer.anchoring import FUZZY, MOVED, Resolution
+from reviewer.anchoring import FUZZY, MOVED, SET_ASIDE, Resolution, set_aside
 from reviewer.documents import Document
 from reviewer.source_watch import SourceStamp
-from reviewer.store import Annotation, FileStamp
+from reviewer.store import Annotation, AnnotationFile, FileStamp
 
 READ_ONLY = "the set is open in another reviewer: read-only, nothing was changed"
 MAX_UNDO = 1000   # undo steps kept (like vim's undolevels); older ones are forgotten, never the edits
@@ -106,18 +106,33 @@ class _Doc:
         self.invalidate()
 
 
-def _entries(resolutions: Iterable[Resolution], text: str) -> tuple[dict[str, Entry], dict[str, tuple[str, float]]]:
+def _entries(resolutions: Iterable[Resolution], text: str,
+             refers_to: str = "") -> tuple[dict[str, Entry], dict[str, tuple[str, float]]]:
+    """The session's entries for a file's annotations re-anchored in ``text``. ``refers_to``: the
+    version the file's offsets refer to, when another version is shown: an orphan keeps it on
+    itself (its offsets still refer there), and a placed annotation drops one it carried."""
     entries: dict[str, Entry] = {}
     status: dict[str, tuple[str, float]] = {}
     for r in resolutions:
         ident = r.annotation.id
         if r.placed:
-            entries[ident] = Entry(r.anchored(text))
+            ann = r.anchored(text)
+            if "version" in ann.extra:
+                ann = replace(ann, extra={k: v for k, v in ann.extra.items() if k != "version"})
+            entries[ident] = Entry(ann)
             if r.status in (MOVED, FUZZY):
                 status[ident] = (r.status, r.score)
         else:
-            entries[ident] = Entry(r.annotation, orphan=True)
+            ann = r.annotation
+            if refers_to and "version" not in ann.extra:
+                ann = replace(ann, extra={**ann.extra, "version": refers_to})
+            entries[ident] = Entry(ann, orphan=True)
     return entries, status
+
+
+def refers_to(af: AnnotationFile | None, doc: Document) -> str:
+    """The version a file's offsets refer to, when the document shows another one ("": the same)."""
+    return af.version if af is not None and af.version and doc.version and af.version != doc.version else ""
 
 
 def bad_span(ds: _Doc, start: int, end: int) -> str | None:
@@ -212,3 +227,29 @@ def recategorised(ds: _Doc, ids: Iterable[str], categories: Callable[[Annotation
         after = Entry(entry.ann.edited(categories=wanted), entry.orphan) if wanted else None
         changes.append(Change(ds.doc.id, ann_id, entry, after))
     return changes
+
+
+def orphaned(ds: _Doc, ann_id: str) -> tuple[str, list[Change]] | str:
+    """The change that makes an annotation an orphan by a person's decision (the place a carry
+    found for it is wrong): kept in the file, marked so that no re-anchoring places it again, with
+    the version its offsets refer to: the one shown when it was placed, or, for an orphan already,
+    the one it was last placed in."""
+    entry = ds.entries.get(ann_id)
+    if entry is None:
+        return f"no annotation {ann_id!r} in {ds.doc.id}"
+    if entry.orphan and set_aside(entry.ann):
+        return "Already an orphan", []
+    extra = {**entry.ann.extra, SET_ASIDE: True}
+    if not entry.orphan and ds.doc.version:
+        extra["version"] = ds.doc.version
+    ds.status.pop(ann_id, None)
+    return "Orphaned annotation (kept in the file)", [
+        Change(ds.doc.id, ann_id, entry, Entry(replace(entry.ann.edited(), extra=extra), orphan=True))]
+
+
+def placed_again(ann: Annotation) -> Annotation:
+    """An orphan re-attached by hand: no longer set aside, and its offsets refer to the version
+    shown, as the file's do."""
+    if SET_ASIDE not in ann.extra and "version" not in ann.extra:
+        return ann
+    return replace(ann, extra={k: v for k, v in ann.extra.items() if k not in (SET_ASIDE, "version")})

@@ -19,13 +19,15 @@ from textual.screen import Screen
 GROUPS = {"pane": "Move and select", "workspace": "Tag, edit and panes", "search": "Search",
           "doclist": "Document list", "compare": "Compare policies", "app": "App",
           "sync": "Category sync (after c)", "similar": "Similar panel", "lookup": "Clause lookup",
-          "matrix": "Coverage matrix"}
+          "matrix": "Coverage matrix", "history": "Version history (H)", "review": "Review queue (R, after a carry)"}
 # Bindings without an id are grouped by the class that declares them (Textual's own: quit, palette, copy).
 # The modes a screen opens, whose keys its help lists too (imported only when help is asked for).
 MODES = {"WorkspaceScreen": ("reviewer.tui.screens.sync_chooser:SyncChooser",
                              "reviewer.tui.widgets.similar_panel:SimilarPanel",
                              "reviewer.tui.screens.lookup:LookupScreen",
-                             "reviewer.tui.screens.coverage_matrix:CoverageMatrixScreen")}
+                             "reviewer.tui.screens.coverage_matrix:CoverageMatrixScreen",
+                             "reviewer.tui.screens.history:HistoryScreen",
+                             "reviewer.tui.screens.review_queue:ReviewQueueScreen")}
 DIGIT_ID = re.compile(r"[._](tag|key)_\d$")
 CLASS_AREAS = {"ReviewerApp": "app", "App": "app", "WorkspaceScreen": "workspace", "PolicyPane": "pane"}
 

@@ -141,7 +141,8 @@ class VersionsController:
         span = pane.selection_span if pane is not None and pane.document.id == doc_id else None
         screen = ReviewQueueScreen(self.session.document(doc_id).title, self.targets.get(doc_id, ""),
                                    self.queues.get(doc_id, []), self.session.taxonomy,
-                                   can_reattach=span is not None and not self.session.read_only)
+                                   can_reattach=span is not None and not self.session.read_only,
+                                   can_edit=not self.session.read_only)
         self.screen.app.push_screen(screen, partial(self._reviewed, doc_id, span))
 
     def _reviewed(self, doc_id: str, span: tuple[int, int] | None, action: ReviewAction | None) -> None:
@@ -158,8 +159,13 @@ class VersionsController:
                 frame.pane.go_to_offset(ann.start)
                 frame.pane.focus()
             return
-        if action.kind == "reattach" and span is not None:
-            outcome: Any = self.session.reattach(doc_id, item.annotation_id, span[0], span[1])
+        if action.kind in ("reattach", "orphan"):
+            if action.kind == "orphan":
+                outcome: Any = self.session.orphan(doc_id, item.annotation_id)
+            elif span is not None:
+                outcome = self.session.reattach(doc_id, item.annotation_id, span[0], span[1])
+            else:
+                return
             self.screen.report(outcome, quiet=False)
             if outcome.error is not None:
                 return

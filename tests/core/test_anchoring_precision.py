@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, resolve, resolve_all
 from reviewer.store import Annotation
 from tests.conftest import ROOT
@@ -83,6 +85,58 @@ def test_deleted_short_phrase_is_not_placed_on_a_look_alike() -> None:
     assert resolve(a, new).status == ORPHANED
 
 
+OTHER = " ".join(f"Clause {i} covers another matter entirely, number {i}." for i in range(300))
+
+
+def test_a_reflowed_neighbour_is_still_the_passage_s_own() -> None:
+    """The old text had the passage twice, context and all; the annotated one was re-wrapped
+    (a blank line became a line break): re-wrapping is no edit, so the place decides, not the
+    line breaks."""
+    body = ("We also encourage you to review the Financial Privacy Policy below, which explains how "
+            "the finance company collects and shares information about its own customers.")
+    block = "personal identification number. " + body + "\n\nFinancing Tools, Payment Calculators"
+    text = FILLER + block + " " + OTHER[:2000] + block + FILLER
+    start = text.index(body)
+    a = Annotation.create(text, start, start + len(body), ["other"], id="a")
+    new = text.replace(body + "\n\nFinancing", body + "\nFinancing", 1)
+    r = resolve_all([a], new)[0]
+    assert r.placed and r.start == start and r.score < 100, r
+
+
+def test_a_place_framed_by_the_whole_context_beats_a_far_copy_with_a_changed_neighbour() -> None:
+    """Edited in place with both neighbours intact, while a verbatim copy elsewhere has one
+    neighbour slightly different: the framed place, nearer where the span should be, wins."""
+    pre, quote = "We collect your credit card information ", "solely for payment"
+    text = (FILLER + pre + quote + " of your subscription, and it is kept safe. " + OTHER
+            + pre + quote + " of your subscription. It is shared with the bank. " + FILLER)
+    start = text.index(quote)
+    a = Annotation.create(text, start, start + len(quote), ["other"], id="a")
+    new = text.replace(quote, "solely and only for payment", 1)
+    r = resolve_all([a], new)[0]
+    assert r.placed and r.start == start and new[r.start:r.end] == "solely and only for payment", r
+
+
+def test_a_short_look_alike_beside_a_foreign_neighbour_is_not_taken() -> None:
+    """A few words, garbled in place; elsewhere a look-alike shares one neighbour only."""
+    text = (FILLER + " For a copy of this notice, please send an email to privacy@example.com with your name. "
+            + OTHER[:900] + " Reach the Websites and Apps team by sending an email to privacy@example.com with your question.")
+    start = text.index("send an email")
+    a = Annotation.create(text, start, start + len("send an email"), ["other"], id="a")
+    new = text.replace("please send an email", "please sned reasonably emeil", 1)
+    assert resolve_all([a], new)[0].status == ORPHANED
+
+
+def test_a_short_passage_far_away_needs_one_neighbour_intact() -> None:
+    """The sentence was deleted; a similar sentence far away has the phrase, neither neighbour."""
+    sentence = "We may show information that you post on blogs, discussion forums or other community postings."
+    text = FILLER + " " + sentence + " " + OTHER + (" Others may see what you share with third parties online, for "
+                                                    "example on blogs, discussion forums, or other community posts.")
+    start = text.index("blogs, discussion")
+    a = Annotation.create(text, start, start + len("blogs, discussion"), ["other"], id="a")
+    new = text.replace(" " + sentence, "", 1)
+    assert resolve_all([a], new)[0].status == ORPHANED
+
+
 def _revisions():
     import sys
 
@@ -96,10 +150,11 @@ def _revisions():
     return module
 
 
-def test_revisions_of_real_policies_are_followed_precisely(corpus: Path) -> None:
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_revisions_of_real_policies_are_followed_precisely(corpus: Path, seed: int) -> None:
     """Generated revisions of the 115 real policies, graded against exact ground truth: at most
-    0.5% misplaced, none with score 100, and most surviving spans placed."""
-    g = _revisions().run(None, seed=1)
+    0.5% misplaced, none with score 100, and most surviving spans placed, whatever the seed."""
+    g = _revisions().run(None, seed=seed)
     assert g.total > 3000
     assert g.misplaced_100 == 0, g.examples
     assert g.misplaced_rate <= 0.005, (g.misplaced, g.total, g.examples)
@@ -130,3 +185,27 @@ def test_revision_generator_knows_where_every_character_went(corpus: Path) -> No
             perfect.append(Resolution(a, ORPHANED, None, None, 0.0))
     g = rev_mod.grade(rev, perfect)
     assert g.misplaced == 0 and g.placed >= 0.8 * g.total
+
+
+def test_the_common_case_is_placed_without_a_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quote and its whole context at one place, near where it should be, while a piece of
+    it recurs elsewhere (so not certain): placed at once, score 99, no candidate search."""
+    import reviewer.anchoring as anchoring
+
+    head = "We keep your order history for seven years"
+    text = (FILLER + "\n\nRetention. " + PARA + " Contact us with questions.\n\n" + OTHER[:3000]
+            + "\n\n" + head + " in the archive.\n\n" + FILLER)
+    start = text.index(PARA)
+    a = Annotation.create(text, start, start + len(PARA), ["retention"], id="a")
+    new = "A new opening paragraph, so that everything moves.\n\n" + text
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(anchoring, "_search", no_search)
+    (r,) = resolve_all([a], new)
+    assert (r.status, r.score) == (MOVED, 99.0) and new[r.start:r.end] == PARA
+    far = Annotation.create(text, start, start + len(PARA), ["retention"], id="far")
+    far = Annotation(**{**far.__dict__, "start": 0, "end": len(PARA)})   # expected 3,000 characters off
+    with pytest.raises(AssertionError, match="searched"):
+        resolve_all([far], new)                           # far from where it should be: searched

@@ -143,7 +143,7 @@ def test_help_names_its_sections_lists_every_mode_and_scrolls_to_the_end(make_ap
         assert rows[("Coverage matrix", "Sort: total")] == "^o"  # the keymap applies here too
         assert rows[("App", "Quit")] and rows[("App", "Palette")]
         table = str(help_screen.query_one("#help-table").render())
-        assert "Category sync (after c)" in table and "Sort: this category" in table
+        assert "Category sync (after c)" in table and "Sort: category" in table
         body = help_screen.query_one("#help-body")
         await pilot.press("down")
         await pilot.pause()

@@ -207,3 +207,82 @@ def test_a_version_asked_for_is_kept(seeds: Path, demo_set: Path) -> None:
     (doc,) = ws.session.documents
     assert doc.version == "2025-06-02T09:00:00Z"
     assert any("opened at version 2025-06-02T09:00:00Z, as asked" in w for w in ws.warnings)
+
+
+def test_review_queue_orphans_an_annotation_on_disk_and_undo_brings_it_back(seeds: Path, demo_set: Path) -> None:
+    from reviewer.store import AnnotationStore
+
+    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+    path = demo_set / f"{VERSIONED}.toml"
+    seen: dict[str, bytes] = {}
+
+    async def wait_for(pilot, condition) -> None:
+        while not condition():
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        await wait_for(pilot, lambda: getattr(app.screen, "steps", None) is not None)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen")
+        seen["carried"] = path.read_bytes()
+        queue = app.screen
+        assert "o orphans it" in str(queue.query_one("#explanation").render())
+        assert queue.items[0].annotation_id == "b1c0a7e21f01" and queue.items[0].status == "fuzzy"
+        await pilot.press("o")                                  # the first, fuzzy one: its new place is wrong
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen" and app.screen is not queue)
+        assert [i.annotation_id for i in app.screen.items][0] != "b1c0a7e21f01" and len(app.screen.items) == 4
+        af = AnnotationStore.open(demo_set).load(VERSIONED)
+        gone = next(a for a in af.annotations if a.id == "b1c0a7e21f01")
+        assert gone.extra == {"orphaned": True, "version": "2026-02-10T09:00:00Z"}
+        assert 'orphaned = true' in path.read_text(encoding="utf-8")
+        assert "b1c0a7e21f01" in {a.id for a in app.session.orphans(VERSIONED)}
+        await pilot.press("escape")
+        await pilot.pause()
+        pane = app.screen.pane
+        assert "b1c0a7e21f01" not in {a.id for a in pane.annotations}
+        await pilot.press("u")                                  # the app's normal undo
+        await pilot.pause()
+        assert "b1c0a7e21f01" in {a.id for a in pane.annotations}
+
+    drive(app, scenario)
+    assert path.read_bytes() == seen["carried"]                 # the file as the carry left it
+
+
+def test_two_versions_chosen_with_space_are_compared(seeds: Path, demo_set: Path) -> None:
+    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        while getattr(app.screen, "steps", None) is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        history = app.screen
+        await pilot.press("down", "down", "space")              # the middle version: compare from here
+        await pilot.pause()
+        assert history.marked is not None and history.marked.version == "2025-06-02T09:00:00Z"
+        options = history.query_one("#versions")
+        assert "compared from here" in str(options.get_option_at_index(1).prompt)
+        await pilot.press("down", "d")                           # ... to the latest
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "VersionDiffScreen"
+        while screen.diff is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert (screen.old_label, screen.new_label) == ("2025-06-02T09:00:00Z", "2026-02-10T09:00:00Z")
+        rows = list(screen.query("Horizontal.row"))
+        new_sides = " ".join(str(r.query("Static")[1].render()) for r in rows)
+        # the annotations were carried to the middle version first: the access clause, reworded in
+        # the latest, shows its fate; the sharing ones, gone by the middle version, are not drawn
+        assert "User Access, Edit and Deletion  fuzzy" in new_sides and "Third Party Sharing" not in new_sides
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("up", "space")                         # again on the marked one: unmarked
+        await pilot.pause()
+        assert history.marked is None
+
+    drive(app, scenario)

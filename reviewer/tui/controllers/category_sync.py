@@ -6,7 +6,7 @@ A pane with no clause of the category says so and, with suggestions on, shows it
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -19,6 +19,10 @@ from reviewer.tui.suggesting import category_clauses, next_index, section_catego
 from reviewer.tui.widgets.pane_deck import PaneDeck
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.policy_pane import PolicyPane
+
+if TYPE_CHECKING:
+    from reviewer.tui.screens.matrix_versions import VersionChoice
+    from reviewer.versions.coverage import VersionCoverage, VersionView
 
 BINDINGS = [
     Binding("m", "coverage", "Matrix", show=False, id="compare.coverage",
@@ -133,6 +137,25 @@ class CategorySync:
         return coverage(docs, {d.id: self.session.annotations(d.id) for d in readable}, self.taxonomy,
                         orphans_by_doc={d.id: self.session.orphans(d.id) for d in readable}, unreadable=refused)
 
+    def version_matrix(self, view: VersionView) -> VersionCoverage:
+        """The matrix at the versions ``view`` asks for (worker-safe; the annotations are carried in
+        memory, nothing is written)."""
+        from reviewer.versions.coverage import version_coverage
+
+        docs = list(self.session.documents)
+        refused = {d.id: why for d in docs if (why := self.session.load_error(d.id))}
+        readable = [d for d in docs if d.id not in refused]
+        return version_coverage(docs, {d.id: self.session.annotations(d.id) for d in readable},
+                                {d.id: self.session.orphans(d.id) for d in readable}, self.taxonomy, view,
+                                unreadable=refused)
+
+    def version_choices(self) -> list[VersionChoice]:
+        """Each versioned policy of the session: its versions, and the one shown (annotated)."""
+        from reviewer.tui.screens.matrix_versions import VersionChoice
+
+        return [VersionChoice(d.id, [(v.version, v.technical) for v in d.history.versions], d.version)
+                for d in self.session.documents if d.history is not None]
+
     def _suggested_counts(self, doc_ids: Sequence[str]) -> dict[str, Counter[str]]:
         suggester = self.suggestions.suggester
         if not suggester.active:
@@ -148,7 +171,8 @@ class CategorySync:
         if isinstance(app.screen, CoverageMatrixScreen):
             return
         screen = CoverageMatrixScreen(self.taxonomy, self.matrix, self._suggested_counts,
-                                      suggestions_note=self.suggestions.matrix_note())
+                                      suggestions_note=self.suggestions.matrix_note(),
+                                      by_version=self.version_matrix, choices=self.version_choices)
         app.push_screen(screen, self._cell_chosen)
 
     def reload_open_matrix(self) -> None:

@@ -12,6 +12,11 @@ starts a filter (enter keeps it, escape drops it), q quits and ? shows help. Ent
 as a ``CellChoice`` (the caller opens that policy at the first clause of that category); ctrl+n /
 ctrl+t / ctrl+k sort by name, total, or the category under the cursor (again: reverse). Wide
 terminals give the category columns room for their full names (wrapped on up to three lines).
+
+With versioned policies (and a ``by_version`` source), ``v`` chooses the version counted (as
+annotated, the latest, or one version of the policy under the cursor: the annotations re-anchored
+there, nothing written) and ``d`` shows the change from the annotated version to that one: each
+cell's places gained or lost and its annotated clauses that changed (screens/matrix_versions.py).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from rich.style import Style
 from textual import on, work
@@ -40,6 +45,10 @@ from reviewer.taxonomy import Taxonomy
 from reviewer.tui.ghosts import GHOST_BADGE
 from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.widgets.matrix_grid import Cell, Column, MatrixGrid
+from reviewer.versions.coverage import ANNOTATED, LATEST, VersionCoverage, VersionView
+
+if TYPE_CHECKING:
+    from reviewer.tui.screens.matrix_versions import VersionChoice
 
 TITLE_WIDTH = 28
 CELL_WIDTH = 8
@@ -122,13 +131,18 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
                 tooltip="Sort policies by name"),
         Binding("ctrl+t", "sort('total')", "Sort: total", priority=True, id="matrix.sort_total",
                 tooltip="Sort policies by their number of annotations (fewest first; again: most first)"),
-        Binding("ctrl+k", "sort('column')", "Sort: this category", priority=True, id="matrix.sort_column",
+        Binding("ctrl+k", "sort('column')", "Sort: category", priority=True, id="matrix.sort_column",
                 tooltip="Sort policies by the category under the cursor (gaps first; again: most first)"),
+        Binding("v", "version", "Version", id="matrix.version",
+                tooltip="Count the versioned policies at another version: as annotated, the latest, or one picked"),
+        Binding("d", "changes", "Changes", show=False, id="matrix.changes",
+                tooltip="The change from the annotated version: places gained or lost, annotated clauses changed"),
     ]
 
     @dataclass
     class MatrixReady(Message):
         matrix: CoverageMatrix
+        versions: VersionCoverage | None = None
 
     @dataclass
     class SuggestedReady(Message):
@@ -136,13 +150,20 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
 
     def __init__(self, taxonomy: Taxonomy, build: Callable[[], CoverageMatrix],
                  suggested: Callable[[Sequence[str]], SuggestedCounts] | None = None,
-                 *, suggestions_note: str = "") -> None:
+                 *, suggestions_note: str = "", by_version: Callable[[VersionView], VersionCoverage] | None = None,
+                 choices: Callable[[], list[VersionChoice]] | None = None) -> None:
+        """``by_version`` counts at the versions a view asks for; ``choices``: each versioned
+        policy's versions (without them, ``v`` and ``d`` are off)."""
         super().__init__()
         self.taxonomy = taxonomy
         self._build = build
         self._suggested_source = suggested
         self._note = suggestions_note
         self.matrix: CoverageMatrix | None = None
+        self._by_version = by_version
+        self._choices = choices
+        self.view = VersionView()
+        self.versions: VersionCoverage | None = None   # what by_version counted (None: as annotated)
         self.suggested: dict[str, Counter[str]] = {}
         self.sort_key: tuple[str, bool] = ("name", False)   # (name | total | slug, descending)
         self.order: list[str] = []                           # document ids shown, in order
@@ -164,6 +185,9 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         yield KeyFooter()
 
     def _legend(self) -> Content:
+        if self.versions is not None and self.view.change:
+            from reviewer.tui.screens.matrix_versions import change_legend
+            return change_legend(self.versions)
         return Content.assemble(("12", "bold"), " annotations (stronger: more)  ", (GAP, "bold $error"),
                                 " none: a gap  ", (f"{ORPHAN}2", "bold $secondary"), " none placed, 2 orphaned  ",
                                 (f"{GHOST_BADGE}3", "bold $warning"), " none, 3 clauses suggested  ", self._note)
@@ -198,10 +222,12 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     def load(self) -> None:
         """Counts (and then suggestion counts) off the UI thread: 1,000 policies stay responsive."""
         worker = get_current_worker()
-        matrix = self._build()
+        view = self.view
+        versions = None if self._by_version is None or view == VersionView() else self._by_version(view)
+        matrix = self._build() if versions is None else versions.matrix
         if worker.is_cancelled:
             return
-        self.post_message(self.MatrixReady(matrix))
+        self.post_message(self.MatrixReady(matrix, versions))
         if self._suggested_source is not None:
             counts = self._suggested_source(matrix.rows)
             if not worker.is_cancelled and counts:
@@ -211,6 +237,8 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     def _matrix_ready(self, event: MatrixReady) -> None:
         first = self.matrix is None
         self.matrix = event.matrix
+        self.versions = event.versions
+        self.query_one("#matrix-legend", Static).update(self._legend())
         self._row_cache.clear()
         self._top = max(event.matrix.cells.values(), default=0)  # one scale: same count, same colour
         self._layout_columns()
@@ -302,11 +330,25 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             title = (" " + one_line(doc_id, TITLE_WIDTH - 2), Style())
             if doc_id in m.unreadable:
                 cells = [title, ("? ".rjust(7), Style(bold=True)), *self._unreadable_cells(len(m.columns))]
+            elif self.versions is not None and self.view.change:
+                cells = [title, *self._change_cells(doc_id)]
             else:
                 cells = [title, (f"{sum(counts)} ".rjust(7), Style(bold=True))]
                 cells.extend(self._cell(n, m.orphaned(doc_id, slug), suggested.get(slug, 0))
                              for slug, n in zip(m.columns, counts))
             self._row_cache[doc_id] = cells
+        return cells
+
+    def _change_cells(self, doc_id: str) -> list[Cell]:
+        """The total and category cells of the change view: what each cell gained or lost."""
+        from reviewer.tui.screens.matrix_versions import change_cell, change_total
+
+        vc, m = self.versions, self.matrix
+        assert vc is not None and m is not None
+        cells: list[Cell] = [(change_total(vc, doc_id).rjust(7), Style(bold=True))]
+        for slug in m.columns:
+            text, kind = change_cell(vc, doc_id, slug, self._cell_width - 1)
+            cells.append((text, self._style(kind, 0)))
         return cells
 
     def _unreadable_cells(self, n: int) -> list[Cell]:
@@ -341,8 +383,11 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
                 bg = ground.blend(Color.parse(variables.get("warning", "#ffa62b")), 0.35)
             elif kind == "orphan":
                 bg = ground.blend(Color.parse(variables.get("secondary", "#004578")), 0.45)
-            elif kind == "unreadable":
+            elif kind == "unreadable" or kind == "same":
                 bg = ground.blend(Color.parse(variables.get("foreground", "#e0e0e0")), 0.15)
+            elif kind in ("gain", "changed"):
+                colour = variables.get("success", "#4EBF71") if kind == "gain" else variables.get("warning", "#ffa62b")
+                bg = ground.blend(Color.parse(colour), 0.45)
             else:
                 bg = ground.blend(Color.parse(variables.get("error", "#ba3c5b")), 0.55)
             fg = bg.get_contrast_text(1.0)
@@ -370,7 +415,11 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         only = sum(1 for d, c in holes if self.suggested.get(d, Counter())[c])
         text = (f"{len(m.rows)} policies \u00b7 {len(m.columns)} categories \u00b7 {m.annotations} annotations \u00b7 "
                 f"{len(holes)} gaps" + (f" ({only} with suggestions)" if only else ""))
-        if m.orphan_total():
+        if self.versions is not None:
+            from reviewer.tui.screens.matrix_versions import change_summary, describe_view
+            text = (change_summary(self.versions) if self.view.change
+                    else f"{describe_view(self.versions)} \u00b7 {text}")
+        if m.orphan_total() and not self.view.change:
             text += f" \u00b7 {m.orphan_total()} orphaned"
         if m.unreadable:
             text += f" \u00b7 {len(m.unreadable)} unreadable"
@@ -390,6 +439,12 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         if doc in m.unreadable:
             label.update(Content(one_line(f"{title}: annotation file unreadable, not counted: {m.unreadable[doc]}",
                                           300)))
+            return
+        if self.versions is not None and self.view.change:
+            from reviewer.tui.screens.matrix_versions import change_line
+            slug = None if col in (TITLE, TOTAL, None) else col
+            text = change_line(self.versions, doc, slug, title, one_line(self.taxonomy.name(slug or ""), 60))
+            label.update(Content(one_line(text, 300)))
             return
         if col in (TITLE, TOTAL, None):
             n = m.annotation_counts.get(doc, 0)
@@ -474,6 +529,38 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             self._end_filter(keep=False)
             return
         self.dismiss(None)
+
+    # -- versions ------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("version", "changes"):   # without versioned policies the keys mean nothing: hidden
+            return self._by_version is not None and self._version_choice() is not None
+        return True
+
+    def _version_choice(self) -> VersionChoice | None:
+        """The versioned policy under the cursor, else the first one (None: there is none)."""
+        choices = self._choices() if self._choices is not None else []
+        doc, _col = self.cursor_cell()
+        return next((c for c in choices if c.document == doc), choices[0] if choices else None)
+
+    def action_version(self) -> None:
+        from reviewer.tui.screens.matrix_versions import VersionChooser
+
+        choice = self._version_choice()
+        if choice is not None:
+            self.app.push_screen(VersionChooser(choice, self.view), self._show_view)
+
+    def action_changes(self) -> None:
+        """Toggle the change view; from the annotated version there is nothing to compare: the latest."""
+        view = self.view
+        kind = LATEST if view.kind == ANNOTATED else view.kind
+        self._show_view(VersionView(kind, view.document, view.version, change=not view.change))
+
+    def _show_view(self, view: VersionView | None) -> None:
+        if view is None or view == self.view:
+            return
+        self.view = view
+        self.query_one("#matrix-summary", Static).update(Content("Re-anchoring at the version asked for\u2026"))
+        self.load()
 
     def action_sort(self, what: str) -> None:
         if what == "column":

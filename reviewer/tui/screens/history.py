@@ -1,11 +1,14 @@
 """The focused policy's version timeline (``H``): dates, technical marks, clause change counts and
 the annotation fates of each step; ``]`` / ``[`` filter it to the versions where one category's
-annotated clauses changed. Computed in a thread worker; the screen returns nothing and never writes.
+annotated clauses changed. ``d`` compares two versions side by side: the anchored one (or the one
+marked with ``space``) and the highlighted one (or the latest). Computed in a thread worker; the
+screen returns the version to carry to, or nothing, and never writes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -46,8 +49,11 @@ class HistoryScreen(ModalScreen[Version | None]):
                 tooltip="Move the annotations to the highlighted version (or the latest), one version at a time",
                 id="history.carry"),
         Binding("d", "compare", "Compare",
-                tooltip="The anchored version and the highlighted one (or the latest) side by side",
+                tooltip="The anchored (or marked) version and the highlighted one (or the latest) side by side",
                 id="history.compare"),
+        Binding("space", "mark", "Mark",
+                tooltip="Compare from the highlighted version instead of the anchored one (again: unmark)",
+                id="history.mark"),
     ]
 
     def __init__(self, title: str, document: VersionedDocument, annotations: list[Annotation],
@@ -64,6 +70,7 @@ class HistoryScreen(ModalScreen[Version | None]):
         self.categories: list[str | None] = [None] + [c.slug for c in taxonomy.categories if c.slug in cats]
         self.filter_index = 0
         self.shown: list[HistoryStep] = []
+        self.marked: Version | None = None   # the old side of a comparison, when not the anchored version
 
     @property
     def category(self) -> str | None:
@@ -94,14 +101,18 @@ class HistoryScreen(ModalScreen[Version | None]):
 
     def _fill(self) -> None:
         options = self.query_one("#versions", OptionList)
+        at = options.highlighted
         steps = [s for s in (self.steps or []) if s.touches(self.category)]
         self.shown = steps
         options.set_options([Option(self._prompt(s), id=f"v{n}") for n, s in enumerate(steps)])
+        if at is not None and steps:
+            options.highlighted = min(at, len(steps) - 1)
         options.focus()
         label = self.query_one("#explanation", Label)
         if self.category is None:
             text = ("Every recorded version, oldest first; annotations are followed from the version they are "
-                    "anchored to. ] / [ show only the versions where one category's clauses changed.")
+                    "anchored to. ] / [ show only the versions where one category's clauses changed; space marks "
+                    "the version d compares from.")
         else:
             text = (f"Versions where {one_line(self.taxonomy.name(self.category), 60)} clauses changed: "
                     f"{len(steps)}. ] / [ for another category.")
@@ -125,6 +136,8 @@ class HistoryScreen(ModalScreen[Version | None]):
             parts += ["  ", ("[" + one_line(names, 80) + "]", "italic")]
         if step.anchored:
             parts += ["  ", ("\u25c0 annotations anchored here", "$accent")]
+        if self.marked is not None and v.version == self.marked.version:
+            parts += ["  ", ("\u25c6 compared from here", "$accent")]
         return Content.assemble(*parts)
 
     def action_category(self, step: int) -> None:
@@ -133,18 +146,31 @@ class HistoryScreen(ModalScreen[Version | None]):
             self._fill()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "compare":
+        if action in ("compare", "mark"):
             return True if self.steps is not None else None
         if action == "carry":
             return True if self.steps is not None and self.can_carry else None
         return True
 
-    def _target(self) -> Version:
+    def _highlighted(self) -> Version | None:
         option = self.query_one("#versions", OptionList).highlighted_option
-        target = self.shown[int(option.id[1:])].version if option is not None and option.id else None
-        if target is None or target.version == self.anchored.version:
+        return self.shown[int(option.id[1:])].version if option is not None and option.id else None
+
+    def _target(self, old: Version | None = None) -> Version:
+        """The highlighted version, or the latest when that is ``old`` (default: the anchored one)."""
+        old = old or self.anchored
+        target = self._highlighted()
+        if target is None or target.version == old.version:
             target = self.document.policy[-1]
         return target
+
+    def action_mark(self) -> None:
+        version = self._highlighted()
+        if self.steps is None or version is None:
+            return
+        same = version.version in (self.anchored.version, self.marked.version if self.marked else None)
+        self.marked = None if same else version
+        self._fill()
 
     def action_carry(self) -> None:
         if self.steps is None or not self.can_carry:
@@ -158,10 +184,23 @@ class HistoryScreen(ModalScreen[Version | None]):
 
         if self.steps is None:
             return
-        target = self._target()
-        old = (self.anchored.version, self.document.text(self.anchored))
+        start = self.marked or self.anchored
+        target = self._target(start)
+        old = (start.version, self.document.text(start))
         new = (target.version, self.document.text(target))
-        self.app.push_screen(VersionDiffScreen(self.document_title, old, new, self.annotations, self.taxonomy))
+        place = None
+        if self.marked is not None:   # the annotations carried to the marked version first, in memory
+            place = partial(_carried, self.document, self.anchored, self.marked, self.annotations)
+        self.app.push_screen(VersionDiffScreen(self.document_title, old, new, self.annotations, self.taxonomy,
+                                               place=place))
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _carried(document: VersionedDocument, anchored: Version, marked: Version,
+             annotations: list[Annotation]) -> list[Annotation]:
+    """The annotations as they would be in ``marked`` (placed ones only; nothing written)."""
+    from reviewer.versions.coverage import at_version
+
+    return at_version(document, anchored, marked, annotations, []).placed

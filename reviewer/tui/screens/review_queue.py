@@ -2,9 +2,10 @@
 those placed verbatim in a clause that was reworded around them.
 
 ``enter`` jumps to the highlighted one in the pane, ``a`` accepts its new place, ``r``
-re-attaches it to the pane's current selection, ``escape`` closes. The screen returns a
-:class:`ReviewAction`; the caller applies it (re-attaching goes through the session: written at
-once, undoable).
+re-attaches it to the pane's current selection, ``o`` orphans it (its new place is wrong: it stays
+in the file as an orphan, with the version it was last placed in), ``escape`` closes. The screen
+returns a :class:`ReviewAction`; the caller applies it (re-attaching and orphaning go through the
+session: written at once, undoable).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class ReviewItem:
 
 @dataclass(frozen=True)
 class ReviewAction:
-    kind: Literal["jump", "accept", "reattach"]
+    kind: Literal["jump", "accept", "reattach", "orphan"]
     annotation_id: str
 
 
@@ -56,16 +57,20 @@ class ReviewQueueScreen(ModalScreen[ReviewAction | None]):
                 id="review.accept"),
         Binding("r", "act('reattach')", "Re-attach", tooltip="Attach it to the pane's current selection",
                 id="review.reattach"),
+        Binding("o", "act('orphan')", "Orphan",
+                tooltip="Its new place is wrong: keep it in the file as an orphan, placed nowhere (undoable)",
+                id="review.orphan"),
     ]
 
     def __init__(self, title: str, target: str, items: Sequence[ReviewItem], taxonomy: Taxonomy,
-                 can_reattach: bool) -> None:
+                 can_reattach: bool, can_edit: bool = True) -> None:
         super().__init__()
         self.document_title = title
         self.target = target
         self.items = list(items)
         self.taxonomy = taxonomy
         self.can_reattach = can_reattach
+        self.can_edit = can_edit
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog") as dialog:
@@ -80,7 +85,7 @@ class ReviewQueueScreen(ModalScreen[ReviewAction | None]):
         if not self.items:
             return Content(f"Nothing to review: every annotation followed the policy to {self.target} exactly.")
         return Content(f"Carried to {self.target}. enter shows one in the pane; a accepts its new place; "
-                       "r re-attaches it to the current selection (undoable).")
+                       "r re-attaches it to the current selection; o orphans it (both undoable).")
 
     def _prompt(self, item: ReviewItem) -> Content:
         where = (f"now at {item.start}" if item.start is not None
@@ -110,6 +115,8 @@ class ReviewQueueScreen(ModalScreen[ReviewAction | None]):
                 return None
             if parameters and parameters[0] == "reattach":
                 return True if self.can_reattach else None
+            if parameters and parameters[0] == "orphan":
+                return True if self.can_edit else None
             if parameters and parameters[0] in ("jump", "accept"):
                 return True if item.start is not None else None
         return True
@@ -122,7 +129,7 @@ class ReviewQueueScreen(ModalScreen[ReviewAction | None]):
         item = self.highlighted
         if item is None or self.check_action("act", (kind,)) is None:
             return
-        self.dismiss(ReviewAction(kind, item.annotation_id))  # type: ignore[arg-type]  # one of the three kinds
+        self.dismiss(ReviewAction(kind, item.annotation_id))  # type: ignore[arg-type]  # one of the four kinds
 
     def action_close(self) -> None:
         self.dismiss(None)

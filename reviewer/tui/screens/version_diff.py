@@ -8,6 +8,7 @@ thread worker; read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -48,13 +49,15 @@ class VersionDiffScreen(ModalScreen[None]):
     ]
 
     def __init__(self, title: str, old: tuple[str, str], new: tuple[str, str], annotations: list[Annotation],
-                 taxonomy: Taxonomy) -> None:
-        """``old`` and ``new``: (version label, text); ``annotations`` are placed in the old text."""
+                 taxonomy: Taxonomy, place: Callable[[], list[Annotation]] | None = None) -> None:
+        """``old`` and ``new``: (version label, text); ``annotations`` are placed in the old text,
+        or ``place`` places them there (run in the worker: it may carry them through versions)."""
         super().__init__()
         self.document_title = title
         self.old_label, self.old_text = old
         self.new_label, self.new_text = new
         self.annotations = list(annotations)
+        self._place = place
         self.taxonomy = taxonomy
         self.diff: VersionDiff | None = None
 
@@ -76,8 +79,9 @@ class VersionDiffScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="version_diff", exit_on_error=False)
     def compute(self) -> None:
         worker = get_current_worker()
+        annotations = self._place() if self._place is not None else self.annotations
         d = diff_texts(self.old_text, self.new_text)
-        before, after = follow(self.annotations, self.old_text, self.new_text, d.expected)
+        before, after = follow(annotations, self.old_text, self.new_text, d.expected)
         if not worker.is_cancelled:
             self.post_message(DiffReady(d, before, after))
 
