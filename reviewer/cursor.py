@@ -80,7 +80,10 @@ class Cursor:
             return (self._char_end(self.anchor), self.caret)
         if self.mode == "clause" and self.clauses:
             first, last = self.clauses[self.anchor], self.clauses[self.index]
-            return (first.start, last.end) if self.index >= self.anchor else (first.end, last.start)
+            ends = (first.start, last.end) if self.index >= self.anchor else (first.end, last.start)
+            # a clause can begin with a lone combining mark (after a line's leading spaces): a
+            # selection end never splits a character
+            return (snap(self.text, ends[0]), snap(self.text, ends[1]))
         if self.mode == "span":
             return (self.anchor, self.caret)
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reviewer.cursor import Cursor, find_all, target_annotation
@@ -114,6 +114,7 @@ def test_target_annotation_prefers_the_exact_span_then_the_tightest_around() -> 
 
 
 @settings(max_examples=200, deadline=None)
+@example(" \u0301\na", [2, 0, -3])   # a clause that begins with a lone combining mark, selected backwards
 @given(st.text(alphabet="ab \n.\u0301\U0001F1E6\U0001F1E8", max_size=60), st.lists(st.integers(-3, 3), max_size=20))
 def test_selection_ends_always_rest_on_grapheme_boundaries(text: str, steps: list[int]) -> None:
     from reviewer.graphemes import is_boundary
