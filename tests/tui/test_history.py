@@ -46,6 +46,7 @@ def test_history_timeline_and_category_filter(seeds: Path, demo_set: Path) -> No
         assert rows[0].startswith("2025-01-15T09:00:00Z") and "anchored here" in rows[0]
         assert "2 orphaned" in rows[1] and "Third Party Sharing" in rows[1] and "+3 \u22124" in rows[1]
         assert "orphaned" not in rows[2]
+        assert options.highlighted == 0   # opens on the anchored version, ready for j and enter
         # ] : the first category with annotations (taxonomy order): First Party Collection never changed
         await pilot.press("right_square_bracket")
         await pilot.pause()
@@ -261,7 +262,7 @@ def test_two_versions_chosen_with_space_are_compared(seeds: Path, demo_set: Path
             await app.workers.wait_for_complete()
             await pilot.pause()
         history = app.screen
-        await pilot.press("down", "down", "space")              # the middle version: compare from here
+        await pilot.press("down", "space")                      # the middle version: compare from here
         await pilot.pause()
         assert history.marked is not None and history.marked.version == "2025-06-02T09:00:00Z"
         options = history.query_one("#versions")

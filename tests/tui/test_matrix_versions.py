@@ -55,9 +55,9 @@ def test_the_matrix_counts_another_version_then_shows_the_change(seeds: Path, de
         assert type(screen).__name__ == "CoverageMatrixScreen"
         assert _row(screen, VERSIONED)["third-party-sharing"] == "2"            # as annotated (the first version)
         plain = _row(screen, "picker-top")
-        from textual.widgets._footer import FooterKey
+        from reviewer.tui.widgets.key_footer import KeyFooter
 
-        footer = {k.description for k in screen.query(FooterKey)}
+        footer = {k.description for k in screen.query_one(KeyFooter).shown}
         assert "Version" in footer and "Quit" in footer and "Help" in footer       # q and ? still fit
 
         await pilot.press("v")                                                 # choose the version counted

@@ -107,6 +107,8 @@ class HistoryScreen(ModalScreen[Version | None]):
         options.set_options([Option(self._prompt(s), id=f"v{n}") for n, s in enumerate(steps)])
         if at is not None and steps:
             options.highlighted = min(at, len(steps) - 1)
+        elif steps:  # opened: on the version the annotations are anchored to, else the latest
+            options.highlighted = next((n for n, s in enumerate(steps) if s.anchored), len(steps) - 1)
         options.focus()
         label = self.query_one("#explanation", Label)
         if self.category is None:

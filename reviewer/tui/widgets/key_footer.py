@@ -140,6 +140,11 @@ class KeyFooter(Widget, can_focus=False):
             pieces.append(tail)
         return Content.assemble(*pieces)
 
+    @property
+    def shown(self) -> list[FooterEntry]:
+        """The keys drawn at the last render (those that fit the width), left to right."""
+        return [entry for _start, _end, entry in self._places]
+
     # -- mouse -----------------------------------------------------------------------------------
     def _entry_at(self, x: int) -> FooterEntry | None:
         return next((entry for start, end, entry in self._places if start <= x < end), None)
