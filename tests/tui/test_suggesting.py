@@ -14,6 +14,8 @@ from reviewer.session import Session, Step
 from reviewer.store import Annotation, AnnotationStore
 from reviewer.suggestions import REJECTIONS_FILE, Rejections
 from reviewer.tui.ghosts import ghost_at, ghost_label, ghosts_on_line
+
+from .conftest import drive
 from reviewer.tui.suggesting import Suggester, category_clauses, next_index, section_category
 from tests.tui.compare_support import UNTAGGED, build_training_set
 
@@ -251,3 +253,28 @@ def test_a_tag_scores_no_clause_again_and_an_untag_scores_only_the_clause_it_unc
     doc = session.document(UNTAGGED)
     fresh = suggest(real.__self__, [(doc, session.annotations(UNTAGGED))])
     assert [(g.start, g.end, g.categories) for g in after_untag] == [(g.start, g.end, g.categories) for g in fresh]
+
+
+def test_retrained_suggestions_wait_for_a_pause_in_the_keys_then_are_drawn(make_app) -> None:
+    """A retrain that lands while the analyst types is drawn in the next pause, not in the middle
+    of a key (its repaint of the panes would delay the key); it is drawn all the same."""
+    import time
+
+    from reviewer.tui.controllers.suggestions import SuggestionsTrained
+    from reviewer.tui.suggesting import Trained
+
+    app = make_app(["picker-top", "picky-assist"])
+
+    async def scenario(pilot) -> None:
+        screen = app.screen
+        fresh = Trained(model=None, reason="a retrain that just landed", examples=0, seconds=0.0)
+        screen._last_key_at = time.monotonic()  # noqa: SLF001 - "a key was just typed"
+        screen.suggestions.trained(SuggestionsTrained(fresh))
+        assert screen.suggestions.suggester.last is not fresh      # not drawn while keys come
+        for _ in range(200):
+            if screen.suggestions.suggester.last is fresh:
+                break
+            await pilot.pause(0.02)
+        assert screen.suggestions.suggester.last is fresh           # drawn once the keys paused
+
+    drive(app, scenario)

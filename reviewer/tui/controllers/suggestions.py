@@ -5,6 +5,7 @@ live in ``reviewer/tui/suggesting.py`` (no Textual)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable
@@ -28,6 +29,8 @@ GHOST_NOTE = "Suggested: "   # how a status note about the suggestion under the 
 RETRAIN_AFTER = 0.6   # seconds after the workspace appears before the first training
 RETRAIN_QUIET = 0.4   # a retrain starts once changes pause this long (a running fit cannot be stopped,
                       # so a burst of tags must not start one thread per key)
+DRAW_QUIET = 0.1      # retrained suggestions are drawn once no key came for this long (a redraw of the
+DRAW_LATEST = 3.0     # panes must not delay a key), and at the latest this long after they arrived
 
 BINDINGS = [
     Binding("y", "accept_suggestion", "Accept suggestion (x rejects)", show=False, id="compare.accept",
@@ -52,7 +55,8 @@ class SuggestionsController:
 
     def __init__(self, host: Screen, session: Session, deck: PaneDeck, *, enabled: bool,
                  report: Callable[[Outcome], None], writable: Callable[[], bool],
-                 on_model_ready: Callable[[], None]) -> None:
+                 on_model_ready: Callable[[], None],
+                 keys_quiet_for: Callable[[], float] = lambda: DRAW_QUIET) -> None:
         self.host = host
         self.session = session
         self.deck = deck
@@ -60,6 +64,7 @@ class SuggestionsController:
         self._report = report
         self._writable = writable
         self._on_model_ready = on_model_ready
+        self._keys_quiet_for = keys_quiet_for
         self._retrain_timer: Timer | None = None
         self._hinted: WeakKeyDictionary[PolicyPane, tuple[int, int]] = WeakKeyDictionary()
 
@@ -107,7 +112,13 @@ class SuggestionsController:
         if trained is not None and not worker.is_cancelled:
             self.host.post_message(SuggestionsTrained(trained))
 
-    def trained(self, event: SuggestionsTrained) -> None:
+    def trained(self, event: SuggestionsTrained, arrived: float | None = None) -> None:
+        now = time.monotonic()
+        arrived = now if arrived is None else arrived
+        quiet = self._keys_quiet_for()
+        if quiet < DRAW_QUIET and now - arrived < DRAW_LATEST:   # keys first: drawn in the next pause
+            self.host.set_timer(DRAW_QUIET - quiet, partial(self.trained, event, arrived), name="suggest-draw")
+            return
         was = self.suggester.model is not None
         self.suggester.install(event.trained)
         for frame in self.deck.frames:

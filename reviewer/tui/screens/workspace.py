@@ -67,9 +67,11 @@ class WorkspaceScreen(Screen[None]):
         self._start_with_coverage = start_with_coverage
         self._told_errors: set[str] = set()   # documents whose unreadable annotation file was reported
         self._notes: NoteDrafting | None = None
+        self._last_key_at = 0.0
         self.suggestions = SuggestionsController(self, session, self.deck, enabled=suggestions_on,
                                                  report=self.report, writable=self._writable,
-                                                 on_model_ready=self._suggestions_ready)
+                                                 on_model_ready=self._suggestions_ready,
+                                                 keys_quiet_for=lambda: time.monotonic() - self._last_key_at)
         self.sync = CategorySync(self, session, self.deck, self.suggestions, self.refresh_frame)
         self.lookup = ClauseLookup(self, session, self.deck, report=self.report, panel_after="#body")
         self.versions = VersionsController(self)  # versioned policies: carry and review queue
@@ -483,6 +485,11 @@ class WorkspaceScreen(Screen[None]):
     @on(SuggestionsTrained)
     def _suggestions_trained(self, event: SuggestionsTrained) -> None:
         self.suggestions.trained(event)
+
+    def on_key(self, event) -> None:
+        """Every key that reaches the screen: when the analyst last typed (suggestions wait for a
+        pause before they repaint the panes). Nothing is stopped here."""
+        self._last_key_at = time.monotonic()
 
     def _suggestions_ready(self) -> None:
         self.sync.reload_open_matrix()
