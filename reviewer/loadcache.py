@@ -29,6 +29,7 @@ from typing import Any
 import platformdirs
 
 import reviewer.store as store_module
+from reviewer import fasttoml
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
 
 VERSION = 2
@@ -43,10 +44,12 @@ def _code_key() -> str:
     """Changes whenever the parsing code changes, so old entries are never reused by new code."""
     global _code
     if _code is None:
-        try:
-            source = Path(store_module.__file__).read_bytes()
-        except OSError:
-            source = b""
+        source = b""
+        for module in (store_module, fasttoml):   # the code that parses a file
+            try:
+                source += Path(module.__file__ or "").read_bytes()
+            except OSError:
+                pass
         _code = hashlib.sha256(source + str(VERSION).encode()).hexdigest()[:16]
     return _code
 
