@@ -106,6 +106,10 @@ class LoadCache:
         self.folder = folder
         self.hits = self.misses = 0
         self._listing: dict[str, set[str]] | None = None   # entry names by document prefix, read once
+        # While True, new entries are pickled at once (a snapshot of what was parsed) but only put on
+        # disk by flush(): creating 1,000 files is the costly part, and a first open need not wait.
+        self.defer_writes = False
+        self._unwritten: list[tuple[Path, str, bytes]] = []
 
     @staticmethod
     def _prefix(doc_id: str) -> str:
@@ -157,6 +161,19 @@ class LoadCache:
             payload = dumps(doc_id, digest, af)
         except (pickle.PicklingError, TypeError, ValueError, RecursionError):
             return   # a value pickle cannot carry: not cached, parsed each time
+        if self.defer_writes:
+            self._unwritten.append((entry, doc_id, payload))
+        else:
+            self._write(entry, doc_id, payload)
+
+    def flush(self) -> int:
+        """Put the entries deferred so far on disk; how many there were."""
+        pending, self._unwritten = self._unwritten, []
+        for entry, doc_id, payload in pending:
+            self._write(entry, doc_id, payload)
+        return len(pending)
+
+    def _write(self, entry: Path, doc_id: str, payload: bytes) -> None:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             # "x": never over an existing entry. A reader racing this write sees a truncated

@@ -44,9 +44,9 @@ class Session:
     """Documents under review and their annotations in one set; see the module docstring."""
 
     def __init__(self, store: AnnotationStore, documents: Sequence[Document], *, cache: bool = True) -> None:
-        """``cache``: reuse parsed annotation files from the user's cache folder (see loadcache)."""
         self.store = store
-        self._loader: Any = CachedStore(store, LoadCache(store.root, enabled=None if cache else False))
+        self.load_cache = LoadCache(store.root, enabled=None if cache else False)   # cache: reuse parsed files
+        self._loader: Any = CachedStore(store, self.load_cache)
         self.taxonomy: Taxonomy = store.taxonomy
         self.documents: list[Document] = []
         self.read_only: bool = False

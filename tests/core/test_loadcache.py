@@ -163,3 +163,38 @@ def test_the_cache_lives_under_the_user_cache_folder(tmp_path: Path, monkeypatch
     assert str(cache.folder).startswith(os.environ["XDG_CACHE_HOME"])
     monkeypatch.setenv("REVIEWER_NO_CACHE", "1")
     assert not LoadCache(tmp_path / "set").enabled
+
+
+def test_deferred_entries_reach_the_disk_only_on_flush_and_then_serve_the_next_open(tmp_path: Path) -> None:
+    store = AnnotationStore.open(tmp_path / "set")
+    ann = Annotation.create(POLICY_A, 0, 10, ["a"], id="one")
+    path = tmp_path / "set" / "doc.toml"
+    path.write_text(dump_annotation_file(AnnotationFile("doc", "doc.txt", "", [ann])))
+    cache = LoadCache(tmp_path / "set", folder=tmp_path / "cache", enabled=True)
+    cache.defer_writes = True
+    assert cache.load(store, "doc").annotations == [ann]
+    assert not list((tmp_path / "cache").glob(f"*{SUFFIX}"))
+    path.write_text(dump_annotation_file(AnnotationFile("doc", "doc.txt", "", [ann], {"edited": True})))
+    assert cache.load(store, "doc").extra == {"edited": True}       # a second version, also deferred
+    assert cache.flush() == 2 and cache.flush() == 0
+    [entry] = (tmp_path / "cache").glob(f"*{SUFFIX}")               # the older version's entry went
+    later = LoadCache(tmp_path / "set", folder=tmp_path / "cache", enabled=True)
+    assert later.load(AnnotationStore.open(tmp_path / "set"), "doc").extra == {"edited": True}
+    assert (later.hits, later.misses) == (1, 0)
+
+
+def test_a_session_can_defer_its_cache_writes_until_after_a_bulk_load(tmp_path: Path, monkeypatch) -> None:
+    from reviewer.session import Session
+    from tests.faults.support import write_docs
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REVIEWER_NO_CACHE", raising=False)
+    docs = write_docs(tmp_path / "docs", {"alpha": POLICY_A})
+    ann = Annotation.create(POLICY_A, 0, 10, ["a"], id="one")
+    AnnotationStore.open(tmp_path / "set").save(AnnotationFile("alpha", "alpha.txt", docs[0].sha256, [ann]))
+    session = Session(AnnotationStore.open(tmp_path / "set"), docs)
+    session.load_cache.defer_writes = True
+    session.load_all()
+    assert session.annotations("alpha") == [ann] and not list(session.load_cache.folder.glob(f"*{SUFFIX}"))
+    assert session.load_cache.flush() == 1
+    again = Session(AnnotationStore.open(tmp_path / "set"), docs)
+    assert again.annotations("alpha") == [ann] and again.load_cache.hits == 1
