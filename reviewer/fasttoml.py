@@ -20,7 +20,7 @@ from typing import Any
 # escapes JSON decodes the same way (a \u escape of a surrogate is left to tomli, which refuses it);
 # written unrolled (runs of plain characters between escapes), which keeps the match linear and fast.
 _PLAIN = r'[^"\\\x00-\x08\x0a-\x1f\x7f]*'
-_STR = rf'{_PLAIN}(?:\\(?:[btnfr"\\]|u(?![dD][89abAB])[0-9A-Fa-f]{{4}}){_PLAIN})*'
+_STR = rf'{_PLAIN}(?:\\(?:[btnfr"\\]|u(?![dD][89a-fA-F])[0-9A-Fa-f]{{4}}){_PLAIN})*'
 _INT = r"0|[1-9][0-9]*"
 _UTC = (r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
         r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?Z")

@@ -63,7 +63,7 @@ def test_files_with_other_keys_are_read_as_tomli_reads_them_or_left_to_it(af: An
 
 
 ODD = ['"', "\\", "\n", "\r\n", " ", "\t", "#", "=", "[", "]", "Z", "z", "t", ".", "-", "0", "9", "\x01", "\x7f",
-       "\\u", "\\ud800", "\\e", "\\x41", "\\U0001F600", "'", "\u00e9", "1_0", "+", "__", "[[annotation]]\n"]
+       "\\u", "\\ud800", "\\uDC00", "\\udfff", "\\ud7ff", "\\ue000", "\\e", "\\x41", "\\U0001F600", "'", "\u00e9", "1_0", "+", "__", "[[annotation]]\n"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -110,7 +110,8 @@ def test_fractions_of_a_second_and_other_spellings_of_a_time_read_as_tomli_reads
     assert parse_annotation_file(text, Path("f.toml")) == _tomli_parse(text)
 
 
-@pytest.mark.parametrize("line", ["created = 2026-02-30T03:04:05Z", 'note2 = "\\ud800"', 'note2 = "\x01"',
+@pytest.mark.parametrize("line", ["created = 2026-02-30T03:04:05Z", 'note2 = "\\ud800"', 'note2 = "\\udc00"', 'note2 = "\\uDFFF"',
+                                  'note2 = "\x01"',
                                   "start = 01", 'id = "b"', "[annotation]", "[[annotation]"])
 def test_what_tomli_refuses_gets_tomlis_own_error(line: str) -> None:
     text = HEAD + line + "\n"
@@ -128,3 +129,17 @@ def test_a_file_with_comments_crlf_or_other_escapes_is_left_to_tomli() -> None:
         assert fasttoml.loads(text) is None
         assert parse_annotation_file(text, Path("f.toml")) == _tomli_parse(text)
     assert fasttoml.loads(HEAD) == tomllib.loads(HEAD)
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udbff", "\\udc00", "\\uDFFF", "\\ud83d\\ude00"])
+def test_a_surrogate_escape_inside_a_known_string_is_left_to_tomli_which_refuses_it(escape: str) -> None:
+    text = HEAD.replace('quote = "q"', f'quote = "q{escape}"')
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomllib.loads(text)
+    assert fasttoml.loads(text) is None
+
+
+@pytest.mark.parametrize("escape", ["\\ud7ff", "\\ue000", "\\u0000", "\\u007f", "\\uFFFF", "\\\\", '\\"', "\\t\\n"])
+def test_other_escapes_inside_a_known_string_are_read_fast_as_tomli_reads_them(escape: str) -> None:
+    text = HEAD.replace('quote = "q"', f'quote = "q{escape}"')
+    assert fasttoml.loads(text) is not None and fasttoml.loads(text) == tomllib.loads(text)
