@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from reviewer.annotated import load_annotated
 from reviewer.documents import Document
 from reviewer.errors import StoreError
+from reviewer.gcpause import paused_gc
 from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.merge import MergeResult, merge3
@@ -43,9 +44,9 @@ class Session:
     """Documents under review and their annotations in one set; see the module docstring."""
 
     def __init__(self, store: AnnotationStore, documents: Sequence[Document], *, cache: bool = True) -> None:
-        """``cache``: reuse parsed annotation files from the user's cache folder (see loadcache)."""
         self.store = store
-        self._loader: Any = CachedStore(store, LoadCache(store.root, enabled=None if cache else False))
+        self.load_cache = LoadCache(store.root, enabled=None if cache else False)   # cache: reuse parsed files
+        self._loader: Any = CachedStore(store, self.load_cache)
         self.taxonomy: Taxonomy = store.taxonomy
         self.documents: list[Document] = []
         self.read_only: bool = False
@@ -119,6 +120,12 @@ class Session:
         ds.base = dict(ds.entries)
         ds.extra = dict(ad.file.extra) if ad.file else {}
         ds.base_extra = dict(ds.extra)
+
+    def load_all(self, doc_ids: Iterable[str] | None = None) -> None:
+        """Load these documents (all by default) now, collection paused; an edit waits for one document at most."""
+        with paused_gc():
+            for doc_id in [d.id for d in self.documents] if doc_ids is None else list(doc_ids):
+                self._state(doc_id)
 
     def is_loaded(self, doc_id: str) -> bool:
         return self._doc(doc_id).loaded
@@ -419,11 +426,8 @@ class Session:
         carry the current offsets of re-anchored annotations); unreadable ones are never written.
         """
         with self._lock:
-            if force:
-                loaded = {i for i, d in self._docs.items() if d.loaded and d.error is None}
-                pool = loaded | self._pending
-            else:
-                pool = set(self._pending)
+            loaded = {i for i, d in self._docs.items() if d.loaded and d.error is None} if force else set()
+            pool = loaded | self._pending
             targets = sorted(pool) if doc_id is None else [d for d in (doc_id,) if d in pool]
             outcomes = []
             for ident in targets:
@@ -435,10 +439,7 @@ class Session:
             return outcomes
 
     def check_external(self, doc_id: str) -> Outcome | None:
-        """Has another program changed this document's file? Then reload, merge by id and report.
-
-        Returns None when nothing changed (or the document is not loaded yet: it will be read fresh).
-        """
+        """Reload, merge by id and report another program's change to the file (None: none, or not loaded yet)."""
         with self._lock:
             ds = self._doc(doc_id)
             if not ds.loaded:

@@ -24,6 +24,7 @@ from typing import Any, Iterable
 import tomli_w
 
 from reviewer.atomic import TEMP_PREFIX, atomic_write, clean_temporaries
+from reviewer import fasttoml
 from reviewer.errors import StoreError
 from reviewer.safeio import describe, read_regular, read_regular_stat
 from reviewer.taxonomy import Taxonomy, taxonomy_for_set
@@ -136,6 +137,8 @@ class SetMeta:
 
 
 def _toml(text: str, path: Path) -> dict[str, Any]:
+    if (fast := fasttoml.loads(text)) is not None:   # this tool's own layout, read without tomli
+        return fast
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
