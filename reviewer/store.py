@@ -145,6 +145,8 @@ def _toml(text: str, path: Path) -> dict[str, Any]:
         raise StoreError(path, f"malformed TOML: {exc}") from None
     except RecursionError:
         raise StoreError(path, "malformed TOML: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of over 4,300 digits, refused by int() itself
+        raise StoreError(path, f"unreadable TOML value: {str(exc).split(':')[0]}") from None
 
 
 def _read_text(path: Path) -> str:
@@ -424,10 +426,8 @@ class AnnotationStore:
     # -- opening -------------------------------------------------------------------------------
     @classmethod
     def open(cls, root: Path | str, *, create: bool = True, annotator: str | None = None) -> "AnnotationStore":
-        """Open a set folder; when ``create``, make the folder and its set.toml if missing.
-
-        Raises StoreError (or TaxonomyError) when the set cannot be used at all.
-        """
+        """Open a set folder; when ``create``, make the folder and its set.toml if missing. Raises
+        StoreError (or TaxonomyError) when the set cannot be used at all."""
         root = Path(root)
         if root.exists() and not root.is_dir():
             raise StoreError(root, "is a file, not an annotation set folder")
