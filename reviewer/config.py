@@ -130,6 +130,8 @@ def load_settings(path: Path | str | None = None) -> tuple[Settings, list[str]]:
         return Settings(), [f"{path}: malformed TOML ({exc}); using the default settings"]
     except RecursionError:
         return Settings(), [f"{path}: malformed TOML (nested too deeply); using the default settings"]
+    except ValueError as exc:  # e.g. an integer of over 4,300 digits, refused by int() itself
+        return Settings(), [f"{path}: unreadable TOML value ({str(exc).split(':')[0]}); using the default settings"]
     return parse_settings(data, path)
 
 

@@ -110,6 +110,8 @@ def read_map(path: Path | str, taxonomy: Taxonomy) -> dict[str, str]:
         raise ReviewerError(path, f"cannot read ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ReviewerError(path, f"malformed TOML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # an integer of over 4,300 digits; nesting too deep
+        raise ReviewerError(path, f"unreadable TOML: {str(exc).split(':')[0] or 'nested too deeply'}") from None
     out: dict[str, str] = {}
     for label, slug in data.items():
         if not isinstance(slug, str):

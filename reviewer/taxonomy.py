@@ -124,6 +124,8 @@ def load_taxonomy(path: Path | str) -> Taxonomy:
         raise TaxonomyError(path, f"not valid UTF-8 (byte {exc.start})") from None
     except OSError as exc:
         raise TaxonomyError(path, describe(exc)) from None
+    except ValueError as exc:  # e.g. an integer of over 4,300 digits, refused by int() itself
+        raise TaxonomyError(path, f"unreadable TOML value: {str(exc).split(':')[0]}") from None
     raw = data.get("category")
     if not isinstance(raw, list) or not raw:
         raise TaxonomyError(path, "needs at least one [[category]] table")

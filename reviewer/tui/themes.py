@@ -103,6 +103,8 @@ def load_theme(path: Path) -> tuple[Theme, list[str]]:
         raise ThemeFileError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
     except OSError as exc:
         raise ThemeFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except (ValueError, RecursionError) as exc:  # an integer of over 4,300 digits; nesting too deep
+        raise ThemeFileError(f"{path}: unreadable TOML ({str(exc).split(':')[0] or 'nested too deeply'})") from None
     warnings = [f"{path}: unknown field {key!r} ignored" for key in data if key not in _KNOWN]
     name = data.get("name", path.stem)
     if not isinstance(name, str) or not _NAME.match(name):

@@ -119,6 +119,9 @@ def test_bad_map_file_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
     label_map.write_text("Mystery = \n", encoding="utf-8")
     proc = run("import", str(src), "--annotations", str(tmp_path / "set"), "--map", str(label_map))
     assert proc.returncode == 2 and "malformed TOML" in proc.stderr and "Traceback" not in proc.stderr
+    label_map.write_text("Mystery = " + "7" * 5000 + "\n", encoding="utf-8")   # int() refuses the value
+    proc = run("import", str(src), "--annotations", str(tmp_path / "set"), "--map", str(label_map))
+    assert proc.returncode == 2 and "unreadable TOML" in proc.stderr and "Traceback" not in proc.stderr
     proc = run("import", str(src), "--annotations", str(tmp_path / "set"), "--map", str(tmp_path / "nope.toml"))
     assert proc.returncode == 2 and "no such label map" in proc.stderr
 

@@ -67,6 +67,7 @@ def test_malformed_toml_gives_the_defaults_and_names_the_file() -> None:
 @pytest.mark.parametrize("content, fragment", [
     (b"\xff\xfe theme", "not valid UTF-8"),
     ("[keys]\na = 1\n[keys]\nb = 2\n", "malformed TOML"),
+    ("x = " + "7" * 5000 + "\n", "unreadable TOML value"),   # int() refuses over 4,300 digits
 ])
 def test_undecodable_or_duplicate_tables(content, fragment) -> None:
     write(content)

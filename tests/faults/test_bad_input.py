@@ -193,6 +193,7 @@ TAXONOMIES = {
     "duplicate-toml-key": ('[[category]]\nslug = "a"\nslug = "b"\n', "malformed TOML"),
     "duplicate-slug": ('[[category]]\nslug = "a"\n[[category]]\nslug = "a"\n', "defined twice"),
     "nested-arrays": ("x = " + "[" * 20000 + "]" * 20000 + "\n", "nested too deeply"),
+    "integer-of-5000-digits": ("x = " + "7" * 5000 + "\n", "unreadable TOML value"),
 }
 
 

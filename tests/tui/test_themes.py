@@ -134,6 +134,7 @@ BAD = {
     "badvar.toml": 'name = "badvar"\nprimary = "#123456"\n[variables]\ncategory-x = "nope"\n',
     "injected.toml": 'name = "injected"\nprimary = "#123456"\n[variables]\nfoo = "red; } Screen { display: none"\n',
     "builtin.toml": 'name = "textual-dark"\nprimary = "#123456"\n',
+    "huge-integer.toml": 'name = "huge"\nprimary = "#123456"\nx = ' + "7" * 5000 + "\n",
 }
 
 
