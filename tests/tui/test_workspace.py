@@ -590,3 +590,28 @@ def test_quit_with_unwritten_changes_asks_twice(make_app, monkeypatch) -> None:
         assert app.return_code == 0
 
     drive(app, scenario)
+
+
+def test_counts_are_built_with_collection_paused_and_given_back(make_app, monkeypatch) -> None:
+    import gc
+    import threading
+
+    app = make_app([DOC_A, DOC_B])
+    during: list[bool] = []
+    counts = app.session.counts
+
+    def counting(doc_id):
+        if threading.current_thread() is not threading.main_thread():   # the counts worker's calls
+            during.append(gc.isenabled())
+        return counts(doc_id)
+
+    monkeypatch.setattr(app.session, "counts", counting)
+
+    async def scenario(pilot) -> None:
+        await pilot.press("D")
+        await settle(app)
+        await pilot.pause()
+
+    drive(app, scenario)
+    assert during and not any(during)   # the worker built every count with collection off
+    assert gc.isenabled()               # and gave it back

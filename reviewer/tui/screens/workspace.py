@@ -25,6 +25,7 @@ from textual.widgets import OptionList
 from textual.worker import Worker, get_current_worker
 
 from reviewer.safetext import one_line
+from reviewer.gcpause import paused_gc
 from reviewer.session import Outcome, Session
 from reviewer.tui.note_drafting import NoteDrafting
 from reviewer.tui.versioning import CarryDone, VersionsController
@@ -556,15 +557,16 @@ class WorkspaceScreen(Screen[None]):
         """Annotation counts for the document list, and clause segmentation warmed up, off the UI."""
         worker = get_current_worker()
         batch: dict[str, Counter[str]] = {}
-        for doc in list(self.session.documents):
-            if worker.is_cancelled:
-                return
-            batch[doc.id] = self.session.counts(doc.id)
-            doc.clauses  # noqa: B018 - segment now so opening the document later is instant
-            time.sleep(0.0005)  # hand the GIL back: keys stay instant while this runs
-            if len(batch) >= 50:
-                self.post_message(CountsReady(dict(batch)))
-                batch.clear()
+        with paused_gc():  # the set's annotations are built in bulk here: nothing to collect yet
+            for doc in list(self.session.documents):
+                if worker.is_cancelled:
+                    return
+                batch[doc.id] = self.session.counts(doc.id)
+                doc.clauses  # noqa: B018 - segment now so opening the document later is instant
+                time.sleep(0.0005)  # hand the GIL back: keys stay instant while this runs
+                if len(batch) >= 50:
+                    self.post_message(CountsReady(dict(batch)))
+                    batch.clear()
         if batch:
             self.post_message(CountsReady(dict(batch)))
 
