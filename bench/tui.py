@@ -232,9 +232,10 @@ def thousand(runs: int, n: int = 1000) -> dict:
 # screen shows its effect, an empty app measured the same way in the same run.
 
 LAUNCH = r"""
-import gc, sys
-gc.disable()  # as reviewer.tui.launch.launch does; the app turns it back on after its first paint
+import sys
 sys.path.insert(0, {root!r})
+from reviewer.tui import startgc
+startgc.hold()  # as reviewer.tui.launch.launch does; the app releases it after its first paint
 from reviewer.tui.launch import prepare
 from reviewer.tui.app import ReviewerApp
 ws, _ = prepare({paths!r}, {set_path!r}, lock=False)

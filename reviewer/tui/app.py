@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 import time
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from textual.worker import Worker
 
 from reviewer.safetext import visible
 from reviewer.session import Session
+from reviewer.tui import startgc
 from reviewer.tui.commands import ActionCommands, help_rows
 from reviewer.tui.keymap import key_problem
 from reviewer.tui.themes import register_themes
@@ -61,15 +61,6 @@ class Workspace:
     restore: WorkspaceState | None = None  # the workspace kept from the last run, to reopen
 
 
-def resume_collection() -> None:
-    """The first screen is drawn: what the start built stays (frozen: later collections skip it,
-    so none of them pauses a key for long) and collection resumes. A no-op unless ``launch``
-    turned collection off."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
-
-
 class ReviewerApp(App[None]):
     """Receives a Workspace, registers themes, applies the keymap and pushes WorkspaceScreen."""
 
@@ -107,7 +98,7 @@ class ReviewerApp(App[None]):
         if ws.restore is not None:
             self.call_after_refresh(self._restore, ws.restore)
         self._catch_signals()
-        self.call_after_refresh(resume_collection)
+        self.call_after_refresh(startgc.release)
         if warnings:
             self.notify("\n".join(warnings[:8]) + (f"\n(+{len(warnings) - 8} more)" if len(warnings) > 8 else ""),
                         title="Warnings", severity="warning", timeout=10, markup=False)

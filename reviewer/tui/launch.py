@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -14,6 +13,7 @@ from reviewer.lock import LockHeld, acquire
 from reviewer.safetext import one_line
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
+from reviewer.tui import startgc
 from reviewer.workspace_state import load_state
 
 
@@ -63,10 +63,7 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
 
 def launch(paths: Sequence[str | Path], set_path: str | Path, theme: str | None = None) -> int:
     """Open the app on ``paths`` with the annotation set ``set_path``; returns the exit status."""
-    # No garbage collection until the first screen is drawn (ReviewerApp turns it back on): the
-    # start allocates ~80,000 long-lived objects, and collecting them as they came cost about
-    # 50-70 ms of CPU before the first paint.
-    gc.disable()
+    startgc.hold()   # no garbage collection until the first screen is drawn (see startgc)
     from reviewer.tui.app import ReviewerApp
 
     try:

@@ -24,7 +24,8 @@ def test_collection_is_off_until_the_first_screen_is_drawn_then_on_with_the_star
     code = r"""
 import gc, sys
 from pathlib import Path
-gc.disable()
+from reviewer.tui import startgc
+startgc.hold()   # as launch() does
 from reviewer.tui.launch import prepare
 from reviewer.tui.app import ReviewerApp
 ws, _ = prepare([sys.argv[1]], sys.argv[2], lock=False)
@@ -56,12 +57,25 @@ print(seen[0], seen[-1])
     assert out.stdout.split("\n")[0] == "False ('after', True, True)"
 
 
-def test_resuming_collection_is_a_no_op_when_it_was_never_turned_off() -> None:
+def test_release_turns_on_only_what_hold_turned_off() -> None:
+    """A pause someone else made (a bulk load in a worker) is theirs to end: release leaves it."""
     import gc
 
-    from reviewer.tui.app import resume_collection
+    from reviewer.tui import startgc
 
-    assert gc.isenabled()
     frozen = gc.get_freeze_count()
-    resume_collection()
-    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        startgc.release()                      # no hold: nothing happens
+        assert not gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.enable()
+    startgc.hold()
+    assert not gc.isenabled()
+    startgc.release()
+    try:
+        assert gc.isenabled() and gc.get_freeze_count() >= frozen
+        startgc.release()                      # a second release is a no-op
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
