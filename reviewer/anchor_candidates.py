@@ -7,7 +7,6 @@ quote's head and tail in a small window (``fit_ends``).
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
 
 from reviewer.anchor_scoring import QUOTE_ACCEPT, Candidate, adjacency, is_plausible, score_spans, similarity
 from reviewer.store import Annotation
@@ -53,6 +52,7 @@ def aligned_spans(ann: Annotation, text: str, expected: int, fit: Fitter) -> set
     a, b = max(0, expected - n - 64), min(len(text), expected + 2 * n + 64)
     if n > ALIGN_MAX or b <= a:
         return set()
+    from rapidfuzz import fuzz  # imported on first use: the app's start never needs it
     al = fuzz.partial_ratio_alignment(q, text[a:b])
     if al is None or al.score < QUOTE_ACCEPT - 10:
         return set()
@@ -203,6 +203,7 @@ def fit_ends(ann: Annotation, text: str, start: int, end: int) -> tuple[int, int
         if p != -1:
             starts.add(p + len(tail))
     lo = max(0, start - reach)
+    from rapidfuzz import fuzz
     al = fuzz.partial_ratio_alignment(q[:h], text[lo:start + reach + h])
     if al is not None and al.score >= 60:
         starts.add(lo + al.dest_start)
@@ -213,6 +214,7 @@ def fit_ends(ann: Annotation, text: str, start: int, end: int) -> tuple[int, int
         if p != -1:
             ends.add(p)
     lo = max(0, end - reach - h)
+    from rapidfuzz import fuzz
     al = fuzz.partial_ratio_alignment(q[-h:], text[lo:end + reach])
     if al is not None and al.score >= 60:
         ends.add(lo + al.dest_end)

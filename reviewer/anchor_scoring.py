@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
 
 from reviewer.store import Annotation
 
@@ -62,6 +61,7 @@ def similarity(a: str, b: str) -> float:
     a2, b2 = _flat_known(a), _flat(b)
     if a2 == b2:
         return REFLOWED
+    from rapidfuzz import fuzz  # imported on first use: the app's start never needs it
     return fuzz.ratio(a2, b2)
 
 
