@@ -28,6 +28,18 @@ def demo_set(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def versioned_set(demo_set: Path) -> Path:
+    """The demo set with the versioned seed also annotated in the section its later versions
+    remove (two more annotations, orphaned at the latest version): what carries, the review queue
+    and the history's orphan counts are tested on. The shipped demo leaves that section alone so
+    that it checks clean against the seeds."""
+    name = "picobyte--privacy-policy.toml"
+    shutil.copyfile(Path(__file__).parent / "data" / "picobyte-annotated-through-its-removed-section.toml",
+                    demo_set / name)
+    return demo_set
+
+
+@pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")

@@ -57,8 +57,8 @@ def make_set(tmp_path: Path, text: str = "We collect your name. We keep it for o
 VERSIONED = "picobyte--privacy-policy"  # seeds/Picobyte/Privacy Policy/: loaded at its latest version
 
 
-def test_seeds_and_demo_set_json_shape(capsys: pytest.CaptureFixture[str], seeds: Path, demo_set: Path) -> None:
-    code, report, err = check_json(capsys, seeds, "--annotations", demo_set)
+def test_seeds_and_demo_set_json_shape(capsys: pytest.CaptureFixture[str], seeds: Path, versioned_set: Path) -> None:
+    code, report, err = check_json(capsys, seeds, "--annotations", versioned_set)
     assert code == 1, err  # the versioned seed's latest version removed two annotated clauses
     assert set(report) == {"documents"}
     assert len(report["documents"]) == 6
@@ -83,8 +83,8 @@ def test_documents_only(capsys: pytest.CaptureFixture[str], seeds: Path) -> None
     assert [d["resolved"] for d in report["documents"]] == [[]] * 6
 
 
-def test_table_output(capsys: pytest.CaptureFixture[str], seeds: Path, demo_set: Path) -> None:
-    code, out, err = check(capsys, seeds, "--annotations", demo_set)
+def test_table_output(capsys: pytest.CaptureFixture[str], seeds: Path, versioned_set: Path) -> None:
+    code, out, err = check(capsys, seeds, "--annotations", versioned_set)
     assert code == 1 and err == ""  # the versioned seed's orphans
     assert "picker-top" in out and "orphaned" in out and "picobyte" in out
 

@@ -11,15 +11,15 @@ from tests.tui.conftest import drive
 VERSIONED = "picobyte--privacy-policy"
 
 
-def _app(seeds: Path, demo_set: Path, open_ids: list[str]) -> ReviewerApp:
-    ws, _ = prepare([seeds], demo_set, lock=False)
+def _app(seeds: Path, versioned_set: Path, open_ids: list[str]) -> ReviewerApp:
+    ws, _ = prepare([seeds], versioned_set, lock=False)
     ws.open_ids = open_ids
     ws.start_with_coverage = False
     return ReviewerApp(ws)
 
 
-def test_opens_at_the_anchored_version_with_a_notice(seeds: Path, demo_set: Path) -> None:
-    ws, _ = prepare([seeds], demo_set, lock=False)
+def test_opens_at_the_anchored_version_with_a_notice(seeds: Path, versioned_set: Path) -> None:
+    ws, _ = prepare([seeds], versioned_set, lock=False)
     doc = next(d for d in ws.session.documents if d.id == VERSIONED)
     assert doc.version == "2025-01-15T09:00:00Z"                      # the file's version, not the latest
     assert all(a.quote == doc.text[a.start:a.end] for a in ws.session.annotations(VERSIONED))
@@ -27,9 +27,9 @@ def test_opens_at_the_anchored_version_with_a_notice(seeds: Path, demo_set: Path
     assert any("2 newer versions" in w and "reviewer carry" in w for w in ws.warnings)
 
 
-def test_history_timeline_and_category_filter(seeds: Path, demo_set: Path) -> None:
-    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
-    on_disk = (demo_set / f"{VERSIONED}.toml").read_bytes()
+def test_history_timeline_and_category_filter(seeds: Path, versioned_set: Path) -> None:
+    app = _app(seeds, versioned_set, [VERSIONED, "picker-top"])
+    on_disk = (versioned_set / f"{VERSIONED}.toml").read_bytes()
 
     async def scenario(pilot) -> None:
         await pilot.pause()
@@ -60,11 +60,11 @@ def test_history_timeline_and_category_filter(seeds: Path, demo_set: Path) -> No
         assert type(app.screen).__name__ == "WorkspaceScreen"
 
     drive(app, scenario)
-    assert (demo_set / f"{VERSIONED}.toml").read_bytes() == on_disk  # looking never writes
+    assert (versioned_set / f"{VERSIONED}.toml").read_bytes() == on_disk  # looking never writes
 
 
-def test_history_key_is_off_for_a_plain_policy(seeds: Path, demo_set: Path) -> None:
-    app = _app(seeds, demo_set, ["picker-top", VERSIONED])
+def test_history_key_is_off_for_a_plain_policy(seeds: Path, versioned_set: Path) -> None:
+    app = _app(seeds, versioned_set, ["picker-top", VERSIONED])
 
     async def scenario(pilot) -> None:
         await pilot.pause()
@@ -76,8 +76,8 @@ def test_history_key_is_off_for_a_plain_policy(seeds: Path, demo_set: Path) -> N
     drive(app, scenario)
 
 
-def test_two_versions_side_by_side_with_annotation_fates(seeds: Path, demo_set: Path) -> None:
-    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+def test_two_versions_side_by_side_with_annotation_fates(seeds: Path, versioned_set: Path) -> None:
+    app = _app(seeds, versioned_set, [VERSIONED, "picker-top"])
 
     async def scenario(pilot) -> None:
         await pilot.pause()
@@ -113,11 +113,11 @@ def test_two_versions_side_by_side_with_annotation_fates(seeds: Path, demo_set: 
     drive(app, scenario)
 
 
-def test_carry_from_the_history_then_the_review_queue(seeds: Path, demo_set: Path) -> None:
+def test_carry_from_the_history_then_the_review_queue(seeds: Path, versioned_set: Path) -> None:
     from reviewer.store import AnnotationStore
 
-    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
-    path = demo_set / f"{VERSIONED}.toml"
+    app = _app(seeds, versioned_set, [VERSIONED, "picker-top"])
+    path = versioned_set / f"{VERSIONED}.toml"
 
     async def wait_for(pilot, condition) -> None:
         while not condition():
@@ -135,7 +135,7 @@ def test_carry_from_the_history_then_the_review_queue(seeds: Path, demo_set: Pat
             ("fuzzy", "b1c0a7e21f01"), ("orphaned", "b1c0a7e21f05"), ("orphaned", "b1c0a7e21f06"),
             ("fuzzy", "b1c0a7e21f07"), ("fuzzy", "b1c0a7e21f08")]
         # written once, at the end: the latest version and its offsets; the orphans kept
-        af = AnnotationStore.open(demo_set).load(VERSIONED)
+        af = AnnotationStore.open(versioned_set).load(VERSIONED)
         assert af.version == "2026-02-10T09:00:00Z" and len(af.annotations) == 9
         orphan = next(a for a in af.annotations if a.id == "b1c0a7e21f06")
         assert orphan.extra["version"] == "2025-01-15T09:00:00Z"
@@ -162,7 +162,7 @@ def test_carry_from_the_history_then_the_review_queue(seeds: Path, demo_set: Pat
         await pilot.pause()
         placed = app.session.annotation(VERSIONED, "b1c0a7e21f06")
         assert placed is not None and placed.quote == "We do not use advertising cookies"
-        on_disk = {a.id: a for a in AnnotationStore.open(demo_set).load(VERSIONED).annotations}
+        on_disk = {a.id: a for a in AnnotationStore.open(versioned_set).load(VERSIONED).annotations}
         assert on_disk["b1c0a7e21f06"].quote == "We do not use advertising cookies"
         await pilot.press("escape")
         await pilot.pause()
@@ -203,18 +203,18 @@ def test_review_queue_lists_annotations_whose_clause_was_reworded(tmp_path: Path
     drive(app, scenario)
 
 
-def test_a_version_asked_for_is_kept(seeds: Path, demo_set: Path) -> None:
-    ws, _ = prepare([f"{seeds / 'Picobyte' / 'Privacy Policy'}@2025-06"], demo_set, lock=False)
+def test_a_version_asked_for_is_kept(seeds: Path, versioned_set: Path) -> None:
+    ws, _ = prepare([f"{seeds / 'Picobyte' / 'Privacy Policy'}@2025-06"], versioned_set, lock=False)
     (doc,) = ws.session.documents
     assert doc.version == "2025-06-02T09:00:00Z"
     assert any("opened at version 2025-06-02T09:00:00Z, as asked" in w for w in ws.warnings)
 
 
-def test_review_queue_orphans_an_annotation_on_disk_and_undo_brings_it_back(seeds: Path, demo_set: Path) -> None:
+def test_review_queue_orphans_an_annotation_on_disk_and_undo_brings_it_back(seeds: Path, versioned_set: Path) -> None:
     from reviewer.store import AnnotationStore
 
-    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
-    path = demo_set / f"{VERSIONED}.toml"
+    app = _app(seeds, versioned_set, [VERSIONED, "picker-top"])
+    path = versioned_set / f"{VERSIONED}.toml"
     seen: dict[str, bytes] = {}
 
     async def wait_for(pilot, condition) -> None:
@@ -235,7 +235,7 @@ def test_review_queue_orphans_an_annotation_on_disk_and_undo_brings_it_back(seed
         await pilot.press("o")                                  # the first, fuzzy one: its new place is wrong
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen" and app.screen is not queue)
         assert [i.annotation_id for i in app.screen.items][0] != "b1c0a7e21f01" and len(app.screen.items) == 4
-        af = AnnotationStore.open(demo_set).load(VERSIONED)
+        af = AnnotationStore.open(versioned_set).load(VERSIONED)
         gone = next(a for a in af.annotations if a.id == "b1c0a7e21f01")
         assert gone.extra == {"orphaned": True, "version": "2026-02-10T09:00:00Z"}
         assert 'orphaned = true' in path.read_text(encoding="utf-8")
@@ -252,8 +252,8 @@ def test_review_queue_orphans_an_annotation_on_disk_and_undo_brings_it_back(seed
     assert path.read_bytes() == seen["carried"]                 # the file as the carry left it
 
 
-def test_two_versions_chosen_with_space_are_compared(seeds: Path, demo_set: Path) -> None:
-    app = _app(seeds, demo_set, [VERSIONED, "picker-top"])
+def test_two_versions_chosen_with_space_are_compared(seeds: Path, versioned_set: Path) -> None:
+    app = _app(seeds, versioned_set, [VERSIONED, "picker-top"])
 
     async def scenario(pilot) -> None:
         await pilot.pause()

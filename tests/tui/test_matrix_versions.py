@@ -23,8 +23,8 @@ def _no_timed_training(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compare, "RETRAIN_AFTER", 3600.0)
 
 
-def _app(seeds: Path, demo_set: Path) -> ReviewerApp:
-    ws, _ = prepare([seeds], demo_set, lock=False)
+def _app(seeds: Path, versioned_set: Path) -> ReviewerApp:
+    ws, _ = prepare([seeds], versioned_set, lock=False)
     ws.open_ids = ["picker-top"]
     ws.start_with_coverage = True
     ws.check_every = 3600.0
@@ -44,9 +44,9 @@ async def _counted(pilot, screen) -> None:
     assert screen.matrix is not None
 
 
-def test_the_matrix_counts_another_version_then_shows_the_change(seeds: Path, demo_set: Path) -> None:
-    app = _app(seeds, demo_set)
-    on_disk = (demo_set / f"{VERSIONED}.toml").read_bytes()
+def test_the_matrix_counts_another_version_then_shows_the_change(seeds: Path, versioned_set: Path) -> None:
+    app = _app(seeds, versioned_set)
+    on_disk = (versioned_set / f"{VERSIONED}.toml").read_bytes()
 
     async def scenario(pilot) -> None:
         await settle(pilot)
@@ -115,7 +115,7 @@ def test_the_matrix_counts_another_version_then_shows_the_change(seeds: Path, de
         assert _row(screen, VERSIONED)["third-party-sharing"] == "2" and screen.versions is None
 
     drive(app, scenario)
-    assert (demo_set / f"{VERSIONED}.toml").read_bytes() == on_disk             # looking never writes
+    assert (versioned_set / f"{VERSIONED}.toml").read_bytes() == on_disk             # looking never writes
 
 
 def test_version_keys_are_off_without_versioned_policies(tmp_path: Path) -> None:
