@@ -16,7 +16,7 @@ from reviewer.tui.screens.category_chooser import CategoryChooser
 from reviewer.tui.screens.team import AdjudicateDialog
 from tests.cli.adjudication_support import make_pair
 
-from .conftest import drive
+from .conftest import drive, from_palette, until
 from .test_dialogs import screen_text
 
 
@@ -44,12 +44,8 @@ def neither(gold: Path) -> list[list[str]]:
 
 
 async def open_from_palette(pilot, app, a: Path, b: Path, gold: Path) -> AdjudicationScreen:
-    await pilot.press("ctrl+p")
-    await pilot.press(*"Adjudicate")
-    await pilot.pause(0.5)
-    await pilot.press("enter")
-    await pilot.pause(0.3)
-    assert isinstance(app.screen, AdjudicateDialog)
+    await from_palette(pilot, "Adjudicate")
+    await until(pilot, lambda: isinstance(app.screen, AdjudicateDialog), "isinstance(app.screen, AdjudicateDialog)")
     for n, value in enumerate((a, b, gold)):
         app.screen.query_one(f"#adj-path-{n}", Input).value = str(value)
     await pilot.press("enter")
@@ -117,11 +113,9 @@ def test_both_neither_edit_and_rerun_keeps_decisions(tmp_path: Path) -> None:
             in gold_rows(gold, "alpha")
         assert screen.current().kind == "span"
         await pilot.press("e")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, CategoryChooser)
+        await until(pilot, lambda: isinstance(app.screen, CategoryChooser), "isinstance(app.screen, CategoryChooser)")
         await pilot.press("enter")  # data-retention, ticked already (both had it)
-        await pilot.pause(0.3)
-        assert app.screen is screen
+        await until(pilot, lambda: app.screen is screen, "app.screen is screen")
         edited = [r for r in gold_rows(gold, "alpha") if r[2] == "edited"]
         assert edited == [("We keep logs for thirty days. You may delete", ("data-retention",), "edited")]
         assert "agreed 2 · decided 3 · left 1 · settled 83%" in screen_text(app)

@@ -10,7 +10,7 @@ from reviewer.tui.screens.category_chooser import CategoryChooser
 from reviewer.tui.screens.concordance import ConcordanceScreen
 from reviewer.tui.widgets.policy_pane import PolicyPane
 
-from .conftest import drive, on_disk
+from .conftest import drive, from_palette, on_disk, until
 from .test_dialogs import screen_text
 
 
@@ -37,15 +37,11 @@ def test_palette_opens_the_concordance_and_enter_jumps(make_app, demo_set: Path)
     app = make_app()
 
     async def scenario(pilot) -> None:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Concordance")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, CategoryChooser)
+        await from_palette(pilot, "Concordance")
+        await until(pilot, lambda: isinstance(app.screen, CategoryChooser), "isinstance(app.screen, CategoryChooser)")
         # tick Data Retention (5th category) and confirm
         await pilot.press("down", "down", "down", "down", "space", "enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, ConcordanceScreen), "the concordance")
         screen = app.screen
         assert isinstance(screen, ConcordanceScreen)
         await until_loaded(pilot, screen)
@@ -61,8 +57,7 @@ def test_palette_opens_the_concordance_and_enter_jumps(make_app, demo_set: Path)
         target = screen.current()
         assert target is not None and target.document == "piconext"
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert not isinstance(app.screen, ConcordanceScreen)
+        await until(pilot, lambda: not isinstance(app.screen, ConcordanceScreen), "not isinstance(app.screen, ConcordanceScreen)")
         pane = next(p for p in app.screen.query(PolicyPane) if p.has_focus)
         assert pane.document.id == "piconext"
         assert pane.cursor == pane.document.clause_index_at(target.annotation.start)  # the cursor is a clause
@@ -87,17 +82,14 @@ def test_marked_rows_are_retagged_in_one_undoable_step(make_app, demo_set: Path)
         assert "3 marked" in screen_text(app)
         assert screen_text(app).count("\u25cf") == 3
         await pilot.press("minus")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, CategoryChooser)
+        await until(pilot, lambda: isinstance(app.screen, CategoryChooser), "isinstance(app.screen, CategoryChooser)")
         await pilot.press("down", "down", "down", "down", "enter")  # Data Retention
-        await pilot.pause(0.3)
-        assert app.screen is screen
+        await until(pilot, lambda: app.screen is screen, "app.screen is screen")
         assert len(screen.items) == total - 3  # three no longer carry the category
         assert any("Removed Data Retention (3 annotations)" in m for m in notifications(app))
         assert sum(len(v) for v in retention_ids(demo_set).values()) == total - 3
         await pilot.press("u")  # ONE undo restores all three
-        await pilot.pause(0.3)
-        assert len(screen.items) == total
+        await until(pilot, lambda: len(screen.items) == total, "len(screen.items) == total")
         assert retention_ids(demo_set) == before
 
     drive(app, scenario)
@@ -117,8 +109,7 @@ def test_text_filter_grouping_and_add(make_app, demo_set: Path) -> None:
         await pilot.pause()
         assert 0 < len(screen.items) < total  # filtered as typed
         await pilot.press("n", "enter")
-        await pilot.pause(0.3)
-        assert screen.grid.has_focus
+        await until(pilot, lambda: screen.grid.has_focus, "screen.grid.has_focus")
         assert 0 < len(screen.items) < total
         assert all("deletion" in (e.annotation.quote + e.annotation.note).lower() for e in screen.items)
         assert "holding “deletion”" in screen_text(app)
@@ -127,9 +118,9 @@ def test_text_filter_grouping_and_add(make_app, demo_set: Path) -> None:
         assert "grouped" in screen_text(app)
         first = screen.items[screen.order[0][0]]
         await pilot.press("plus")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, CategoryChooser), "the category chooser")
         await pilot.press("down", "down", "down", "down", "down", "enter")  # the 6th category: Data Security
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen is screen, "back on the concordance")
         cats = next(a["categories"] for a in on_disk(demo_set, first.document) if a["id"] == first.annotation.id)
         assert cats == [*first.annotation.categories, "data-security"]
         assert "Added Data Security (1 annotation)" in screen_text(app)

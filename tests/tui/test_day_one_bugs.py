@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reviewer.tui.widgets.pane_frame import PaneFrame
 
-from .conftest import drive, on_disk
+from .conftest import drive, on_disk, until
 
 DOC_A, DOC_B = "picker-top", "picky-assist"
 
@@ -206,8 +206,7 @@ def test_export_dialog_exports_on_enter_in_the_format_list_and_asks_before_repla
         await pilot.press("enter")  # asked again: replace it
         await pilot.pause()
         await settle(app)
-        await pilot.pause(0.2)
-        assert not isinstance(app.screen, ExportDialog)
+        await until(pilot, lambda: not isinstance(app.screen, ExportDialog), "not isinstance(app.screen, ExportDialog)")
         assert existing.read_text(encoding="utf-8").startswith("document")
 
     drive(app, scenario)

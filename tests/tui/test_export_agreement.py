@@ -16,7 +16,7 @@ from reviewer.tui.screens.agreement import AgreementScreen, SetPathDialog
 from reviewer.tui.screens.export_dialog import ExportDialog
 from reviewer.tui.widgets.policy_pane import PolicyPane
 
-from .conftest import drive, settle, from_palette
+from .conftest import drive, settle, from_palette, until
 
 DOC_A, DOC_B = "picker-top", "picky-assist"
 
@@ -45,8 +45,7 @@ def test_export_from_the_palette_writes_the_file_in_a_worker(make_app, tmp_path:
         await pilot.press("enter")
         await pilot.pause()
         await settle(app)
-        await pilot.pause(0.2)
-        assert not isinstance(app.screen, ExportDialog)
+        await until(pilot, lambda: not isinstance(app.screen, ExportDialog), "not isinstance(app.screen, ExportDialog)")
         messages = notifications(app)
         assert any(m.startswith("Exporting 6 document(s) as csv") for m in messages)
         assert any(m.startswith("Wrote ") for m in messages), messages
@@ -92,8 +91,7 @@ def test_export_error_is_a_notification(make_app, tmp_path: Path) -> None:
 
         start_export(app, app.session, "brat", str(blocker))
         await settle(app)
-        await pilot.pause(0.2)
-        assert notifications(app, title="Export failed")
+        await until(pilot, lambda: notifications(app, title="Export failed"), "notifications(app, title='Export failed')")
 
     drive(app, scenario)
 
@@ -122,7 +120,7 @@ def test_agreement_screen_shows_kappa_and_jumps_to_a_disagreement(make_app, demo
         await pilot.press("enter")
         await pilot.pause()
         await settle(app)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, AgreementScreen), "the agreement screen")
         screen = app.screen
         assert isinstance(screen, AgreementScreen)
         assert screen.result.categories["policy-change"].kappa is not None
@@ -135,8 +133,7 @@ def test_agreement_screen_shows_kappa_and_jumps_to_a_disagreement(make_app, demo
         assert "A only" in str(clauses.get_option_at_index(0).prompt)
         await pilot.press("tab")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert not isinstance(app.screen, AgreementScreen)
+        await until(pilot, lambda: not isinstance(app.screen, AgreementScreen), "not isinstance(app.screen, AgreementScreen)")
         pane = app.screen.query_one(PolicyPane)
         assert pane.document.id == DOC_A and pane.cursor == clause
 
@@ -156,8 +153,7 @@ def test_agreement_with_a_missing_set_is_a_notification(make_app, tmp_path: Path
         await pilot.press("enter")
         await pilot.pause()
         await settle(app)
-        await pilot.pause(0.2)
-        assert not isinstance(app.screen, AgreementScreen)
+        await until(pilot, lambda: not isinstance(app.screen, AgreementScreen), "not isinstance(app.screen, AgreementScreen)")
         assert any("no such annotation set" in m for m in notifications(app, title="Agreement"))
 
     drive(app, scenario)
@@ -175,7 +171,7 @@ def test_self_agreement_screen(make_app, demo_set: Path) -> None:
         await _set_input(pilot, "#set-path", str(demo_set))
         await pilot.press("enter")
         await settle(app)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, AgreementScreen), "the agreement screen")
         screen = app.screen
         assert isinstance(screen, AgreementScreen)
         assert screen.result.kappa == 1.0

@@ -12,7 +12,7 @@ from reviewer.tui.screens.lookup import LookupScreen
 from reviewer.tui.widgets.pane_frame import PaneFrame
 from reviewer.tui.widgets.similar_panel import SimilarPanel
 
-from .conftest import drive, on_disk
+from .conftest import drive, on_disk, until
 from .conftest import settle as settle_workers
 
 DOC_A, DOC_B, DOC_C = "picker-top", "picky-assist", "piconext"
@@ -56,8 +56,7 @@ def test_typing_shows_matches_and_enter_opens_one_beside(make_app, monkeypatch) 
         top = screen.matches[0]
         assert top.start < end and start < top.end
         await pilot.press("enter")
-        await pilot.pause(0.1)
-        assert not isinstance(app.screen, LookupScreen)
+        await until(pilot, lambda: not isinstance(app.screen, LookupScreen), "not isinstance(app.screen, LookupScreen)")
         shown = [f.document.id for f in frames(app)]
         assert shown == [DOC_A, DOC_C, DOC_B], "opened beside the current pane"
         frame = frames(app)[1]
