@@ -59,7 +59,7 @@ RENAMES = ("Acme", "the Company", "ExampleCorp", "Globex Inc.")
 def _corpus_module():
     spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]  # a file spec always has a loader
     return module
 
 

@@ -392,7 +392,7 @@ def tmux_keys(runs: int, tags: int = 40, gap: float = 0.25) -> dict:
             with Screen([sys.executable, "-c", code], SIZE, _env(tmp)) as screen:
                 screen.wait(lambda text: _status(text) is not None)
                 screen.wait(lambda text: "Suggestions ready" in text)  # training done once: suggestions live
-                clause, count = _status(screen.text())  # type: ignore[misc]
+                clause, count = _status(screen.text())  # type: ignore[misc]  # just waited for the status line
                 for k in range(tags):
                     time.sleep(gap)
                     tag_times.append(screen.key("1" if k % 2 == 0 else "2",

@@ -37,7 +37,7 @@ _STRING_KEYS = ("quote", "prefix", "suffix")
 
 
 # JSON's own string decoder (in C; not in the type stubs): the escapes _STR admits mean the same there
-_scan = json.decoder.scanstring  # type: ignore[attr-defined]
+_scan = json.decoder.scanstring  # type: ignore[attr-defined]  # scanstring is public in json.decoder but missing from typeshed
 
 
 def _text(body: str) -> str:

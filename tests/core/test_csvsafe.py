@@ -29,7 +29,7 @@ cells = st.one_of(st.sampled_from(DANGER), st.text(max_size=12),
 
 
 def dangerous(cell: str) -> bool:
-    rest = cell[SKIP.match(cell).end():]  # type: ignore[union-attr]
+    rest = cell[SKIP.match(cell).end():]  # type: ignore[union-attr]  # SKIP matches every string (it can match nothing)
     return bool(rest[:1]) and rest[0] in FORMULA or bool(LEADING.match(cell))
 
 

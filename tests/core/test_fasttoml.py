@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 try:
     import tomli as tomllib
 except ModuleNotFoundError:  # pragma: no cover
-    import tomllib  # type: ignore[no-redef]
+    import tomllib  # type: ignore[no-redef]  # the stdlib parser where tomli is absent
 
 from reviewer import fasttoml
 from reviewer.errors import StoreError

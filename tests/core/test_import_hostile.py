@@ -92,7 +92,7 @@ def test_a_hostile_import_is_refused_in_one_line_or_loads_in_full(case: tuple[st
 
 # -- the named cases ------------------------------------------------------------------------------
 
-def _w3c_with(tmp: Path, change) -> Path:  # type: ignore[no-untyped-def]
+def _w3c_with(tmp: Path, change) -> Path:  # type: ignore[no-untyped-def]  # change: any editing callable
     data = json.loads((EXPECTED / FILES["w3c"]).read_text(encoding="utf-8"))
     change(data["first"]["items"][0])
     f = tmp / "in.jsonld"
@@ -145,7 +145,7 @@ def test_brat_fragments_out_of_order_give_the_whole_span(tmp_path: Path) -> None
     (folder / "doc.ann").write_text("T1\tother 11 17;0 5\tsecond first\n", encoding="utf-8")
     target = tmp_path / "set"
     import_file(target, folder)
-    (ann,) = AnnotationStore.open(target, create=False).load("doc").annotations  # type: ignore[union-attr]
+    (ann,) = AnnotationStore.open(target, create=False).load("doc").annotations  # type: ignore[union-attr]  # the import just wrote it
     assert (ann.start, ann.end, ann.quote) == (0, 17, text[:17])
 
 
@@ -158,7 +158,7 @@ def test_brat_fragments_out_of_order_give_the_whole_span(tmp_path: Path) -> None
     ("doccano", lambda r: r.update(document="a\x00b")),
 ])
 def test_null_nul_or_a_too_long_name_in_an_import_file_is_one_line_exit_2_nothing_written(
-        tmp_path: Path, fmt: str, mangle) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, fmt: str, mangle) -> None:  # type: ignore[no-untyped-def]  # mangle: any editing callable
     rows = _load(fmt)
     mangle(rows[-1])
     f = tmp_path / "in.jsonl"

@@ -70,8 +70,8 @@ def test_exact_formats_carry_every_toml_type(extra: dict, attributes: dict, fmt:
 def test_the_named_types_survive_w3c_and_jsonl() -> None:
     extra = {"due": date(2026, 12, 1), "at": datetime(2026, 12, 1, 9, 30), "score": math.nan,
              "t": time(8, 15), "zoned": datetime(2026, 1, 1, 10, tzinfo=timezone(timedelta(hours=2)))}
-    test_exact_formats_carry_every_toml_type.hypothesis.inner_test(extra, {"limit": math.inf}, "w3c")  # type: ignore[attr-defined]
-    test_exact_formats_carry_every_toml_type.hypothesis.inner_test(extra, {"limit": -math.inf}, "jsonl")  # type: ignore[attr-defined]
+    test_exact_formats_carry_every_toml_type.hypothesis.inner_test(extra, {"limit": math.inf}, "w3c")  # type: ignore[attr-defined]  # hypothesis adds inner_test
+    test_exact_formats_carry_every_toml_type.hypothesis.inner_test(extra, {"limit": -math.inf}, "jsonl")  # type: ignore[attr-defined]  # hypothesis adds inner_test
 
 
 def test_doccano_export_counts_only_what_it_wrote(tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_doccano_export_counts_only_what_it_wrote(tmp_path: Path) -> None:
     AnnotationStore.open(ann, create=False).save(af)
     documents, _ = load_documents([docs_dir])
     result = export_set(documents, AnnotationStore.open(ann, create=False), "doccano")
-    written = sum(len(json.loads(line)["label"]) for line in result.output.splitlines())  # type: ignore[union-attr]
+    written = sum(len(json.loads(line)["label"]) for line in result.output.splitlines())  # type: ignore[union-attr]  # a text format: output is str
     assert result.count == 8 and written == 10  # 8 annotations, two of them with two categories (two labels)
     out = tmp_path / "out.jsonl"
     proc = subprocess.run([sys.executable, "-m", "reviewer", "export", str(docs_dir), "--annotations", str(ann),

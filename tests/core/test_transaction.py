@@ -18,7 +18,7 @@ def _stop_after(monkeypatch: pytest.MonkeyPatch, renames: int) -> None:
     real = os.replace
     calls = {"n": 0}
 
-    def replace(src, dst):  # type: ignore[no-untyped-def]
+    def replace(src, dst):  # type: ignore[no-untyped-def]  # stands in for os.replace
         if Path(dst).name != JOURNAL:
             calls["n"] += 1
             if calls["n"] > renames:
@@ -73,7 +73,7 @@ def test_a_failed_rename_puts_every_file_back(tmp_path: Path, monkeypatch: pytes
     real = os.replace
     calls = {"n": 0}
 
-    def replace(src, dst):  # type: ignore[no-untyped-def]
+    def replace(src, dst):  # type: ignore[no-untyped-def]  # stands in for os.replace
         if Path(dst).name != JOURNAL and Path(src).parent.name == STAGING and Path(dst).parent == tmp_path:
             calls["n"] += 1
             if calls["n"] == 3:

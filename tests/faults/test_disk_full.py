@@ -122,7 +122,7 @@ class _ShortWrites:
             outer.failures += 1
             raise OSError(outer._code, os.strerror(outer._code))
 
-        handle.write = write  # type: ignore[method-assign]
+        handle.write = write  # type: ignore[method-assign]  # the failing write under test
         return handle
 
 

@@ -67,7 +67,7 @@ def _fail_at(monkeypatch: pytest.MonkeyPatch, name: str, n: int) -> None:
     real = getattr(os, name)
     calls = {"n": 0}
 
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]  # stands in for any os call
         calls["n"] += 1
         if calls["n"] == n:
             raise OSError(errno.ENOSPC, "No space left on device")
@@ -157,7 +157,7 @@ def test_two_imports_racing_into_a_new_set_both_land(tmp_path: Path) -> None:
         outs = [p.communicate(timeout=300) for p in procs]
         assert [p.returncode for p in procs] == [0, 0], outs
         store = AnnotationStore.open(target, create=False)
-        ids = {a.id for d in store.document_ids() for a in store.load(d).annotations}  # type: ignore[union-attr]
+        ids = {a.id for d in store.document_ids() for a in store.load(d).annotations}  # type: ignore[union-attr]  # every document here has a file
         assert len(ids) == 3000, attempt
 
 

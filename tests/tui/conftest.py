@@ -24,7 +24,7 @@ def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     for cls in (Input, TextArea):
         original = cls.on_mount if hasattr(cls, "on_mount") else None
 
-        def on_mount(self, *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+        def on_mount(self, *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]  # forwards Textual's handler arguments as they come
             self.cursor_blink = False
             if _original is not None:
                 return _original(self, *args, **kwargs)

@@ -239,7 +239,7 @@ def test_a_tag_scores_no_clause_again_and_an_untag_scores_only_the_clause_it_unc
     suggester.for_document(UNTAGGED)                   # scored once, as a pane showing it does
     scored: list[int] = []
     real = model.scores
-    model.scores = lambda texts: (scored.append(len(texts)), real(texts))[1]  # type: ignore[method-assign]
+    model.scores = lambda texts: (scored.append(len(texts)), real(texts))[1]  # type: ignore[method-assign]  # a spy on the real method
     before = suggester.for_document(UNTAGGED)
     assert before and scored == []                     # cached
     ghost = before[0]
