@@ -49,5 +49,4 @@ def test_check_command_imports_rich_only_when_printing_a_table() -> None:
             "print(rc, any(m.split('.')[0] == 'textual' for m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    # 1: the versioned seed's latest version orphans two demo annotations (see test_smoke_check)
-    assert proc.stdout.strip().splitlines()[-1] == "1 False"  # `reviewer check` never loads Textual
+    assert proc.stdout.strip().splitlines()[-1] == "0 False"  # `reviewer check` never loads Textual

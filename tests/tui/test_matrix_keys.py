@@ -143,13 +143,13 @@ def test_wide_terminals_show_full_category_names(seeds: Path, demo_set: Path) ->
     drive(app, scenario, size=(200, 40))
 
 
-def test_the_header_counts_annotations_and_orphans_apart_from_tags(seeds: Path, demo_set: Path) -> None:
+def test_the_header_counts_annotations_and_orphans_apart_from_tags(seeds: Path, versioned_set: Path) -> None:
     documents, _ = load_documents([seeds])
-    store = AnnotationStore.open(demo_set)
+    store = AnnotationStore.open(versioned_set)
     in_files = tags = orphans = 0
     orphan_cells: dict[tuple[str, str], int] = {}
     for doc in documents:
-        path = demo_set / f"{doc.id}.toml"
+        path = versioned_set / f"{doc.id}.toml"
         if path.exists():
             blocks = tomllib.loads(path.read_text(encoding="utf-8")).get("annotation", [])
             in_files += len(blocks)
@@ -159,7 +159,7 @@ def test_the_header_counts_annotations_and_orphans_apart_from_tags(seeds: Path, 
             for cat in ann.categories:
                 orphan_cells[(doc.id, cat)] = orphan_cells.get((doc.id, cat), 0) + 1
     assert orphans and tags != in_files             # the demo set tells tags and annotations apart
-    app = home_app(seeds, demo_set)
+    app = home_app(seeds, versioned_set)
 
     async def scenario(pilot) -> None:
         screen = await on_matrix(pilot)
