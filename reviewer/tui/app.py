@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +95,6 @@ class ReviewerApp(App[None]):
         self.push_screen(self.workspace_screen)
         if ws.restore is not None:
             self.call_after_refresh(self._restore, ws.restore)
-        self._catch_signals()
         self.call_after_refresh(startgc.release)
         if warnings:
             self.notify("\n".join(warnings[:8]) + (f"\n(+{len(warnings) - 8} more)" if len(warnings) > 8 else ""),
@@ -155,17 +152,9 @@ class ReviewerApp(App[None]):
             return
         self.push_screen(HelpScreen(help_rows(self.screen)))
 
-    def _catch_signals(self) -> None:
-        """SIGTERM and SIGHUP (the terminal closed) stop the app like ctrl+q: the note being typed
-        is saved first, and the lock is released on the way out."""
-        try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(sig, self._signalled)
-        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
-            pass   # not the main thread, or no such signal here: the draft on disk is the safety net
-
-    def _signalled(self) -> None:
+    def quit_on_signal(self) -> None:
+        """SIGTERM or SIGHUP (the terminal closed), from launch's ExitGuard: quit like ctrl+q, the
+        note being typed saved first."""
         self.commit_open_note()
         self.exit()
 

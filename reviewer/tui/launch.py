@@ -14,6 +14,7 @@ from reviewer.safetext import one_line
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from reviewer.tui import startgc
+from reviewer.tui.exit_guard import ExitGuard
 from reviewer.workspace_state import load_state
 
 
@@ -71,8 +72,10 @@ def launch(paths: Sequence[str | Path], set_path: str | Path, theme: str | None 
     except ReviewerError as exc:
         print(f"reviewer: {one_line(str(exc))}", file=sys.stderr)   # names a file: made inert for the terminal
         return 2
+    app = ReviewerApp(workspace)
     try:
-        ReviewerApp(workspace).run()
+        with ExitGuard(app.quit_on_signal, held.release if held is not None else (lambda: None)):
+            app.run()
     finally:
         if held is not None:
             held.release()

@@ -177,8 +177,10 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(Content("Counting annotations\u2026"), id="matrix-summary")
-        yield Input(placeholder="Filter policies by name (enter keeps it, escape drops it)", id="matrix-filter",
-                    compact=True)
+        search = Input(placeholder="Filter policies by name (enter keeps it, escape drops it)", id="matrix-filter",
+                       compact=True)
+        search.display = False   # shown by /
+        yield search
         yield MatrixGrid(self._cells, fixed=2, id="matrix")  # not focusable: the screen owns the keys
         yield Static(Content(""), id="matrix-cell")
         yield Static(self._legend(), id="matrix-legend")
@@ -199,7 +201,6 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         self.load()
 
     def on_mount(self) -> None:
-        self.query_one(Input).display = False   # shown by /
         self.load()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
