@@ -11,16 +11,18 @@ from typing import BinaryIO, Callable
 TEMP_PREFIX = ".reviewer-tmp-"
 
 
-def atomic_write(path: Path | str, data: str | bytes) -> None:
+def atomic_write(path: Path | str, data: str | bytes) -> os.stat_result:
     """Write ``data`` to ``path`` via a temporary file in the same folder, fsync, ``os.replace``,
-    then fsync the folder. On any failure the previous file is intact and the error propagates."""
+    then fsync the folder. On any failure the previous file is intact and the error propagates.
+    Returns the written file's ``fstat``."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    atomic_write_with(path, lambda handle: handle.write(payload))
+    return atomic_write_with(path, lambda handle: handle.write(payload))
 
 
-def atomic_write_with(path: Path | str, write: Callable[[BinaryIO], object]) -> None:
+def atomic_write_with(path: Path | str, write: Callable[[BinaryIO], object]) -> os.stat_result:
     """``atomic_write`` for content too large to hold twice: ``write`` streams it into the
-    temporary file's handle."""
+    temporary file's handle. Returns the written file's ``fstat`` (its size and time, kept by the
+    rename)."""
     path = Path(path)
     # The writer's pid is in the name, so clean_temporaries never removes a live writer's file.
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".part", dir=path.parent)
@@ -29,6 +31,7 @@ def atomic_write_with(path: Path | str, write: Callable[[BinaryIO], object]) -> 
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+            written = os.fstat(handle.fileno())
         try:
             os.chmod(tmp, 0o644)
         except OSError:
@@ -41,6 +44,7 @@ def atomic_write_with(path: Path | str, write: Callable[[BinaryIO], object]) -> 
             pass
         raise
     fsync_dir(path.parent)
+    return written
 
 
 def fsync_dir(folder: Path) -> None:

@@ -521,26 +521,25 @@ class AnnotationStore:
 
     def save(self, af: AnnotationFile, *, text: str | None = None) -> Path:
         """Write a document's annotations atomically (a file with no annotations is kept, empty).
-
         ``text``: the file already serialised (equal to ``dump_annotation_file(af)``), for callers
         that cache per-annotation output. Raises StoreError naming the file when the write fails;
-        the previous file is then intact.
-        """
+        the previous file is then intact."""
         path = self.path_for(af.document)
         layout = None
         if text is None:
             text, layout = self._minimal_change(path, af)
+        payload = text.encode("utf-8")
         try:
-            atomic_write(path, text)
+            written = atomic_write(path, payload)
         except OSError as exc:
             raise StoreError(path, f"cannot write ({exc.strerror or exc}); the previous file is unchanged") from None
-        payload = text.encode("utf-8")
+        digest = hashlib.sha256(payload).hexdigest()
         self._layouts.pop(af.document, None)
         if layout is not None:
-            self._layouts[af.document] = (hashlib.sha256(payload).hexdigest(), layout)
+            self._layouts[af.document] = (digest, layout)
             while len(self._layouts) > LAYOUTS_KEPT:
                 self._layouts.popitem(last=False)
-        self.stamps[af.document] = FileStamp.of(path)
+        self.stamps[af.document] = FileStamp(written.st_size, written.st_mtime_ns, digest)  # as written, not re-read
         return path
 
     def render(self, af: AnnotationFile) -> str:

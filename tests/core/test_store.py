@@ -21,6 +21,7 @@ from reviewer.store import (
     Annotation,
     AnnotationFile,
     AnnotationStore,
+    FileStamp,
     dump_annotation_file,
     parse_annotation_file,
 )
@@ -305,7 +306,12 @@ def test_save_load_and_changed_on_disk(tmp_path: Path) -> None:
     af = AnnotationFile("d", "d.txt", "", [Annotation.create(text, 5, 11, ["other"], "note \"q\"", now=NOW)])
     path = store.save(af)
     assert path == tmp_path / "d.toml"
-    assert not store.changed_on_disk("d")
+    assert not store.changed_on_disk("d")   # the stamp kept from the write is the file's own
+    assert store.stamps["d"] == FileStamp.of(path)
+    same_size = path.read_text(encoding="utf-8").replace("note", "nota")
+    os.replace(_written(tmp_path / "other.tmp", same_size), path)   # within the same clock tick, perhaps
+    assert store.changed_on_disk("d")
+    store.save(af)
     loaded = store.load("d")
     assert loaded.annotations == af.annotations
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited elsewhere\n", encoding="utf-8")
@@ -487,3 +493,8 @@ def test_the_quick_path_for_plain_annotations_agrees_with_the_checks(changes: di
         return
     assert quick is None or quick == checked
     assert parse_annotation(raw, path, "annotation #1") == checked
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -88,13 +88,11 @@ class SuggestionsController:
 
     # -- training ---------------------------------------------------------------------------
     def changed(self, outcome: Outcome) -> None:
-        """After any change: the changed document's ghosts now, a retrain once changes pause."""
+        """After any change (the changed document's panes, ghosts included, were just refreshed by
+        the workspace): a retrain once changes pause. for_document dropped the suggestions of the
+        clauses now covered and scored only those newly uncovered (an untag)."""
         if not outcome.document or not self.suggester.enabled:
             return
-        # The document's covered clauses changed: for_document drops the suggestions of clauses now
-        # covered and scores only those newly uncovered (an untag); the model follows in a worker.
-        for frame in self.deck.showing(outcome.document):
-            self.refresh(frame)
         if self._retrain_timer is not None:
             self._retrain_timer.stop()
         self._retrain_timer = self.host.set_timer(RETRAIN_QUIET, self.retrain, name="suggest-retrain")

@@ -106,6 +106,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.category_filter: str | None = None
         self.ghosts: tuple = ()
         self._ghost_starts: list[int] = []
+        self._ghost_looks: frozenset = frozenset()   # _ghost_look of each ghost, to compare the next ones with
         # Published as the cursor moves, before the frame is drawn: what shows the position (the
         # status line) subscribes immediately, so one frame carries both (ClauseFocused arrives later).
         self.moved_signal: Signal[PolicyPane] = Signal(self, "moved")
@@ -142,7 +143,7 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.document = document
         self.text = visible(document.text)
         self.model.reset(self.text, document.clauses, document.clause_index_at)
-        self.category_filter, self.ghosts, self._ghost_starts = None, (), []
+        self.category_filter, self.ghosts, self._ghost_starts, self._ghost_looks = None, (), [], frozenset()
         self._text_layout = None
         self._invalidate()
         self._relayout()
@@ -191,8 +192,9 @@ class PolicyPane(ScrollView, can_focus=True, inherit_bindings=False):
         if ghosts is self.ghosts:
             return  # the suggester's cache answered: nothing moved
         ghosts = tuple(ghosts)
-        changed = {_ghost_look(g) for g in self.ghosts} ^ {_ghost_look(g) for g in ghosts}
-        self.ghosts, self._ghost_starts = ghosts, [g.start for g in ghosts]
+        looks = frozenset(_ghost_look(g) for g in ghosts)
+        changed = self._ghost_looks ^ looks
+        self.ghosts, self._ghost_starts, self._ghost_looks = ghosts, [g.start for g in ghosts], looks
         self._repaint_spans([(start, end) for start, end, *_ in changed])
 
     def ghost_at_cursor(self):
