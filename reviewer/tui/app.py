@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from textual.worker import Worker
 
 from reviewer.safetext import visible
 from reviewer.session import Session
-from reviewer.tui import startgc
+from reviewer.tui import startgc, stylesheets
 from reviewer.tui.commands import ActionCommands, help_rows
 from reviewer.tui.keymap import key_problem
 from reviewer.tui.themes import register_themes
@@ -22,7 +23,6 @@ from reviewer.tui.screens.workspace import WorkspaceScreen
 from reviewer.tui.workers import WorkerFailed, describe, forward_failure
 from reviewer.workspace_state import WorkspaceState, save_state
 
-STYLES = Path(__file__).parent / "styles"
 DEFAULT_THEME = "reviewer-dark"
 FALLBACK_THEME = "textual-dark"
 
@@ -62,9 +62,7 @@ class Workspace:
 class ReviewerApp(App[None]):
     """Receives a Workspace, registers themes, applies the keymap and pushes WorkspaceScreen."""
 
-    CSS_PATH = [str(STYLES / name) for name in ("base.tcss", "workspace.tcss", "pane.tcss", "dialogs.tcss", "io.tcss",
-                                                       "lookup.tcss", "compare.tcss", "inspector.tcss")
-                if (STYLES / name).exists()]
+    CSS_PATH = [str(stylesheets.STYLES / name) for name in stylesheets.ALL]   # __init__ reads the first screen's
     COMMANDS = App.COMMANDS | {ActionCommands, _io_commands, _team_commands}  # export, agreement; team work
     TITLE = "reviewer"
     BINDINGS = [
@@ -78,12 +76,24 @@ class ReviewerApp(App[None]):
         self.session = workspace.session
         self.taxonomy = workspace.session.taxonomy
         self._quit_armed = 0.0
+        self._styled = False              # see refresh_css
+        self.css_path = stylesheets.first(workspace.start_with_coverage)   # the others: see push_screen
         # The theme is chosen before the stylesheet is first read: set in on_mount it made Textual
         # parse and apply every rule a second time before the first paint.
         self._theme_warnings = register_themes(self)
         self._apply_theme(self.workspace.theme, self._theme_warnings)
 
+    def refresh_css(self, animate: bool = True) -> None:
+        """Before anything is styled (the theme set in ``__init__``), only the theme's variables are
+        set: the first parse uses them. Textual's own call parsed every rule twice before the first
+        paint (once in a throwaway stylesheet)."""
+        if not self._styled:
+            self.stylesheet.set_variables(self.get_css_variables())
+            return
+        super().refresh_css(animate)
+
     def on_mount(self) -> None:
+        self._styled = True
         warnings = list(self.workspace.warnings)
         warnings.extend(self._theme_warnings)
         if self.workspace.keys:
@@ -94,14 +104,22 @@ class ReviewerApp(App[None]):
                                                 start_with_coverage=ws.start_with_coverage)
         self.push_screen(self.workspace_screen)
         if ws.restore is not None:
-            self.call_after_refresh(self._restore, ws.restore)
-        self.call_after_refresh(startgc.release)
+            self._restore(ws.restore)
         if warnings:
             self.notify("\n".join(warnings[:8]) + (f"\n(+{len(warnings) - 8} more)" if len(warnings) > 8 else ""),
                         title="Warnings", severity="warning", timeout=10, markup=False)
         if self.workspace.read_only_reason:
             self.notify(self.workspace.read_only_reason, title="Read-only", severity="warning", timeout=15,
                         markup=False)
+
+    def on_ready(self) -> None:
+        startgc.release()   # the first frame is drawn
+
+    def push_screen(self, screen, *args, **kwargs):
+        """Every screen but the first two is styled by stylesheets read after the first paint."""
+        if not getattr(screen, "STYLED_FIRST", False):
+            stylesheets.read_later(self)
+        return super().push_screen(screen, *args, **kwargs)
 
     def _apply_theme(self, name: str | None, warnings: list[str]) -> None:
         default = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
@@ -166,7 +184,7 @@ class ReviewerApp(App[None]):
     def _restore(self, state: WorkspaceState) -> None:
         from reviewer.tui.remember import restore
 
-        restore(self.workspace_screen, state)
+        self.workspace_screen.when_body_ready(partial(restore, self.workspace_screen, state))
 
     def exit(self, *args, **kwargs) -> None:
         """Every way out (q, ctrl+q, a signal) keeps the workspace for the next run first."""

@@ -6,7 +6,7 @@ A pane with no clause of the category says so and, with suggestions on, shows it
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -38,8 +38,10 @@ class CategorySync:
     """Matrix, category sync and section-synchronised scrolling over a PaneDeck."""
 
     def __init__(self, host: Screen, session: Session, deck: PaneDeck, suggestions: SuggestionsController,
-                 prepare) -> None:
+                 prepare, *, mount_body: Callable[[], object] = lambda: None) -> None:
+        """``mount_body``: mounts the host's body, if the matrix opened at start-up left before it was."""
         self.host = host
+        self._mount_body = mount_body
         self.session = session
         self.taxonomy = session.taxonomy
         self.deck = deck
@@ -172,7 +174,8 @@ class CategorySync:
             return
         screen = CoverageMatrixScreen(self.taxonomy, self.matrix, self._suggested_counts,
                                       suggestions_note=self.suggestions.matrix_note(),
-                                      by_version=self.version_matrix, choices=self.version_choices)
+                                      by_version=self.version_matrix, choices=self.version_choices,
+                                      policies=[d.id for d in self.session.documents])
         app.push_screen(screen, self._cell_chosen)
 
     def reload_open_matrix(self) -> None:
@@ -184,6 +187,7 @@ class CategorySync:
                 screen.reload(self.suggestions.matrix_note())
 
     def _cell_chosen(self, choice) -> None:
+        self._mount_body()
         if choice is None:
             return
         (frame,) = self.deck.reveal([self.session.document(choice.document)], into_active=True)

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from reviewer.session import Outcome, Session
+from reviewer.tui import stylesheets
 from reviewer.tui.clause_search import index_for
 from reviewer.tui.widgets.pane_deck import MAX_PANES, PaneDeck
 from reviewer.tui.widgets.pane_frame import PaneFrame
@@ -123,6 +124,7 @@ class ClauseLookup:
             return
         panel = self.panel
         if panel is None:
+            stylesheets.read_later(self.host.app)
             panel = SimilarPanel(self.taxonomy, self.categories_at, id="similar")
             self.host.mount(panel, after=self.host.query_one(self._panel_after))
         panel.start(pane.document.id, span, pane.document.text[span[0]:span[1]], ready=self.index.ready)

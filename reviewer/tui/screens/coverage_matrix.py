@@ -39,7 +39,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, get_current_worker
 
 from reviewer.tui.workers import forward_failure
-from reviewer.coverage import CoverageMatrix
+from reviewer.coverage import CoverageMatrix, coverage
 from reviewer.safetext import one_line, visible
 from reviewer.taxonomy import Taxonomy
 from reviewer.tui.ghosts import GHOST_BADGE
@@ -107,6 +107,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     """Policies x categories. Returns a CellChoice on enter, None on escape."""
 
     AUTO_FOCUS = ""     # no widget has focus until / opens the filter: the keys below reach the screen
+    STYLED_FIRST = True  # styled by the app's first stylesheets (ReviewerApp.read_later_styles)
     BINDINGS = [
         Binding("escape", "close", "Close", id="matrix.close",
                 tooltip="Drop the filter, or back to the panes"),
@@ -151,15 +152,18 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     def __init__(self, taxonomy: Taxonomy, build: Callable[[], CoverageMatrix],
                  suggested: Callable[[Sequence[str]], SuggestedCounts] | None = None,
                  *, suggestions_note: str = "", by_version: Callable[[VersionView], VersionCoverage] | None = None,
-                 choices: Callable[[], list[VersionChoice]] | None = None) -> None:
+                 choices: Callable[[], list[VersionChoice]] | None = None, policies: Sequence[str] = ()) -> None:
         """``by_version`` counts at the versions a view asks for; ``choices``: each versioned
-        policy's versions (without them, ``v`` and ``d`` are off)."""
+        policy's versions (without them, ``v`` and ``d`` are off); ``policies``: the rows, shown
+        by name at once while their counts are made."""
         super().__init__()
         self.taxonomy = taxonomy
         self._build = build
         self._suggested_source = suggested
         self._note = suggestions_note
         self.matrix: CoverageMatrix | None = None
+        self._outline = coverage(policies, {}, taxonomy) if policies else None   # rows and columns, no counts
+        self.counts_drawn = False   # a frame with the counts was drawn (the workspace's background waits)
         self._by_version = by_version
         self._choices = choices
         self.view = VersionView()
@@ -201,6 +205,9 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         self.load()
 
     def on_mount(self) -> None:
+        if self._outline is not None:   # the names in the first frame; counts fill in when made
+            self._layout_columns()
+            self.grid.set_rows(sorted(self._outline.rows, key=lambda d: (d.casefold(), d)))
         self.load()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
@@ -251,7 +258,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
 
     def _layout_columns(self) -> None:
         """Columns for the current width: wider cells with full names when the terminal has room."""
-        m = self.matrix
+        m = self.matrix or self._outline
         if m is None:
             return
         self._room = self.size.width
@@ -270,7 +277,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         self.grid.set_columns(columns)
 
     def on_resize(self, event) -> None:
-        if self.matrix is not None and self.size.width != self._room:
+        if (self.matrix or self._outline) is not None and self.size.width != self._room:
             self._layout_columns()
 
     @on(SuggestedReady)
@@ -324,11 +331,13 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         """The cells of one row (cached until the counts, suggestions or theme change)."""
         cells = self._row_cache.get(doc_id)
         if cells is None:
+            title = (" " + one_line(doc_id, TITLE_WIDTH - 2), Style())
             m = self.matrix
-            assert m is not None
+            if m is None:   # still counting: the name, and blank cells
+                return [title, *(("", Style()) for _ in self.grid.columns[1:])]
+            self.counts_drawn = True   # the grid asks for rows as it draws them
             counts = m.row(doc_id)
             suggested: Mapping[str, int] = self.suggested.get(doc_id, Counter())
-            title = (" " + one_line(doc_id, TITLE_WIDTH - 2), Style())
             if doc_id in m.unreadable:
                 cells = [title, ("? ".rjust(7), Style(bold=True)), *self._unreadable_cells(len(m.columns))]
             elif self.versions is not None and self.view.change:

@@ -43,11 +43,11 @@ class PaneDeck(Horizontal):
         self.taxonomy = taxonomy
         self._prepare = prepare
         self._made = 0
-        self._initial = [self._new_frame(d) for d in documents[:MAX_PANES]]
+        self._initial = list(documents[:MAX_PANES])   # framed when composed (a pane segments its text)
         self._active: PaneFrame | None = None
 
     def compose(self):
-        yield from self._initial
+        yield from (self._new_frame(d) for d in self._initial)
 
     def on_mount(self) -> None:
         for frame in self.frames:
