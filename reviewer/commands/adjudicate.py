@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reviewer import gold
 from reviewer.adjudication import Comparison, Disagreement, agreed_to_add, compare, is_decided
-from reviewer.commands.agree import load_set
+from reviewer.commands.agree import load_two_sets
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, error, load_inputs, warn
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
@@ -42,14 +42,10 @@ def run(args: argparse.Namespace) -> int:
         if Path(other).exists() and gold_root.exists() and gold_root.resolve() == Path(other).resolve():
             error(f"{args.into}: the gold set must be a set of its own, not {other}")
             return EXIT_BAD
-    try:
-        store_a, a = load_set(args.set_a, documents)
-        store_b, b = load_set(args.set_b, documents)
-    except ReviewerError as exc:
-        error(exc)
+    loaded = load_two_sets(args, documents)
+    if loaded is None:
         return EXIT_BAD
-    for w in store_a.warnings + store_b.warnings:
-        warn(w)
+    store_a, a, _store_b, b = loaded
     ids = [d.id for d in documents]
     result = compare(a, b, ids)
     try:

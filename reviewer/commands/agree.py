@@ -30,18 +30,28 @@ def load_set(root: str, documents) -> tuple[AnnotationStore, dict[str, list]]:
     return store, by_doc
 
 
-def run(args: argparse.Namespace) -> int:
-    documents, status = load_inputs(args.paths)
-    if status == EXIT_BAD:
-        return EXIT_BAD
+def load_two_sets(args: argparse.Namespace, documents):
+    """``args.set_a`` and ``args.set_b`` over ``documents``: (store_a, a, store_b, b), their
+    warnings printed; None once the error is printed."""
     try:
         store_a, a = load_set(args.set_a, documents)
         store_b, b = load_set(args.set_b, documents)
     except ReviewerError as exc:
         error(exc)
-        return EXIT_BAD
+        return None
     for w in store_a.warnings + store_b.warnings:
         warn(w)
+    return store_a, a, store_b, b
+
+
+def run(args: argparse.Namespace) -> int:
+    documents, status = load_inputs(args.paths)
+    if status == EXIT_BAD:
+        return EXIT_BAD
+    loaded = load_two_sets(args, documents)
+    if loaded is None:
+        return EXIT_BAD
+    store_a, a, store_b, b = loaded
     result = agreement(documents, a, b, store_a.taxonomy, store_b.taxonomy)
     if args.json:
         report = {"set_a": args.set_a, "set_b": args.set_b, **result.as_dict()}

@@ -60,3 +60,12 @@ def load_inputs(paths: list[str]) -> tuple[list[Document], int]:
         error("no documents found in " + ", ".join(paths))
         return documents, EXIT_BAD
     return documents, EXIT_BAD if errors else EXIT_OK
+
+
+def inputs_and_set(paths: list[str], annotations: str) -> "tuple[list[Document], AnnotationStore] | None":
+    """The policies and the existing set a command reads, or None once the error lines are printed."""
+    documents, status = load_inputs(paths)
+    if status == EXIT_BAD:
+        return None
+    store = open_set(annotations)
+    return None if store is None else (documents, store)

@@ -7,7 +7,7 @@ import json
 import sys
 
 from reviewer.annotated import load_annotated
-from reviewer.commands.common import EXIT_BAD, EXIT_OK, error, load_inputs, open_set
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, error, inputs_and_set
 from reviewer.coverage import CoverageMatrix, coverage
 
 
@@ -19,12 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    documents, status = load_inputs(args.paths)
-    if status == EXIT_BAD:
+    opened = inputs_and_set(args.paths, args.annotations)
+    if opened is None:
         return EXIT_BAD
-    store = open_set(args.annotations)
-    if store is None:
-        return EXIT_BAD
+    documents, store = opened
     by_doc, orphans = {}, {}
     for doc in documents:
         ad = load_annotated(store, doc)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from reviewer import formats
-from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set, warn
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, inputs_and_set, warn
 from reviewer.errors import ReviewerError
 from reviewer.export import export_set
 from reviewer.safetext import one_line, visible
@@ -26,12 +26,10 @@ def run(args: argparse.Namespace) -> int:
     if module.FOLDER and not args.output:
         error(f"the {args.format} format is a folder of files: give -o FOLDER")
         return EXIT_BAD
-    documents, status = load_inputs(args.paths)
-    if status == EXIT_BAD:
+    opened = inputs_and_set(args.paths, args.annotations)
+    if opened is None:
         return EXIT_BAD
-    store = open_set(args.annotations)
-    if store is None:
-        return EXIT_BAD
+    documents, store = opened
     result = export_set(documents, store, args.format)
     if result.errors:
         for exc in result.errors:

@@ -14,7 +14,7 @@ import json
 import sys
 
 from reviewer.annotated import load_annotated
-from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set, warn
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, inputs_and_set, warn
 from reviewer.concordance import Entry, entries
 from reviewer.safetext import one_line
 
@@ -30,12 +30,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    documents, status = load_inputs(args.paths)
-    if status == EXIT_BAD:
+    opened = inputs_and_set(args.paths, args.annotations)
+    if opened is None:
         return EXIT_BAD
-    store = open_set(args.annotations)
-    if store is None:
-        return EXIT_BAD
+    documents, store = opened
     loaded = []
     used: set[str] = set()
     for doc in documents:

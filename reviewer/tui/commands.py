@@ -9,6 +9,7 @@ import importlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any, Callable
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -139,6 +140,25 @@ def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(keys shown, description, group) for HelpScreen."""
     return [(e.keys, e.description + ("" if e.enabled else " (not available here)"), e.group)
             for e in help_entries(screen)]
+
+
+class ListedCommands(Provider):
+    """Palette entries from a fixed list: ``commands()`` gives (name, help, run) for each."""
+
+    def commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, help_text, run in self.commands():
+            yield DiscoveryHit(Content(name), run, help=Content(help_text))  # type: ignore[arg-type]  # Content is inert
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, run in self.commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run,
+                          help=Content(help_text))  # type: ignore[arg-type]  # Content renders inert; Textual types it str
 
 
 class ActionCommands(Provider):

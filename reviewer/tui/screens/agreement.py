@@ -46,7 +46,9 @@ def open_read_only(root: Path | str) -> AnnotationStore:
     return AnnotationStore(root, SetMeta(root.name, "", None), taxonomy_for_set(root))
 
 
-def compare(documents: Sequence[Document], store_a: AnnotationStore, store_b: AnnotationStore) -> Agreement:
+def annotations_of_both(documents: Sequence[Document], store_a: AnnotationStore, store_b: AnnotationStore
+                        ) -> tuple[dict[str, list[Annotation]], dict[str, list[Annotation]]]:
+    """Each document's placed annotations in the two sets; a refused file raises its error."""
     a: dict[str, list[Annotation]] = {}
     b: dict[str, list[Annotation]] = {}
     for doc in documents:
@@ -55,6 +57,11 @@ def compare(documents: Sequence[Document], store_a: AnnotationStore, store_b: An
             if ad.error is not None:
                 raise ad.error
             into[doc.id] = ad.annotations
+    return a, b
+
+
+def compare(documents: Sequence[Document], store_a: AnnotationStore, store_b: AnnotationStore) -> Agreement:
+    a, b = annotations_of_both(documents, store_a, store_b)
     return agreement(documents, a, b, store_a.taxonomy, store_b.taxonomy)
 
 
@@ -195,22 +202,30 @@ class AgreementScreen(ModalScreen[tuple[str, int] | None]):
         self.dismiss(None)
 
 
-def jump_to(app: App, doc_id: str, clause: int) -> None:
-    """Show ``doc_id`` (in a pane already showing it, else the active pane) at clause ``clause``."""
+def pane_showing(app: App, doc_id: str):
+    """The workspace's pane showing ``doc_id`` (one already showing it, else the active pane,
+    which is turned to it), focused; None without a workspace or a pane."""
     from reviewer.tui.screens.workspace import WorkspaceScreen
 
     screen = next((s for s in reversed(app.screen_stack) if isinstance(s, WorkspaceScreen)), None)
     if screen is None:
-        return
+        return None
     frame = next((f for f in screen.frames if f.document.id == doc_id), None) or screen.active
     if frame is None:
-        return
+        return None
     if frame.document.id != doc_id:
         frame.pane.set_document(screen.session.document(doc_id))
         frame.update_title()
         screen.refresh_frame(frame)
-    frame.pane.go_to_clause(clause)
     frame.pane.focus()
+    return frame.pane
+
+
+def jump_to(app: App, doc_id: str, clause: int) -> None:
+    """Show ``doc_id`` at clause ``clause`` (see pane_showing)."""
+    pane = pane_showing(app, doc_id)
+    if pane is not None:
+        pane.go_to_clause(clause)
 
 
 def open_agreement(app: App) -> None:
@@ -246,4 +261,5 @@ def open_agreement(app: App) -> None:
     app.push_screen(SetPathDialog(str(root.parent) + "/"), chosen_path)
 
 
-__all__ = ["AgreementScreen", "SetPathDialog", "compare", "jump_to", "open_agreement", "open_read_only"]
+__all__ = ["AgreementScreen", "SetPathDialog", "annotations_of_both", "compare", "jump_to", "open_agreement",
+           "open_read_only", "pane_showing"]

@@ -15,13 +15,13 @@ from pathlib import Path
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from reviewer.tui.commands import ListedCommands
 from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer import formats
 from reviewer.errors import ReviewerError
@@ -150,10 +150,10 @@ def open_export(app: App) -> None:
     app.push_screen(ExportDialog(session.store.meta.name, Path.cwd()), chosen)
 
 
-class IOCommands(Provider):
+class IOCommands(ListedCommands):
     """Palette entries: export the set, and compare it with another set (the Agreement screen)."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         from reviewer.tui.screens.agreement import open_agreement
 
         if getattr(self.app, "session", None) is None:
@@ -162,18 +162,6 @@ class IOCommands(Provider):
                  lambda: self.app.call_later(open_export, self.app)),
                 ("Agreement with another set…", "Kappa per category and the clauses where two sets disagree",
                  lambda: self.app.call_later(open_agreement, self.app))]
-
-    async def discover(self) -> Hits:
-        for name, help_text, run in self._commands():
-            yield DiscoveryHit(Content(name), run, help=Content(help_text))  # type: ignore[arg-type]  # inert
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, run in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), run,
-                          help=Content(help_text))  # type: ignore[arg-type]  # Content renders inert
 
 
 __all__ = ["ExportDialog", "IOCommands", "open_export", "start_export"]

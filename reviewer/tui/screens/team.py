@@ -16,17 +16,15 @@ from pathlib import Path
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from reviewer.tui.commands import ListedCommands
 from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer import gold
-from reviewer.store import Annotation
 from reviewer.adjudication import agreed_to_add, compare
-from reviewer.annotated import load_annotated
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
 
@@ -38,19 +36,12 @@ def workspace_screen(app: App):
 
 
 def jump_to_offset(app: App, doc_id: str, offset: int) -> None:
-    """Show ``doc_id`` (in a pane already showing it, else the active pane) at ``offset``."""
-    screen = workspace_screen(app)
-    if screen is None:
-        return
-    frame = next((f for f in screen.frames if f.document.id == doc_id), None) or screen.active
-    if frame is None:
-        return
-    if frame.document.id != doc_id:
-        frame.pane.set_document(screen.session.document(doc_id))
-        frame.update_title()
-        screen.refresh_frame(frame)
-    frame.pane.go_to_offset(offset)
-    frame.pane.focus()
+    """Show ``doc_id`` at ``offset`` (see agreement.pane_showing)."""
+    from reviewer.tui.screens.agreement import pane_showing
+
+    pane = pane_showing(app, doc_id)
+    if pane is not None:
+        pane.go_to_offset(offset)
 
 
 def refresh_documents(app: App, doc_ids: set[str]) -> None:
@@ -128,17 +119,10 @@ class AdjudicateDialog(ModalScreen[tuple[str, str, str] | None]):
 def prepare_adjudication(documents, path_a: str, path_b: str, gold_path: str):
     """Compare A and B over ``documents``, write the agreements to gold; (comparison, gold state,
     taxonomy, layers: document -> (A's annotations, B's annotations))."""
-    from reviewer.tui.screens.agreement import open_read_only
+    from reviewer.tui.screens.agreement import annotations_of_both, open_read_only
 
     store_a, store_b = open_read_only(path_a), open_read_only(path_b)
-    a: dict[str, list[Annotation]] = {}
-    b: dict[str, list[Annotation]] = {}
-    for doc in documents:
-        for store, into in ((store_a, a), (store_b, b)):
-            ad = load_annotated(store, doc)
-            if ad.error is not None:
-                raise ad.error
-            into[doc.id] = ad.annotations
+    a, b = annotations_of_both(documents, store_a, store_b)
     ids = [d.id for d in documents]
     result = compare(a, b, ids)
     state = gold.read(gold_path, ids)
@@ -180,28 +164,16 @@ def open_adjudication(app: App) -> None:
     app.push_screen(AdjudicateDialog(str(root), str(root.parent) + "/", str(root.parent / "gold")), chosen)
 
 
-class TeamCommands(Provider):
+class TeamCommands(ListedCommands):
     """Palette entries: the concordance of the open policies, and adjudication of two sets."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         if getattr(self.app, "session", None) is None:
             return []
         return [("Concordance…", "Every annotation of some categories across the open policies, in context",
                  lambda: self.app.call_later(open_concordance, self.app)),
                 ("Adjudicate two sets…", "What two analysts disagree on, decided one by one into a gold set",
                  lambda: self.app.call_later(open_adjudication, self.app))]
-
-    async def discover(self) -> Hits:
-        for name, help_text, run in self._commands():
-            yield DiscoveryHit(Content(name), run, help=Content(help_text))  # type: ignore[arg-type]  # Content is inert
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, run in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), run,
-                          help=Content(help_text))  # type: ignore[arg-type]  # Content renders inert; Textual types it str
 
 
 __all__ = ["AdjudicateDialog", "TeamCommands", "jump_to_offset", "open_adjudication", "open_concordance",
