@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from reviewer.csvsafe import csv_text
 from reviewer.documents import Document
 from reviewer.store import Annotation
 from reviewer.taxonomy import Taxonomy
@@ -94,6 +93,8 @@ class CoverageMatrix:
         every cell (slugs and document ids come from files) neutralised by ``reviewer.csvsafe``."""
         rows: list[list[object]] = [["document", *self.columns, "total"]]
         rows.extend([d, *self.row(d), self.row_total(d)] for d in self.rows)
+        from reviewer.csvsafe import csv_text   # only for this export: the app's first screen does not load csv
+
         rows.append(["total", *(self.column_total(c) for c in self.columns), self.total])
         return csv_text(rows)
 

@@ -32,7 +32,6 @@ from reviewer.errors import StoreError
 from reviewer.gcpause import paused_gc
 from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
-from reviewer.merge import MergeResult, merge3
 from reviewer.source_watch import reread, stamp_of
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
 from reviewer.session_state import (MAX_UNDO, READ_ONLY, Action, Change, Entry, Outcome, Step, _Doc, _entries,
@@ -545,9 +544,11 @@ class Session:
                 self._pending.add(ident)
             return (f"{path.name} was deleted by another program; it is written back with the "
                     f"{len(ds.entries)} annotation{'' if len(ds.entries) == 1 else 's'} this session holds")
+        from reviewer.merge import merge3   # only when another program changed the file
+
         theirs, status = _entries(ad.resolutions, ds.doc.text, refers_to(ad.file, ds.doc))
         their_extra = dict(ad.file.extra)
-        result: MergeResult[Entry] = merge3(ds.base, ds.entries, theirs, updated=lambda e: e.ann.updated)
+        result = merge3(ds.base, ds.entries, theirs, updated=lambda e: e.ann.updated)
         ds.entries = result.merged
         for gone in [i for i in ds.status if i not in ds.entries]:
             del ds.status[gone]

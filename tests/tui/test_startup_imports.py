@@ -8,7 +8,7 @@ import sys
 
 DEFERRED = ("reviewer.tui.screens.export_dialog", "reviewer.versions.carry", "reviewer.versions.diff",
             "reviewer.tui.screens.review_queue", "reviewer.suggestions.training", "concurrent.futures.process",
-            "sklearn", "numpy", "rapidfuzz")
+            "sklearn", "numpy", "rapidfuzz", "reviewer.merge", "csv")
 
 
 def test_importing_the_app_defers_what_the_first_screen_does_not_need() -> None:
