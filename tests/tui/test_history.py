@@ -8,6 +8,30 @@ from reviewer.tui.app import ReviewerApp
 from reviewer.tui.launch import prepare
 from tests.tui.conftest import drive
 
+
+async def until(pilot, condition) -> None:
+    """Worker rounds until ``condition()`` holds (bounded by rounds, not by time)."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    assert condition()
+
+
+async def open_history(pilot) -> None:
+    await pilot.press("H")
+    await until(pilot, lambda: getattr(pilot.app.screen, "steps", None) is not None)
+
+
+async def diff_shown(pilot):
+    """The version diff screen the key just opened, once its diff is computed."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert type(screen).__name__ == "VersionDiffScreen"
+    await until(pilot, lambda: screen.diff is not None)
+    return screen
+
 VERSIONED = "picobyte--privacy-policy"
 
 
@@ -81,17 +105,9 @@ def test_two_versions_side_by_side_with_annotation_fates(seeds: Path, versioned_
 
     async def scenario(pilot) -> None:
         await pilot.pause()
-        await pilot.press("H")
-        while getattr(app.screen, "steps", None) is None:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await open_history(pilot)
         await pilot.press("d")                      # the anchored version against the latest
-        await pilot.pause()
-        screen = app.screen
-        assert type(screen).__name__ == "VersionDiffScreen"
-        while screen.diff is None:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        screen = await diff_shown(pilot)
         assert screen.new_label == "2026-02-10T09:00:00Z" and screen.old_label == "2025-01-15T09:00:00Z"
         rows = list(screen.query("Horizontal.row"))
         statuses = [r.classes for r in rows]
@@ -119,17 +135,11 @@ def test_carry_from_the_history_then_the_review_queue(seeds: Path, versioned_set
     app = _app(seeds, versioned_set, [VERSIONED, "picker-top"])
     path = versioned_set / f"{VERSIONED}.toml"
 
-    async def wait_for(pilot, condition) -> None:
-        while not condition():
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-
     async def scenario(pilot) -> None:
         await pilot.pause()
-        await pilot.press("H")
-        await wait_for(pilot, lambda: getattr(app.screen, "steps", None) is not None)
+        await open_history(pilot)
         await pilot.press("c")                                  # the anchored version is highlighted: to the latest
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen")
         queue = app.screen
         assert [(i.status, i.annotation_id) for i in queue.items] == [
             ("fuzzy", "b1c0a7e21f01"), ("orphaned", "b1c0a7e21f05"), ("orphaned", "b1c0a7e21f06"),
@@ -188,10 +198,7 @@ def test_review_queue_lists_annotations_whose_clause_was_reworded(tmp_path: Path
 
     async def scenario(pilot) -> None:
         await pilot.pause()
-        await pilot.press("H")
-        while getattr(app.screen, "steps", None) is None:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await open_history(pilot)
         await pilot.press("c")
         while type(app.screen).__name__ != "ReviewQueueScreen":
             await app.workers.wait_for_complete()
@@ -217,23 +224,17 @@ def test_review_queue_orphans_an_annotation_on_disk_and_undo_brings_it_back(seed
     path = versioned_set / f"{VERSIONED}.toml"
     seen: dict[str, bytes] = {}
 
-    async def wait_for(pilot, condition) -> None:
-        while not condition():
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-
     async def scenario(pilot) -> None:
         await pilot.pause()
-        await pilot.press("H")
-        await wait_for(pilot, lambda: getattr(app.screen, "steps", None) is not None)
+        await open_history(pilot)
         await pilot.press("c")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen")
         seen["carried"] = path.read_bytes()
         queue = app.screen
         assert "o orphans it" in str(queue.query_one("#explanation").render())
         assert queue.items[0].annotation_id == "b1c0a7e21f01" and queue.items[0].status == "fuzzy"
         await pilot.press("o")                                  # the first, fuzzy one: its new place is wrong
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen" and app.screen is not queue)
+        await until(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen" and app.screen is not queue)
         assert [i.annotation_id for i in app.screen.items][0] != "b1c0a7e21f01" and len(app.screen.items) == 4
         af = AnnotationStore.open(versioned_set).load(VERSIONED)
         gone = next(a for a in af.annotations if a.id == "b1c0a7e21f01")
@@ -257,10 +258,7 @@ def test_two_versions_chosen_with_space_are_compared(seeds: Path, versioned_set:
 
     async def scenario(pilot) -> None:
         await pilot.pause()
-        await pilot.press("H")
-        while getattr(app.screen, "steps", None) is None:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await open_history(pilot)
         history = app.screen
         await pilot.press("down", "space")                      # the middle version: compare from here
         await pilot.pause()
@@ -268,12 +266,7 @@ def test_two_versions_chosen_with_space_are_compared(seeds: Path, versioned_set:
         options = history.query_one("#versions")
         assert "compared from here" in str(options.get_option_at_index(1).prompt)
         await pilot.press("down", "d")                           # ... to the latest
-        await pilot.pause()
-        screen = app.screen
-        assert type(screen).__name__ == "VersionDiffScreen"
-        while screen.diff is None:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        screen = await diff_shown(pilot)
         assert (screen.old_label, screen.new_label) == ("2025-06-02T09:00:00Z", "2026-02-10T09:00:00Z")
         rows = list(screen.query("Horizontal.row"))
         new_sides = " ".join(str(r.query("Static")[1].render()) for r in rows)
