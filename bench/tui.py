@@ -276,6 +276,7 @@ def _env(tmp: Path) -> dict[str, str]:
 
 
 BYTECODE = True
+FSYNC = True
 
 
 def _marker(doc) -> str:
@@ -403,6 +404,8 @@ def tmux_keys(runs: int, tags: int = 40, gap: float = 0.25) -> dict:
             annotations, labelled = labelled_set(set_path)
             target = next(d for d in docs if d.id not in labelled and len(d.clauses) > tags + 2)
             code = LAUNCH.format(root=str(ROOT), paths=paths, set_path=str(set_path), open_id=target.id)
+            if not FSYNC:   # a measurement only: what a tag costs without its write's two fsyncs
+                code = "import os\nos.fsync = lambda fd: None\n" + code
             with Screen([sys.executable, "-c", code], SIZE, _env(tmp)) as screen:
                 screen.wait(lambda text: _status(text) is not None)
                 screen.wait(lambda text: "Suggestions ready" in text)  # training done once: suggestions live
@@ -436,12 +439,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["startup", "keys", "thousand", "ratios", "paint-ratio", "key-ratio"],
                         help="one group of figures; paint-ratio and key-ratio are the two halves of ratios")
     parser.add_argument("--smoke", action="store_true", help="one run, small sizes")
+    parser.add_argument("--no-fsync", action="store_true",
+                        help="key-ratio with the app's fsyncs turned off (what durability costs a tag; the app never "
+                             "runs so)")
     parser.add_argument("--no-bytecode", action="store_true",
                         help="tmux figures without cached bytecode when PYTHONDONTWRITEBYTECODE is set")
     args = parser.parse_args(argv)
     runs = 1 if args.smoke else args.runs
     global BYTECODE
     BYTECODE = not args.no_bytecode
+    global FSYNC
+    FSYNC = not args.no_fsync
     out: dict[str, dict] = {}
     load_at_start = os.getloadavg()[0]  # the ratios hold on a busy machine; the absolute times do not
     if args.only in (None, "ratios", "paint-ratio", "key-ratio"):
