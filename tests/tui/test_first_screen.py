@@ -164,3 +164,26 @@ def test_the_first_stylesheets_are_parsed_once_before_the_first_paint(seeds: Pat
         assert reparsed == [1]
 
     drive(app, scenario)
+
+
+def test_a_note_draft_waiting_at_a_start_on_the_matrix_is_committed(seeds: Path, demo_set: Path) -> None:
+    """The draft is committed before the workspace under the matrix is mounted: nothing it refreshes
+    may be missing then."""
+    from reviewer.drafts import Draft, Drafts
+    from reviewer.store import AnnotationStore
+
+    ann = AnnotationStore.open(demo_set).load("picker-top").annotations[0]
+    Drafts(demo_set).save(Draft("picker-top", ann.id, ann.note, "typed before the kill"))
+    app = home_app(seeds, demo_set)
+
+    async def scenario(pilot) -> None:
+        await settle(pilot)
+        assert type(pilot.app.screen).__name__ == "CoverageMatrixScreen"
+        assert app.session.annotation("picker-top", ann.id).note == "typed before the kill"
+        await pilot.press("escape")
+        await pilot.pause()
+        pane = pilot.app.screen.pane
+        assert pane is not None and any(a.id == ann.id and a.note == "typed before the kill"
+                                        for a in pane.annotations)
+
+    drive(app, scenario)

@@ -237,6 +237,8 @@ class WorkspaceScreen(Screen[None]):
         self.suggestions.refresh(frame)
 
     def refresh_document(self, doc_id: str) -> None:
+        if not self.body_ready:
+            return   # the body, when mounted under the matrix, shows the session as it is then
         for frame in self.frames:
             if frame.document.id == doc_id:
                 self.refresh_frame(frame)
@@ -252,6 +254,8 @@ class WorkspaceScreen(Screen[None]):
 
     def _inspect(self) -> None:
         """The inspector follows the focused pane's caret (only while it is shown)."""
+        if not self.body_ready:
+            return
         inspector = self.query_one(Inspector)
         pane = self.pane
         if not inspector.display or pane is None:
