@@ -55,7 +55,7 @@ class WorkspaceScreen(Screen[None]):
 
     BINDINGS = WORKSPACE_BINDINGS
     COMMANDS = {ClauseSearch}
-    STYLED_FIRST = True  # styled by the app's first stylesheets (ReviewerApp.read_later_styles)
+    STYLED_FIRST = True  # styled by the first stylesheets (see reviewer/tui/stylesheets.py)
 
     def __init__(self, session: Session, open_ids: Iterable[str] = (), *, check_every: float = CHECK_EVERY,
                  suggestions_on: bool = True, start_with_coverage: bool = False) -> None:
@@ -134,7 +134,7 @@ class WorkspaceScreen(Screen[None]):
         if waiting is None:
             return
         self._body_waiting = None
-        stylesheets.read_later(self.app)   # the body's own
+        stylesheets.read_later(self.app)   # the body's own, and the dialogs' (the first screen is drawn)
         self.mount_all(self._body())
         for callback in waiting:
             self.call_after_refresh(callback)
@@ -170,7 +170,6 @@ class WorkspaceScreen(Screen[None]):
 
     def _start_background(self) -> None:
         """Counts for the document list, the first suggestion training and the lookup index."""
-        stylesheets.read_later(self.app)
         self.call_after_refresh(self.load_counts)  # after this screen's next frame, however busy the machine
         self.suggestions.start()
         self.lookup.start()
