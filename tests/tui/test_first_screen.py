@@ -187,3 +187,25 @@ def test_a_note_draft_waiting_at_a_start_on_the_matrix_is_committed(seeds: Path,
                                         for a in pane.annotations)
 
     drive(app, scenario)
+
+
+def test_opened_on_the_workspace_the_dialogs_stylesheets_wait_for_the_first_dialog(seeds: Path, demo_set: Path) -> None:
+    from reviewer.tui.app import ReviewerApp, Workspace
+    from reviewer.inputs import load_documents
+    from reviewer.session import Session
+    from reviewer.store import AnnotationStore
+
+    documents, _ = load_documents([seeds / "picker-top.txt", seeds / "piconext.txt"])
+    app = ReviewerApp(Workspace(session=Session(AnnotationStore.open(demo_set), documents),
+                                open_ids=["picker-top"], check_every=3600.0))
+
+    async def scenario(pilot) -> None:
+        await settle(pilot)
+        read = app.stylesheet.has_source
+        assert read(sheet("workspace.tcss"), "") and not read(sheet("dialogs.tcss"), "")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen" and read(sheet("dialogs.tcss"), "")
+        assert app.screen.query_one("Vertical.dialog").styles.border_top[0] != ""
+
+    drive(app, scenario)
