@@ -117,8 +117,7 @@ class ReviewerApp(App[None]):
 
     def push_screen(self, screen, *args, **kwargs):
         """Every screen but the first two is styled by stylesheets read after the first paint."""
-        if not getattr(screen, "STYLED_FIRST", False):
-            stylesheets.read_later(self)
+        stylesheets.read_before_push(self, screen)
         return super().push_screen(screen, *args, **kwargs)
 
     def _apply_theme(self, name: str | None, warnings: list[str]) -> None:

@@ -3,8 +3,9 @@
 Parsing every stylesheet before the first paint held it back (about 10 of the 13 ms of parsing
 went to dialogs, panels and the screen not shown first). ``read_later`` reads what is missing; the
 new rules match only widgets mounted afterwards, so nothing already styled is styled again. It
-must run before a widget those rules style is mounted: the app calls it for every screen it
-pushes (but the first two), the workspace before its body and the similar-clauses panel.
+must run before a widget those rules style is mounted: the app calls it before every screen it
+pushes (``read_before_push``: all but a first screen whose stylesheet is read), the workspace
+before its body, and the similar-clauses panel before it is mounted.
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ def first(start_with_coverage: bool) -> list[Path]:
     return [STYLES / name for name in (MATRIX_FIRST if start_with_coverage else WORKSPACE_FIRST)]
 
 
+def read_before_push(app: App, screen: object) -> None:
+    """Before ``screen`` is pushed: read the rest unless the screen names its stylesheet
+    (``STYLESHEET``) and that one is read already (the first screens, at start-up)."""
+    own = getattr(screen, "STYLESHEET", None)
+    if own is None or not app.stylesheet.has_source(str(STYLES / own), ""):
+        read_later(app)
+
+
 def read_later(app: App) -> None:
     """Read every stylesheet the app has not read yet (parsed at the next use of the rules)."""
     for name in ALL:
@@ -33,4 +42,4 @@ def read_later(app: App) -> None:
             app.stylesheet.read(path)
 
 
-__all__ = ["ALL", "STYLES", "first", "read_later"]
+__all__ = ["ALL", "STYLES", "first", "read_before_push", "read_later"]

@@ -209,3 +209,26 @@ def test_opened_on_the_workspace_the_dialogs_stylesheets_wait_for_the_first_dial
         assert app.screen.query_one("Vertical.dialog").styles.border_top[0] != ""
 
     drive(app, scenario)
+
+
+def test_opened_on_the_workspace_the_matrix_pushed_later_is_styled(seeds: Path, demo_set: Path) -> None:
+    """The matrix's stylesheet is not among the workspace's first ones: pushing it reads it."""
+    from reviewer.tui.app import ReviewerApp, Workspace
+    from reviewer.inputs import load_documents
+    from reviewer.session import Session
+    from reviewer.store import AnnotationStore
+
+    documents, _ = load_documents([seeds / "picker-top.txt", seeds / "piconext.txt"])
+    app = ReviewerApp(Workspace(session=Session(AnnotationStore.open(demo_set), documents),
+                                open_ids=["picker-top"], check_every=3600.0))
+
+    async def scenario(pilot) -> None:
+        await settle(pilot)
+        assert not app.stylesheet.has_source(sheet("compare.tcss"), "")
+        app.screen.action_coverage()
+        await settle(pilot)
+        matrix = app.screen
+        assert type(matrix).__name__ == "CoverageMatrixScreen" and app.stylesheet.has_source(sheet("compare.tcss"), "")
+        assert matrix.query_one("#matrix-summary").styles.height.value == 1   # compare.tcss: one line
+
+    drive(app, scenario)

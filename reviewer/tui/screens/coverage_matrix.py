@@ -107,7 +107,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     """Policies x categories. Returns a CellChoice on enter, None on escape."""
 
     AUTO_FOCUS = ""     # no widget has focus until / opens the filter: the keys below reach the screen
-    STYLED_FIRST = True  # styled by the first stylesheets (see reviewer/tui/stylesheets.py)
+    STYLESHEET = "compare.tcss"   # read before the first paint when it opens first (stylesheets.py)
     BINDINGS = [
         Binding("escape", "close", "Close", id="matrix.close",
                 tooltip="Drop the filter, or back to the panes"),

@@ -55,7 +55,7 @@ class WorkspaceScreen(Screen[None]):
 
     BINDINGS = WORKSPACE_BINDINGS
     COMMANDS = {ClauseSearch}
-    STYLED_FIRST = True  # styled by the first stylesheets (see reviewer/tui/stylesheets.py)
+    STYLESHEET = "workspace.tcss"   # read before the first paint when it opens first (stylesheets.py)
 
     def __init__(self, session: Session, open_ids: Iterable[str] = (), *, check_every: float = CHECK_EVERY,
                  suggestions_on: bool = True, start_with_coverage: bool = False) -> None:
@@ -69,6 +69,8 @@ class WorkspaceScreen(Screen[None]):
                              id="panes")
         self._check_every = check_every
         self._start_with_coverage = start_with_coverage
+        if start_with_coverage:   # pushed with no body: its own stylesheets are read when the body is mounted
+            self.STYLESHEET = "base.tcss"
         # callbacks waiting for the body (None: mounted); see mount_body
         self._body_waiting: list[Callable[[], object]] | None = [] if start_with_coverage else None
         self._told_errors: set[str] = set()   # documents whose unreadable annotation file was reported
