@@ -81,7 +81,7 @@ async def auto(pilot):
     # background work (document counts, then training and the lookup index) starts once the first
     # screen is drawn: wait for every document's count, then for the workers still running
     workspace = next(s for s in app.screen_stack if type(s).__name__ == "WorkspaceScreen")
-    while not getattr(workspace, "body_ready", True):   # under the matrix, mounted once it has its counts
+    while not getattr(getattr(workspace, "body", None), "ready", True):   # under the matrix, mounted once it has its counts
         await asyncio.sleep(0.02)
     from reviewer.tui.widgets.document_list import DocumentList
     counted = workspace.query_one(DocumentList)._counts

@@ -183,7 +183,7 @@ class ReviewerApp(App[None]):
     def _restore(self, state: WorkspaceState) -> None:
         from reviewer.tui.remember import restore
 
-        self.workspace_screen.when_body_ready(partial(restore, self.workspace_screen, state))
+        self.workspace_screen.body.when_ready(partial(restore, self.workspace_screen, state))
 
     def exit(self, *args, **kwargs) -> None:
         """Every way out (q, ctrl+q, a signal) keeps the workspace for the next run first."""

@@ -44,6 +44,18 @@ def workspace(app):
     return next(s for s in app.screen_stack if type(s).__name__ == "WorkspaceScreen")
 
 
+def workspace_first_app(seeds: Path, set_dir: Path):
+    """Two policies: the app opens on the workspace, not the matrix."""
+    from reviewer.inputs import load_documents
+    from reviewer.session import Session
+    from reviewer.store import AnnotationStore
+    from reviewer.tui.app import ReviewerApp, Workspace
+
+    documents, _ = load_documents([seeds / "picker-top.txt", seeds / "piconext.txt"])
+    return ReviewerApp(Workspace(session=Session(AnnotationStore.open(set_dir), documents),
+                                 open_ids=["picker-top"], check_every=3600.0))
+
+
 def sheet(name: str) -> str:
     return str(stylesheets.STYLES / name)
 
@@ -60,14 +72,14 @@ def test_the_names_come_first_then_the_counts_then_the_workspace_under_them(seed
         assert all(name in drawn for name in ("picker-top", "piconext", "team-picpros"))   # names, no counts yet
         assert not screen.counts_drawn
         ws = workspace(app)
-        assert not ws.body_ready and not list(ws.query(PaneFrame))   # nothing under the matrix yet
+        assert not ws.body.ready and not list(ws.query(PaneFrame))   # nothing under the matrix yet
         held_counts.set()
         await settle(pilot)
         for _ in range(200):   # bounded by rounds: the workspace's gate polls
-            if ws.body_ready and list(ws.query(PaneFrame)):
+            if ws.body.ready and list(ws.query(PaneFrame)):
                 break
             await pilot.pause(0.02)
-        assert screen.counts_drawn and ws.body_ready
+        assert screen.counts_drawn and ws.body.ready
         assert [f.document.id for f in ws.query(PaneFrame)] == ["picker-top"]
         assert app.screen is screen   # still on the matrix
 
@@ -83,7 +95,7 @@ def test_leaving_the_matrix_before_its_counts_shows_the_workspace(seeds: Path, d
         await pilot.press("escape")
         await pilot.pause()
         ws = pilot.app.screen
-        assert type(ws).__name__ == "WorkspaceScreen" and ws.body_ready
+        assert type(ws).__name__ == "WorkspaceScreen" and ws.body.ready
         assert [f.document.id for f in ws.query(PaneFrame)] == ["picker-top"]
         await pilot.press("j")   # the pane takes keys
         await pilot.pause()
@@ -108,7 +120,7 @@ def test_the_kept_workspace_comes_back_under_the_matrix(seeds: Path, demo_set: P
         await settle(pilot)
         home = workspace(app)
         for _ in range(200):
-            if home.body_ready and len(list(home.query(PaneFrame))) == 2:
+            if home.body.ready and len(list(home.query(PaneFrame))) == 2:
                 break
             await pilot.pause(0.02)
         await pilot.press("escape")
@@ -190,14 +202,7 @@ def test_a_note_draft_waiting_at_a_start_on_the_matrix_is_committed(seeds: Path,
 
 
 def test_opened_on_the_workspace_the_dialogs_stylesheets_wait_for_the_first_dialog(seeds: Path, demo_set: Path) -> None:
-    from reviewer.tui.app import ReviewerApp, Workspace
-    from reviewer.inputs import load_documents
-    from reviewer.session import Session
-    from reviewer.store import AnnotationStore
-
-    documents, _ = load_documents([seeds / "picker-top.txt", seeds / "piconext.txt"])
-    app = ReviewerApp(Workspace(session=Session(AnnotationStore.open(demo_set), documents),
-                                open_ids=["picker-top"], check_every=3600.0))
+    app = workspace_first_app(seeds, demo_set)
 
     async def scenario(pilot) -> None:
         await settle(pilot)
@@ -213,14 +218,7 @@ def test_opened_on_the_workspace_the_dialogs_stylesheets_wait_for_the_first_dial
 
 def test_opened_on_the_workspace_the_matrix_pushed_later_is_styled(seeds: Path, demo_set: Path) -> None:
     """The matrix's stylesheet is not among the workspace's first ones: pushing it reads it."""
-    from reviewer.tui.app import ReviewerApp, Workspace
-    from reviewer.inputs import load_documents
-    from reviewer.session import Session
-    from reviewer.store import AnnotationStore
-
-    documents, _ = load_documents([seeds / "picker-top.txt", seeds / "piconext.txt"])
-    app = ReviewerApp(Workspace(session=Session(AnnotationStore.open(demo_set), documents),
-                                open_ids=["picker-top"], check_every=3600.0))
+    app = workspace_first_app(seeds, demo_set)
 
     async def scenario(pilot) -> None:
         await settle(pilot)

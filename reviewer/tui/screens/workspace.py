@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from functools import partial
 from collections import Counter
-from typing import Callable, Iterable
+from typing import Iterable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,8 +34,8 @@ from reviewer.tui.clause_search import ClauseSearch, OpenMatches
 from reviewer.tui.controllers.category_sync import CategorySync
 from reviewer.tui.controllers.clause_lookup import ClauseLookup, SimilarFound
 from reviewer.tui.controllers.suggestions import SuggestionsController, SuggestionsTrained
-from reviewer.tui import stylesheets
 from reviewer.tui.messages import CountsReady
+from reviewer.tui.screens.workspace_body import DeferredBody
 from reviewer.tui.screens.workspace_keys import WORKSPACE_BINDINGS
 from reviewer.tui.widgets.document_list import DocumentList
 from reviewer.tui.widgets.inspector import Inspected, Inspector
@@ -71,8 +71,7 @@ class WorkspaceScreen(Screen[None]):
         self._start_with_coverage = start_with_coverage
         if start_with_coverage:   # pushed with no body: its own stylesheets are read when the body is mounted
             self.STYLESHEET = "base.tcss"
-        # callbacks waiting for the body (None: mounted); see mount_body
-        self._body_waiting: list[Callable[[], object]] | None = [] if start_with_coverage else None
+        self.body = DeferredBody(self, self._body_widgets, deferred=start_with_coverage)
         self._told_errors: set[str] = set()   # documents whose unreadable annotation file was reported
         self._notes: NoteDrafting | None = None
         self._last_key_at = 0.0
@@ -81,7 +80,7 @@ class WorkspaceScreen(Screen[None]):
                                                  on_model_ready=self._suggestions_ready,
                                                  keys_quiet_for=lambda: time.monotonic() - self._last_key_at)
         self.sync = CategorySync(self, session, self.deck, self.suggestions, self.refresh_frame,
-                                 mount_body=self.mount_body)
+                                 mount_body=self.body.mount)
         self.lookup = ClauseLookup(self, session, self.deck, report=self.report, panel_after="#body")
         self.versions = VersionsController(self)  # versioned policies: carry and review queue
         # action -> its check (True: enabled, None: shown greyed out); actions not listed are always enabled
@@ -115,60 +114,22 @@ class WorkspaceScreen(Screen[None]):
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        if not self._start_with_coverage:
-            yield from self._body()
+        yield from self.body.compose()
 
-    def _body(self) -> list[Widget]:
+    def _body_widgets(self) -> list[Widget]:
         documents = DocumentList(self.session.documents, self.taxonomy, id="documents")
         documents.display = False   # shown by its key
         return [Horizontal(documents, self.deck, id="body"), Inspector(self.taxonomy, id="inspector"),
                 Legend(self.taxonomy, id="legend"), KeyFooter()]
-
-    @property
-    def body_ready(self) -> bool:
-        """False only while the coverage matrix, opened first, hides a body not yet mounted."""
-        return self._body_waiting is None
-
-    def mount_body(self) -> None:
-        """Mount the panes, list, inspector and legend under the coverage matrix once that is drawn:
-        composed before it, they held its first paint back by about 35 ms. Idempotent."""
-        waiting = self._body_waiting
-        if waiting is None:
-            return
-        self._body_waiting = None
-        stylesheets.read_later(self.app)   # the body's own, and the dialogs' (the first screen is drawn)
-        self.mount_all(self._body())
-        for callback in waiting:
-            self.call_after_refresh(callback)
-
-    def when_body_ready(self, callback: Callable[[], object]) -> None:
-        """Call ``callback`` after the body's first refresh (at the next refresh when it is mounted)."""
-        if self._body_waiting is None:
-            self.call_after_refresh(callback)
-        else:
-            self._body_waiting.append(callback)
 
     def on_mount(self) -> None:
         self.set_interval(self._check_every, self.check_external, name="check-external")
         self.notes.recover()   # a note draft a killed app left behind
         if self._start_with_coverage:
             self.action_coverage()
-            self.call_after_refresh(self._start_background_once_shown, time.monotonic())
+            self.call_after_refresh(self.body.wait_for_matrix, self._start_background)
         else:
             self._start_background()  # on timers: after the first paint of this screen
-
-    def _start_background_once_shown(self, since: float) -> None:
-        """With the coverage home view first, this screen's body and the background work wait until
-        that view has drawn its counts: on 1,000 policies, started on timers from this screen's mount,
-        the work took the GIL that view needed (its first paint 1.7 s -> 0.9 s)."""
-        from reviewer.tui.screens.coverage_matrix import CoverageMatrixScreen
-
-        top = self.app.screen
-        if isinstance(top, CoverageMatrixScreen) and not top.counts_drawn and time.monotonic() - since < 10:
-            self.set_timer(0.05, partial(self._start_background_once_shown, since), name="background-gate")
-            return
-        self.mount_body()
-        self._start_background()
 
     def _start_background(self) -> None:
         """Counts for the document list, the first suggestion training and the lookup index."""
@@ -238,7 +199,7 @@ class WorkspaceScreen(Screen[None]):
         self.suggestions.refresh(frame)
 
     def refresh_document(self, doc_id: str) -> None:
-        if not self.body_ready:
+        if not self.body.ready:
             return   # the body, when mounted under the matrix, shows the session as it is then
         for frame in self.frames:
             if frame.document.id == doc_id:
@@ -255,7 +216,7 @@ class WorkspaceScreen(Screen[None]):
 
     def _inspect(self) -> None:
         """The inspector follows the focused pane's caret (only while it is shown)."""
-        if not self.body_ready:
+        if not self.body.ready:
             return
         inspector = self.query_one(Inspector)
         pane = self.pane
