@@ -16,13 +16,19 @@ from tests.faults.support import POLICY_A, new_session, raw_file, reopened, span
 from tests.versions_support import V1, V3, dataset
 
 
-def test_orphan_is_written_at_once_kept_on_reopening_and_undoable(tmp_path: Path) -> None:
+def _one_annotation(tmp_path: Path):
+    """A one-policy set with one Data Retention annotation: (docs, set, session, span, its id)."""
     docs = write_docs(tmp_path / "docs", {"alpha": POLICY_A})
     set_dir = tmp_path / "set"
     s = new_session(set_dir, docs)
     start, end = span_of(docs[0], "We keep your information")
     made = s.toggle_category("alpha", start, end, "data-retention").annotation
     assert made is not None
+    return docs, set_dir, s, (start, end), made
+
+
+def test_orphan_is_written_at_once_kept_on_reopening_and_undoable(tmp_path: Path) -> None:
+    docs, set_dir, s, (start, end), made = _one_annotation(tmp_path)
     before = (set_dir / "alpha.toml").read_bytes()
 
     out = s.orphan("alpha", made)
@@ -44,12 +50,7 @@ def test_orphan_is_written_at_once_kept_on_reopening_and_undoable(tmp_path: Path
 
 
 def test_reattaching_an_orphan_by_hand_places_it_again(tmp_path: Path) -> None:
-    docs = write_docs(tmp_path / "docs", {"alpha": POLICY_A})
-    set_dir = tmp_path / "set"
-    s = new_session(set_dir, docs)
-    start, end = span_of(docs[0], "We keep your information")
-    made = s.toggle_category("alpha", start, end, "data-retention").annotation
-    assert made is not None
+    docs, set_dir, s, (start, end), made = _one_annotation(tmp_path)
     s.orphan("alpha", made)
     s.reattach("alpha", made, start, end)
     placed = raw_file(set_dir, "alpha")[made]
