@@ -116,7 +116,7 @@ class ReviewerApp(App[None]):
         startgc.release()   # the first frame is drawn
 
     def push_screen(self, screen, *args, **kwargs):
-        """Every screen but the first two is styled by stylesheets read after the first paint."""
+        """Stylesheets read after the first paint are read before the screen that needs them."""
         stylesheets.read_before_push(self, screen)
         return super().push_screen(screen, *args, **kwargs)
 

@@ -207,7 +207,8 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
     def on_mount(self) -> None:
         if self._outline is not None:   # the names in the first frame; counts fill in when made
             self._layout_columns()
-            self.grid.set_rows(sorted(self._outline.rows, key=lambda d: (d.casefold(), d)))
+            self._sort_rows()
+            self.grid.set_rows(self._all)
         self.load()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
@@ -294,7 +295,7 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         return self.matrix.titles.get(doc_id, doc_id)
 
     def _sort_rows(self) -> None:
-        m = self.matrix
+        m = self.matrix or self._outline
         if m is None:
             return
         key, descending = self.sort_key
