@@ -133,23 +133,24 @@ class CategorySync:
     # -- coverage matrix --------------------------------------------------------------------
     def matrix(self) -> CoverageMatrix:
         """The matrix of every document of the session, from the one core function (worker-safe)."""
+        docs, placed, orphans, refused = self._annotations()
+        return coverage(docs, placed, self.taxonomy, orphans_by_doc=orphans, unreadable=refused)
+
+    def _annotations(self):
+        """(documents, placed annotations, orphans, refused files) of the session, for the matrix."""
         docs = list(self.session.documents)
         refused = {d.id: why for d in docs if (why := self.session.load_error(d.id))}
         readable = [d for d in docs if d.id not in refused]
-        return coverage(docs, {d.id: self.session.annotations(d.id) for d in readable}, self.taxonomy,
-                        orphans_by_doc={d.id: self.session.orphans(d.id) for d in readable}, unreadable=refused)
+        return (docs, {d.id: self.session.annotations(d.id) for d in readable},
+                {d.id: self.session.orphans(d.id) for d in readable}, refused)
 
     def version_matrix(self, view: VersionView) -> VersionCoverage:
         """The matrix at the versions ``view`` asks for (worker-safe; the annotations are carried in
         memory, nothing is written)."""
         from reviewer.versions.coverage import version_coverage
 
-        docs = list(self.session.documents)
-        refused = {d.id: why for d in docs if (why := self.session.load_error(d.id))}
-        readable = [d for d in docs if d.id not in refused]
-        return version_coverage(docs, {d.id: self.session.annotations(d.id) for d in readable},
-                                {d.id: self.session.orphans(d.id) for d in readable}, self.taxonomy, view,
-                                unreadable=refused)
+        docs, placed, orphans, refused = self._annotations()
+        return version_coverage(docs, placed, orphans, self.taxonomy, view, unreadable=refused)
 
     def version_choices(self) -> list[VersionChoice]:
         """Each versioned policy of the session: its versions, and the one shown (annotated)."""
