@@ -75,7 +75,7 @@ def test_the_names_come_first_then_the_counts_then_the_workspace_under_them(seed
         assert not ws.body.ready and not list(ws.query(PaneFrame))   # nothing under the matrix yet
         held_counts.set()
         await settle(pilot)
-        for _ in range(200):   # bounded by rounds: the workspace's gate polls
+        for _ in range(1000):   # bounded by rounds: the workspace's gate polls
             if ws.body.ready and list(ws.query(PaneFrame)):
                 break
             await pilot.pause(0.02)
@@ -119,7 +119,7 @@ def test_the_kept_workspace_comes_back_under_the_matrix(seeds: Path, demo_set: P
     async def scenario(pilot) -> None:
         await settle(pilot)
         home = workspace(app)
-        for _ in range(200):
+        for _ in range(1000):
             if home.body.ready and len(list(home.query(PaneFrame))) == 2:
                 break
             await pilot.pause(0.02)
