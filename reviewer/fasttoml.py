@@ -60,14 +60,14 @@ def loads(text: str) -> dict[str, Any] | None:
     if head is None:
         return None
     schema, document, source, sha256, version = head.groups()
-    data: dict[str, Any] = {"schema": int(schema), "document": _text(document), "source": _text(source),
-                            "sha256": _text(sha256)}
-    if version is not None:
-        data["version"] = _text(version)
     annotations: list[dict[str, Any]] = []
     pos, end, match = head.end(), len(text), _BLOCK.match
     seen: dict[str, datetime] = {}
-    try:
+    try:   # a ValueError (an integer int() refuses, a date that does not exist): left to tomli, which says so
+        data: dict[str, Any] = {"schema": int(schema), "document": _text(document), "source": _text(source),
+                                "sha256": _text(sha256)}
+        if version is not None:
+            data["version"] = _text(version)
         while pos < end:
             block = match(text, pos)
             if block is None:

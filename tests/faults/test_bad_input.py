@@ -48,6 +48,8 @@ HOSTILE = {
     "nested-inline": HEADER + "x = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n",
     "nested-arrays": HEADER + "x = " + "[" * 20000 + "]" * 20000 + "\n",
     "integer-of-5000-digits": HEADER + _ann() + "extra = " + "7" * 5000 + "\n",  # int() itself refuses it
+    # the same in the head of a file in the tool's own layout (its fast reader): it raised ValueError
+    "schema-of-5000-digits": "schema = " + "7" * 5000 + '\ndocument = "picker-top"\nsource = ""\nsha256 = ""\n' + _ann(),
     "not-utf8": HEADER + 'note = "\xff"\n',
     "binary": "\x00\x01\x02 binary \x00",
     "year-1-with-offset": HEADER + _ann() + "created = 0001-01-01T00:30:00+01:00\n",
