@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reviewer.safetext import one_line, visible
+from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.versions.coverage import ANNOTATED, LATEST, PICKED, VersionCoverage, VersionView
 
 MINUS = "\u2212"
@@ -65,7 +66,7 @@ class VersionChooser(ModalScreen[VersionView | None]):
                                 "escape keeps the one shown. In the matrix, d shows the change from the annotated "
                                 "version to the one chosen."), id="explanation", classes="dialog-status")
             yield OptionList(*[Option(p, id=f"v{n}") for n, p in enumerate(prompts)], id="choices", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one("#choices", OptionList)
