@@ -260,8 +260,7 @@ def _framed_first(ranked: list[Candidate], expected: int) -> Candidate:
     the place, not an edit inside one of them, decides."""
     best = ranked[0]
     d = abs(best.start - expected)
-    framed = [c for c in ranked if is_framed(c) and c.quote >= QUOTE_ACCEPT and c.score >= ACCEPT
-              and abs(c.start - expected) < d]
+    framed = [c for c in ranked if is_framed(c) and is_plausible(c) and abs(c.start - expected) < d]
     if not framed:
         return best
     return min(framed, key=lambda c: (abs(c.start - expected), -c.score, c.start))
