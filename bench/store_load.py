@@ -118,8 +118,8 @@ def child(corpus: Path, set_dir: Path, saves: int, seed: int) -> dict:
     c1 = time.process_time()
     store = AnnotationStore.open(set_dir)
     session = Session(store, docs)
-    session.load_cache.defer_writes = True   # the parsed-file cache is written after the open (below)
-    session.load_all()                  # in bulk, as a first open does: collection paused meanwhile
+    session.load_all(defer_cache=True)   # as the app's first open on the matrix: in bulk, collection
+                                         # paused, the parsed-file cache written after (below)
     statuses = {"exact": 0, "moved": 0, "fuzzy": 0, "orphaned": 0}
     total = 0
     for doc in docs:

@@ -21,10 +21,11 @@ import hashlib
 import io
 import os
 import pickle
+from contextlib import contextmanager
 from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import platformdirs
 
@@ -165,6 +166,16 @@ class LoadCache:
             self._unwritten.append((entry, doc_id, payload))
         else:
             self._write(entry, doc_id, payload)
+
+    @contextmanager
+    def deferring(self, defer: bool = True) -> Iterator[None]:
+        """Inside, new entries wait for ``flush()`` (when ``defer``): a first open shows what it
+        loaded before creating its 1,000 cache files."""
+        was, self.defer_writes = self.defer_writes, defer or self.defer_writes
+        try:
+            yield
+        finally:
+            self.defer_writes = was
 
     def flush(self) -> int:
         """Put the entries deferred so far on disk; how many there were."""

@@ -120,9 +120,9 @@ class Session:
         ds.extra = dict(ad.file.extra) if ad.file else {}
         ds.base_extra = dict(ds.extra)
 
-    def load_all(self, doc_ids: Iterable[str] | None = None) -> None:
-        """Load these documents (all by default) now, collection paused; an edit waits for one document at most."""
-        with paused_gc():
+    def load_all(self, doc_ids: Iterable[str] | None = None, *, defer_cache: bool = False) -> None:
+        """Load these documents (all by default) now, collection paused; ``defer_cache``: LoadCache.deferring."""
+        with paused_gc(), self.load_cache.deferring(defer_cache):
             for doc_id in [d.id for d in self.documents] if doc_ids is None else list(doc_ids):
                 self._state(doc_id)
 

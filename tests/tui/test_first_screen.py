@@ -230,3 +230,38 @@ def test_opened_on_the_workspace_the_matrix_pushed_later_is_styled(seeds: Path, 
         assert matrix.query_one("#matrix-summary").styles.height.value == 1   # compare.tcss: one line
 
     drive(app, scenario)
+
+
+def test_a_first_open_on_the_matrix_writes_the_parsed_file_cache_after_its_counts(
+        seeds: Path, demo_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer.loadcache import SUFFIX
+
+    from reviewer.tui.screens.workspace import WorkspaceScreen
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REVIEWER_NO_CACHE", raising=False)
+    app = home_app(seeds, demo_set)
+    files = len(list(demo_set.glob("*.toml"))) - 1   # set.toml aside
+    at_background: list[int] = []
+    real = WorkspaceScreen._start_background
+
+    def start_background(self) -> None:   # the counts are drawn: every file loaded, none cached yet
+        cache = self.session.load_cache
+        at_background.append(len(list(cache.folder.glob(f"*{SUFFIX}"))))
+        at_background.append(len(cache._unwritten))
+        real(self)
+
+    monkeypatch.setattr(WorkspaceScreen, "_start_background", start_background)
+
+    async def scenario(pilot) -> None:
+        await settle(pilot)
+        cache = app.session.load_cache
+        for _ in range(1000):   # bounded by rounds: the cache is written by the background work
+            if not cache._unwritten and len(list(cache.folder.glob(f"*{SUFFIX}"))) == files:
+                break
+            await pilot.pause(0.02)
+        assert at_background == [0, files]
+        assert not cache.defer_writes and not cache._unwritten
+        assert len(list(cache.folder.glob(f"*{SUFFIX}"))) == files
+
+    drive(app, scenario)

@@ -133,6 +133,9 @@ class CategorySync:
     # -- coverage matrix --------------------------------------------------------------------
     def matrix(self) -> CoverageMatrix:
         """The matrix of every document of the session, from the one core function (worker-safe)."""
+        # a first open, in bulk: collection paused, the parsed-file cache written once the counts are
+        # drawn (the workspace's background work); later calls find everything loaded
+        self.session.load_all(defer_cache=True)
         docs, placed, orphans, refused = self._annotations()
         return coverage(docs, placed, self.taxonomy, orphans_by_doc=orphans, unreadable=refused)
 

@@ -132,7 +132,10 @@ class WorkspaceScreen(Screen[None]):
             self._start_background()  # on timers: after the first paint of this screen
 
     def _start_background(self) -> None:
-        """Counts for the document list, the first suggestion training and the lookup index."""
+        """Counts for the document list, the first suggestion training and the lookup index (and the
+        parsed-file cache a first open on the matrix left to write)."""
+        self.run_worker(self.session.load_cache.flush, name="load-cache", group="load-cache", thread=True,
+                        exit_on_error=False)
         self.call_after_refresh(self.load_counts)  # after this screen's next frame, however busy the machine
         self.suggestions.start()
         self.lookup.start()
