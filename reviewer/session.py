@@ -34,10 +34,11 @@ from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.source_watch import reread, stamp_of
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
-from reviewer.session_state import (MAX_UNDO, READ_ONLY, Action, Change, Entry, Outcome, Step, _Doc, _entries,
+from reviewer.session_state import (READ_ONLY, Action, Change, Entry, Outcome, Step, _Doc, _entries,
                                      _Unmergeable, bad_span, exact_annotation, join_same, orphaned, placed_again,
                                      recategorised, refers_to, replay_changes, replayed_annotation)
 from reviewer.taxonomy import Taxonomy
+from reviewer.undo_history import UndoHistory
 
 class Session:
     """Documents under review and their annotations in one set; see the module docstring."""
@@ -51,8 +52,7 @@ class Session:
         self.read_only: bool = False
         self._docs: dict[str, _Doc] = {}
         self._pending: set[str] = set()
-        self._undo: list[Action] = []
-        self._redo: list[Action] = []
+        self.history = UndoHistory()
         self._lock = threading.RLock()
         for doc in documents:
             self.add_document(doc)
@@ -78,13 +78,7 @@ class Session:
                 self.save(doc.id)
             self._docs[doc.id] = _Doc(doc)
             self.documents[:] = [doc if d.id == doc.id else d for d in self.documents]
-            # earlier steps hold offsets into the old text: they cannot be undone in the new one
-            def elsewhere(a: Action | Step) -> bool:
-                if isinstance(a, Step):
-                    return a.document != doc.id
-                return all(c.document != doc.id for c in a.changes)
-            self._undo = [a for a in self._undo if elsewhere(a)]
-            self._redo = [a for a in self._redo if elsewhere(a)]
+            self.history.forget(doc.id)   # earlier steps hold offsets into the old text
 
     def _doc(self, doc_id: str) -> _Doc:
         try:
@@ -177,11 +171,11 @@ class Session:
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return bool(self.history.undo)
 
     @property
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return bool(self.history.redo)
 
     # -- mutations -----------------------------------------------------------------------------
     def toggle_category(self, doc_id: str, start: int, end: int, slug: str) -> Outcome:
@@ -327,7 +321,7 @@ class Session:
                 return Outcome("", "No change", None, True, "; ".join(refused) or None)
             for ch in changes:
                 self._state(ch.document).set(ch.id, ch.after)
-            self._push(Action(message, tuple(changes)))
+            self.history.push(Action(message, tuple(changes)))
             saved, errors = True, [f"{d}: unreadable, left alone" for d in refused]
             for doc_id in dict.fromkeys(c.document for c in changes):
                 ok, error, _ = self._write(self._state(doc_id))
@@ -346,17 +340,19 @@ class Session:
 
     def _replay(self, undo: bool) -> Outcome | None:
         with self._lock:
-            stack, other = (self._undo, self._redo) if undo else (self._redo, self._undo)
+            h = self.history
+            stack, other = (h.undo, h.redo) if undo else (h.redo, h.undo)
             if not stack:
                 return None
-            if isinstance(stack[-1], Step):
-                return self._replay_step(stack, other, undo)
+            action = stack[-1]
+            if isinstance(action, Step):
+                return h.replay_step(undo, self.read_only)
             verb = "Undid" if undo else "Redid"
             if self.read_only:
-                top = stack[-1].changes[0].document if stack[-1].changes else ""
+                top = action.changes[0].document if action.changes else ""
                 return Outcome(top, f"Not {'undone' if undo else 'redone'}: read-only", None,
                                top not in self._pending, READ_ONLY)
-            action = stack.pop()
+            stack.pop()
             doc_ids = list(dict.fromkeys(c.document for c in action.changes))
             applied, skipped, merged_notes = replay_changes(action, undo, [self._state(d) for d in doc_ids],
                                                             self._sync)
@@ -384,38 +380,13 @@ class Session:
     def batch(self, message: str) -> Iterator[None]:
         """The changes made inside become one undo step named ``message`` (a bulk apply across
         documents: one key, one undo). Each change is still written as it is made."""
-        with self._lock:
-            last = self._undo[-1] if self._undo else None
-            try:
-                yield
-            finally:
-                at = next((n for n in range(len(self._undo) - 1, -1, -1) if self._undo[n] is last), -1)
-                made = self._undo[at + 1:]
-                if len(made) > 1 and all(isinstance(a, Action) for a in made):
-                    del self._undo[at + 1:]
-                    self._undo.append(Action(message, tuple(c for a in made for c in a.changes)))
-
-    def _push(self, entry: Action | Step) -> None:
-        """A new undo step (the oldest beyond MAX_UNDO forgotten); redo is cleared, as any change does."""
-        self._undo.append(entry)  # type: ignore[arg-type]  # one stack holds Actions and Steps
-        del self._undo[: max(0, len(self._undo) - MAX_UNDO)]
-        self._redo.clear()
+        with self._lock, self.history.merged(message):
+            yield
 
     def record(self, step: Step) -> None:
         """Put an already applied outside step on the undo stack (clears redo, like any change)."""
         with self._lock:
-            self._push(step)
-
-    def _replay_step(self, stack: list, other: list, undo: bool) -> Outcome:
-        step: Step = stack[-1]
-        verb = "Undid" if undo else "Redid"
-        if self.read_only:
-            return Outcome(step.document, f"Not {'undone' if undo else 'redone'}: read-only", None, True, READ_ONLY)
-        stack.pop()
-        error = (step.undo if undo else step.redo)()
-        if error is None:
-            other.append(step)
-        return Outcome(step.document, f"{verb}: {step.message}", None, error is None, error)
+            self.history.push(step)
 
     # -- saving and outside changes --------------------------------------------------------------
     def save(self, doc_id: str | None = None, *, force: bool = False) -> list[Outcome]:
@@ -510,7 +481,7 @@ class Session:
                 return Outcome(doc_id, message, None, doc_id not in self._pending, None, merged)
             for ch in changes:
                 ds.set(ch.id, ch.after)
-            self._push(Action(message, tuple(changes)))
+            self.history.push(Action(message, tuple(changes)))
             saved, error, again = self._write(ds)
             notes = "; ".join(n for n in (merged, again) if n) or None
             last = changes[-1]

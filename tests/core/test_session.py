@@ -621,14 +621,14 @@ def test_counting_in_a_worker_thread_while_editing(setup) -> None:
 
 
 def test_memory_stays_bounded_over_many_tag_untag_actions(setup, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reviewer.session as session_module
+    import reviewer.undo_history as undo_history
 
     set_dir, _, s = setup
-    monkeypatch.setattr(session_module, "MAX_UNDO", 50)
+    monkeypatch.setattr(undo_history, "MAX_UNDO", 50)
     c = s.document("alpha").clauses[2]
     for _ in range(200):
         s.toggle_category("alpha", c.start, c.end, "other")      # a new annotation (new id) each time on
-    assert len(s._undo) == 50                                        # noqa: SLF001
+    assert len(s.history.undo) == 50
     cached = [p for _, layout in s.store._layouts.values() for p in layout.pieces if p.kind == "record"]  # noqa: SLF001
     assert len(cached) <= 1                                          # only the file's current blocks are kept
     for _ in range(50):
