@@ -93,9 +93,14 @@ class SuggestionsController:
         clauses now covered and scored only those newly uncovered (an untag)."""
         if not outcome.document or not self.suggester.enabled:
             return
+        if self._retrain_timer is None:
+            self._retrain_timer = self.host.set_interval(RETRAIN_QUIET, self._retrain_now, name="suggest-retrain")
+        self._retrain_timer.reset()   # one timer pushed back at each change: none made per key
+
+    def _retrain_now(self) -> None:
         if self._retrain_timer is not None:
-            self._retrain_timer.stop()
-        self._retrain_timer = self.host.set_timer(RETRAIN_QUIET, self.retrain, name="suggest-retrain")
+            self._retrain_timer.pause()
+        self.retrain()
 
     def retrain(self) -> None:
         ids = self.deck.document_ids()  # read on the UI thread; the worker must not walk the DOM

@@ -237,6 +237,9 @@ class WorkspaceScreen(Screen[None]):
         """Show what a session call did: refresh the panes, and toast errors and merges."""
         if outcome is None:
             return
+        shown = [f for f in self.frames if f.document.id == outcome.document] if self.body.ready else []
+        for frame in shown:   # drawn by refresh_document's status update just below
+            frame.status.set_message(outcome.message, outcome.saved, draw=False)
         if outcome.document:
             self.refresh_document(outcome.document)
             self.suggestions.changed(outcome)  # rescored now, retrained in the background
@@ -247,9 +250,6 @@ class WorkspaceScreen(Screen[None]):
                             timeout=10, markup=False)
         if not quiet and not outcome.error:
             self.app.notify(outcome.message, markup=False, timeout=3)
-        for frame in self.frames:
-            if frame.document.id == outcome.document:
-                frame.status.set_message(outcome.message, outcome.saved)
 
     # -- writing keys ---------------------------------------------------------------------------
     def _writable(self) -> bool:

@@ -88,12 +88,14 @@ class StatusLine(Widget):
     _message: tuple[str, bool, str] | None = None
     _last: dict = {}
 
-    def set_message(self, message: str, saved: bool, short: str | None = None) -> None:
+    def set_message(self, message: str, saved: bool, short: str | None = None, *, draw: bool = True) -> None:
         """The last thing the session did (``Tagged Data Retention``), with whether it is on disk;
-        ``short`` is its wording for a narrow pane (else the message is cut)."""
+        ``short`` is its wording for a narrow pane (else the message is cut). ``draw=False``: kept
+        for the ``show`` the caller is about to make (one fit per key, not two)."""
         self._message = (message, saved, short or message)
         self.tooltip = message  # the whole message, where a narrow pane cuts it
-        self.show(**self._last)
+        if draw:
+            self.show(**self._last)
 
     @property
     def message(self) -> str | None:
