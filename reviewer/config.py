@@ -25,10 +25,13 @@ from typing import Any, Iterable
 
 import platformdirs
 
+from reviewer.safeio import NotRegular, describe, read_regular
+
 APP_NAME = "reviewer"
 CONFIG_FILE = "config.toml"
 DEFAULT_SET = "annotations/default"  # the set opened when --annotations names none
 ENV_CONFIG = "REVIEWER_CONFIG"   # an explicit config file path, for scripts and tests
+MAX_SETTINGS = 1024 * 1024       # bytes: a settings file is a few lines
 
 
 @dataclass
@@ -113,13 +116,15 @@ def load_settings(path: Path | str | None = None) -> tuple[Settings, list[str]]:
     except Exception as exc:  # noqa: BLE001 - no config folder on this platform: defaults
         return Settings(), [f"cannot locate the config folder ({exc}); using the default settings"]
     try:
-        data_bytes = path.read_bytes()
+        data_bytes = read_regular(path, MAX_SETTINGS)   # a FIFO here must not stop the app starting
     except FileNotFoundError:
         return Settings(), []
-    except IsADirectoryError:
-        return Settings(), [f"{path}: is a folder, not a settings file; using the default settings"]
+    except (IsADirectoryError, NotRegular) as exc:
+        if path.is_dir():
+            return Settings(), [f"{path}: is a folder, not a settings file; using the default settings"]
+        return Settings(), [f"{path}: {describe(exc)}; using the default settings"]
     except OSError as exc:
-        return Settings(), [f"{path}: cannot read ({exc.strerror or exc}); using the default settings"]
+        return Settings(), [f"{path}: {describe(exc)}; using the default settings"]
     try:
         text = data_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

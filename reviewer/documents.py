@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import stat
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,11 +17,13 @@ from typing import TYPE_CHECKING, Iterable
 
 from reviewer.clauses import Clause, segment
 from reviewer.errors import DocumentError
+from reviewer.safeio import NotRegular, describe, read_regular
 
 if TYPE_CHECKING:
     from reviewer.versions.model import VersionedDocument
 
 SUFFIXES = (".txt", ".md")
+MAX_DOCUMENT = 32 * 1024 * 1024   # bytes: ~650x the longest of the 115 OPP-115 policies (49 KB)
 
 # Bytes cp1252 leaves undefined decode as their latin-1 code points instead of failing.
 _CP1252_HOLES = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
@@ -137,24 +138,20 @@ def decode(data: bytes, path: Path | str) -> tuple[str, list[str]]:
 
 
 def load_document(path: Path | str) -> Document:
-    """Read one policy file. Raises DocumentError with a one-line reason when it cannot."""
+    """Read one policy file. Raises DocumentError with a one-line reason when it cannot. Read
+    without blocking and bounded (``safeio``): a FIFO, a device, or a file far larger than any
+    policy (a log or a disk image passed by mistake) is refused, never read into memory."""
     path = Path(path)
     try:
-        mode = path.stat().st_mode
-    except OSError:
-        mode = None  # read_bytes below says why in the user's terms
-    if mode is not None and not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
-        raise DocumentError(path, "not a regular file (a device or pipe), not a text document")
-    try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_DOCUMENT)
     except FileNotFoundError:
         raise DocumentError(path, "no such file") from None
     except IsADirectoryError:
         raise DocumentError(path, "is a folder, not a file") from None
-    except PermissionError:
-        raise DocumentError(path, "permission denied") from None
+    except NotRegular as exc:
+        raise DocumentError(path, "is a folder, not a file" if path.is_dir() else str(exc)) from None
     except OSError as exc:
-        raise DocumentError(path, f"cannot read ({exc.strerror or exc})") from None
+        raise DocumentError(path, describe(exc)) from None
     text, warnings = decode(data, path)
     return Document(id=path.stem, path=path, text=normalise_newlines(text), warnings=warnings)
 

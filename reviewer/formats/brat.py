@@ -25,6 +25,7 @@ from pathlib import Path
 
 from reviewer.documents import normalise_newlines
 from reviewer.formats.common import ExportBundle, FormatError, ImportedData, check_span, decode_text
+from reviewer.safeio import describe, read_regular
 from reviewer.store import Annotation
 
 NAME = "brat"
@@ -177,9 +178,9 @@ def export(bundle: ExportBundle) -> dict[str, str]:
 
 def _read(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        data = read_regular(path)   # a FIFO or a device in the folder is refused, never waited on
     except OSError as exc:
-        raise FormatError(path, f"cannot read ({exc.strerror or exc})") from None
+        raise FormatError(path, describe(exc)) from None
     return decode_text(data, path, json_text=False)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.errors import ReviewerError
+from reviewer.safeio import NotRegular, describe, read_regular
 from reviewer.store import Annotation
 from reviewer.taxonomy import Taxonomy
 
@@ -213,13 +214,15 @@ def read_text(path: Path) -> str:
     NUL bytes tells which, as RFC 4627 describes). Any other NUL byte means a binary file.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path)   # a FIFO or a link to /dev/zero is refused, never read for ever
     except FileNotFoundError:
         raise FormatError(path, "no such file") from None
-    except IsADirectoryError:
-        raise FormatError(path, "is a folder (only the brat format is a folder)") from None
+    except (IsADirectoryError, NotRegular) as exc:
+        if path.is_dir():
+            raise FormatError(path, "is a folder (only the brat format is a folder)") from None
+        raise FormatError(path, describe(exc)) from None
     except OSError as exc:
-        raise FormatError(path, f"cannot read ({exc.strerror or exc})") from None
+        raise FormatError(path, describe(exc)) from None
     return decode_text(data, path)
 
 

@@ -33,6 +33,7 @@ from textual.design import (
 )
 from textual.theme import BUILTIN_THEMES, Theme
 
+from reviewer.safeio import describe, read_regular
 from reviewer.taxonomy import Taxonomy
 
 __all__ = [
@@ -76,6 +77,7 @@ def _themes_dir() -> Path:
     return candidates[0]
 
 
+MAX_THEME = 1024 * 1024   # bytes: a theme file is a few dozen lines
 THEMES_DIR: Path = _themes_dir()
 
 
@@ -96,13 +98,13 @@ def _parse_colour(path: Path, field: str, value: object) -> str:
 def load_theme(path: Path) -> tuple[Theme, list[str]]:
     """One theme file -> (Theme, warnings about ignored fields). Raises ThemeFileError."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, MAX_THEME).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ThemeFileError(f"{path}: malformed TOML ({exc})") from None
     except UnicodeDecodeError as exc:
         raise ThemeFileError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
     except OSError as exc:
-        raise ThemeFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise ThemeFileError(f"{path}: {describe(exc)}") from None
     except (ValueError, RecursionError) as exc:  # an integer of over 4,300 digits; nesting too deep
         raise ThemeFileError(f"{path}: unreadable TOML ({str(exc).split(':')[0] or 'nested too deeply'})") from None
     warnings = [f"{path}: unknown field {key!r} ignored" for key in data if key not in _KNOWN]
