@@ -386,7 +386,9 @@ def tmux_keys(runs: int, tags: int = 40, gap: float = 0.25) -> dict:
     unlabelled policy open; ``tags`` tags with alternating categories (1, 2), each followed by
     ``j``, ``gap`` seconds between keys (an analyst's pace: retraining runs while keys land).
     A tag is timed until the status line shows the new count, a move until it shows the next
-    clause. The empty app's key is timed until its key count changes."""
+    clause. The empty app runs beside it in its own terminal and gets a key half way through
+    each gap, timed until its key count changes: the two are measured in turn, so the host's
+    speed drifting during a run (a shared machine's noise) moves both alike and the ratio holds."""
     from bench.tmuxscreen import EMPTY_APP, Screen
     from reviewer.inputs import load_documents
 
@@ -406,23 +408,30 @@ def tmux_keys(runs: int, tags: int = 40, gap: float = 0.25) -> dict:
             code = LAUNCH.format(root=str(ROOT), paths=paths, set_path=str(set_path), open_id=target.id)
             if not FSYNC:   # a measurement only: what a tag costs without its write's two fsyncs
                 code = "import os\nos.fsync = lambda fd: None\n" + code
-            with Screen([sys.executable, "-c", code], SIZE, _env(tmp)) as screen:
+            with Screen([sys.executable, "-c", code], SIZE, _env(tmp)) as screen, \
+                    Screen([sys.executable, "-c", EMPTY_APP], SIZE, _env(tmp)) as empty:
+                empty.wait(lambda text: "keys 0" in text)
                 screen.wait(lambda text: _status(text) is not None)
                 screen.wait(lambda text: "Suggestions ready" in text)  # training done once: suggestions live
                 clause, count = _status(screen.text())  # type: ignore[misc]  # just waited for the status line
+                pressed = 0
+
+                def reference() -> None:
+                    """A key to the empty app half way through the gap: the app's pace stays ``gap``."""
+                    nonlocal pressed
+                    pressed += 1
+                    time.sleep(gap / 2)
+                    empty_times.append(empty.key("j", lambda text, n=pressed: f"keys {n}" in text))
+                    time.sleep(gap / 2)
+
                 for k in range(tags):
-                    time.sleep(gap)
+                    reference()
                     tag_times.append(screen.key("1" if k % 2 == 0 else "2",
                                                 lambda text, n=count + 1: (_status(text) or (0, 0))[1] == n))
                     count += 1
-                    time.sleep(gap)
+                    reference()
                     move_times.append(screen.key("j", lambda text, c=clause + 1: (_status(text) or (0, 0))[0] == c))
                     clause += 1
-            with Screen([sys.executable, "-c", EMPTY_APP], SIZE, _env(tmp)) as screen:
-                screen.wait(lambda text: "keys 0" in text)
-                for k in range(1, 2 * tags + 1):
-                    time.sleep(gap)
-                    empty_times.append(screen.key("j", lambda text, n=k: f"keys {n}" in text))
     empty = statistics.median(empty_times)
     both = sorted(tag_times + move_times)
     p90 = both[min(len(both) - 1, int(len(both) * 0.9))]
