@@ -25,6 +25,8 @@ from reviewer.suggestions.model import Example, NotEnoughAnnotations, Suggestion
 
 #: How often a waiting thread checks whether it was asked to stop.
 POLL = 0.05
+#: The fitting child's niceness: below the app and its terminal whenever they want the CPU.
+NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,18 @@ def fit_and_score(examples: Sequence[Example], texts: Sequence[str]) -> Fitted:
         return Fitted(None, f"the model could not be trained ({exc})", pid=os.getpid())
     probs, known = model.scores(texts)
     return Fitted(model, None, probs, known, os.getpid())
+
+
+def _yield_cpu() -> None:
+    """Runs first in the child: its fits take a core for tens of milliseconds after each pause in
+    tagging, and on a 2-core machine the app, the terminal and the fit then share the cores. At a
+    lower priority the fit yields to them whenever they want the CPU; alone, it runs as fast."""
+    import os
+
+    try:
+        os.nice(NICENESS)
+    except (AttributeError, OSError):   # no nice on this platform, or not allowed: run as is
+        pass
 
 
 @contextmanager
@@ -87,7 +101,7 @@ class TrainingProcess:
                 methods = multiprocessing.get_all_start_methods()
                 context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
                 with _real_stderr():
-                    self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                    self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_yield_cpu)
             return self._pool
 
     def submit(self, examples: Sequence[Example], texts: Sequence[str]) -> Future:

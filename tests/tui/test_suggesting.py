@@ -209,6 +209,10 @@ def test_retraining_fits_in_another_process_and_scores_the_documents_asked_for(s
     fitted = training.shared.fit([], [])
     assert fitted is not None and fitted.model is None and "at least" in fitted.reason
     assert fitted.pid not in (0, os.getpid())  # fitted by the child, not by this process
+    # ... at a lower priority: on 2 cores the fit yields to the app and its terminal
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    child = os.getpriority(os.PRIO_PROCESS, fitted.pid)
+    assert child == min(19, mine + training.NICENESS) and (child > mine or mine == 19)
 
 
 def test_a_child_that_cannot_start_leaves_the_fit_in_this_process(monkeypatch) -> None:
