@@ -468,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
             out["first paint, ratio to an empty app (tmux)"] = tmux_first_paint(runs if args.smoke else max(runs, 5))
         if tmuxscreen_available() and args.only != "paint-ratio":
             out["keys while suggestions are live (tmux)"] = tmux_keys(runs, tags=4 if args.smoke else 40)
+            if not args.smoke:   # slower: the retrain after each tag (RETRAIN_QUIET) falls between keys
+                out["the same at 2 keys/s: a retrain between each tag and the next key (tmux)"] = tmux_keys(
+                    runs, tags=40, gap=0.5)
     if args.only in (None, "startup"):
         out["startup (seeds)"] = startup(runs)
     if args.only in (None, "keys"):
