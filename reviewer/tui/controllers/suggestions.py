@@ -95,7 +95,9 @@ class SuggestionsController:
             return
         if self._retrain_timer is None:
             self._retrain_timer = self.host.set_interval(RETRAIN_QUIET, self._retrain_now, name="suggest-retrain")
-        self._retrain_timer.reset()   # one timer pushed back at each change: none made per key
+        # One timer restarted at each change, none made per key: it fires 0.4-0.8 s (RETRAIN_QUIET
+        # to twice that) after the last change, as Textual restarts it at its next tick.
+        self._retrain_timer.reset()
 
     def _retrain_now(self) -> None:
         if self._retrain_timer is not None:
