@@ -37,6 +37,8 @@ class Trained:
     seconds: float
     #: document id -> (its suggestions, the clauses uncovered when they were scored), scored with ``model``
     scored: dict[str, tuple[tuple[Suggestion, ...], frozenset[int]]] = field(default_factory=dict)
+    #: the rejections' generation it was scored under (``Suggester.forget`` starts a new one)
+    generation: int = 0
 
 
 def category_clauses(document: Document, annotations: Iterable[Annotation], category: str) -> list[int]:
@@ -85,6 +87,7 @@ class Suggester:
         self._rejections_error: str | None = None
         self._cache: dict[str, tuple[tuple[Suggestion, ...], frozenset[int]]] = {}
         self._lock = threading.Lock()
+        self._generation = 0   # bumped when rejections change: scores made before are stale
 
     # -- state ------------------------------------------------------------------------------------
     @property
@@ -120,6 +123,7 @@ class Suggester:
         new model. The fit runs in another process (reviewer/suggestions/training.py): the worker
         thread calling this only gathers the examples and waits. Returns None when stopped."""
         t0 = time.perf_counter()
+        generation = self._generation
         given: dict[str, list[Annotation]] = {}
         for doc in list(self.session.documents):
             if should_stop():
@@ -145,7 +149,7 @@ class Suggester:
                                  min_confidence=self.min_confidence, rejections=self.rejections):
                 found[s.document].append(s)
             scored = {d: (tuple(found[d]), uncovered[d]) for d in wanted}
-        return Trained(fitted.model, fitted.reason, len(examples), time.perf_counter() - t0, scored)
+        return Trained(fitted.model, fitted.reason, len(examples), time.perf_counter() - t0, scored, generation)
 
     def install(self, trained: Trained) -> None:
         """Swap a freshly trained model in (UI thread) with the suggestions scored along with it;
@@ -153,14 +157,15 @@ class Suggester:
         with self._lock:
             self.model, self.reason, self.last = trained.model, trained.reason, trained
             self._cache.clear()
-            if trained.model is not None:
-                self._cache.update(trained.scored)
+            if trained.model is not None and trained.generation == self._generation:
+                self._cache.update(trained.scored)   # else scored before a rejection changed: rescored on use
 
     def forget(self, doc_id: str | None = None) -> None:
         """Drop cached suggestions (of one document, or all): after rejections changed. (A change of
         annotations needs no forgetting: ``for_document`` notices it and scores only the clauses
         it uncovered.)"""
         with self._lock:
+            self._generation += 1
             if doc_id is None:
                 self._cache.clear()
             else:
