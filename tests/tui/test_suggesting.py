@@ -15,7 +15,7 @@ from reviewer.store import Annotation, AnnotationStore
 from reviewer.suggestions import REJECTIONS_FILE, Rejections
 from reviewer.tui.ghosts import ghost_at, ghost_label, ghosts_on_line
 
-from .conftest import drive
+from .conftest import drive, until
 from reviewer.tui.suggesting import Suggester, category_clauses, next_index, section_category
 from tests.tui.compare_support import UNTAGGED, build_training_set
 
@@ -259,14 +259,16 @@ def test_a_tag_scores_no_clause_again_and_an_untag_scores_only_the_clause_it_unc
     assert [(g.start, g.end, g.categories) for g in after_untag] == [(g.start, g.end, g.categories) for g in fresh]
 
 
-def test_retrained_suggestions_wait_for_a_pause_in_the_keys_then_are_drawn(make_app) -> None:
+def test_retrained_suggestions_wait_for_a_pause_in_the_keys_then_are_drawn(make_app, monkeypatch) -> None:
     """A retrain that lands while the analyst types is drawn in the next pause, not in the middle
     of a key (its repaint of the panes would delay the key); it is drawn all the same."""
     import time
 
+    import reviewer.tui.controllers.suggestions as controller
     from reviewer.tui.controllers.suggestions import SuggestionsTrained
     from reviewer.tui.suggesting import Trained
 
+    monkeypatch.setattr(controller, "RETRAIN_AFTER", 3600.0)   # no real retrain lands meanwhile
     app = make_app(["picker-top", "picky-assist"])
 
     async def scenario(pilot) -> None:
@@ -282,3 +284,62 @@ def test_retrained_suggestions_wait_for_a_pause_in_the_keys_then_are_drawn(make_
         assert screen.suggestions.suggester.last is fresh           # drawn once the keys paused
 
     drive(app, scenario)
+
+
+def test_a_retrain_landing_while_keys_come_is_drawn_once_the_next_key_is_on_screen(make_app, monkeypatch) -> None:
+    """At an even pace a draw after a short quiet time lands just before the next key and delays
+    it; a result that lands while the analyst types waits for their next key instead, and is
+    drawn after the frame that shows that key's change."""
+    import time
+
+    import reviewer.tui.controllers.suggestions as controller
+    from reviewer.tui.controllers.suggestions import SuggestionsTrained
+    from reviewer.tui.suggesting import Trained
+
+    monkeypatch.setattr(controller, "DRAW_IDLE", 60.0)   # the pause path must not draw it first
+    monkeypatch.setattr(controller, "RETRAIN_AFTER", 3600.0)   # no real retrain lands meanwhile
+    app = make_app(["picker-top", "picky-assist"])
+
+    async def scenario(pilot) -> None:
+        screen = app.screen
+        pane = screen.pane
+        shown: list[int] = []              # the caret of each frame handed to the terminal
+        original = app._display
+
+        def display(target, renderable) -> None:
+            original(target, renderable)
+            shown.append(pane.cursor)
+
+        app._display = display
+        drawn: list[tuple[int, list[int]]] = []
+        suggester = screen.suggestions.suggester
+        real_install = suggester.install
+        suggester.install = lambda trained: (drawn.append((pane.cursor, list(shown))), real_install(trained))[1]
+        fresh = Trained(model=None, reason="a retrain that just landed", examples=0, seconds=0.0)
+        start = pane.cursor
+        screen._last_key_at = time.monotonic()  # noqa: SLF001 - "a key was just typed"
+        screen.suggestions.trained(SuggestionsTrained(fresh))
+        await pilot.pause()
+        assert drawn == [] and suggester.last is not fresh            # parked while keys come
+        await pilot.press("j")
+        await until(pilot, lambda: drawn, "the parked result drawn after the key")
+        caret, frames_before = drawn[0]
+        assert caret == start + 1 and start + 1 in frames_before      # after a frame showing the move
+        assert suggester.last is fresh
+
+    drive(app, scenario)
+
+
+def test_scores_made_before_a_rejection_changed_are_not_installed(suggester: Suggester) -> None:
+    """A retrain scores the open documents under the rejections of its start; if a rejection is
+    made or undone before its result is drawn, those scores are stale: the model is installed,
+    the scores are not, and the documents are scored again on use."""
+    trained = suggester.retrain(score=[UNTAGGED])
+    assert trained is not None and trained.model is not None and trained.scored
+    suggester.forget(UNTAGGED)                       # a rejection changed meanwhile
+    suggester.install(trained)
+    assert suggester.model is trained.model and suggester._cache == {}   # noqa: SLF001 - nothing stale kept
+    fresh = suggester.retrain(score=[UNTAGGED])
+    assert fresh is not None
+    suggester.install(fresh)
+    assert suggester._cache.keys() == {UNTAGGED}     # noqa: SLF001 - a result scored after it is used

@@ -29,8 +29,9 @@ GHOST_NOTE = "Suggested: "   # how a status note about the suggestion under the 
 RETRAIN_AFTER = 0.6   # seconds after the workspace appears before the first training
 RETRAIN_QUIET = 0.4   # a retrain starts once changes pause this long (a running fit cannot be stopped,
                       # so a burst of tags must not start one thread per key)
-DRAW_QUIET = 0.1      # retrained suggestions are drawn once no key came for this long (a redraw of the
-DRAW_LATEST = 3.0     # panes must not delay a key), and at the latest this long after they arrived
+DRAW_IDLE = 1.0       # retrained suggestions arriving while the analyst types wait (a redraw of the
+                      # panes must not delay a key): drawn once the next key's change is on screen,
+DRAW_LATEST = 3.0     # when no key came for DRAW_IDLE, or at the latest this long after they arrived
 
 BINDINGS = [
     Binding("y", "accept_suggestion", "Accept suggestion (x rejects)", show=False, id="compare.accept",
@@ -56,7 +57,7 @@ class SuggestionsController:
     def __init__(self, host: Screen, session: Session, deck: PaneDeck, *, enabled: bool,
                  report: Callable[[Outcome], None], writable: Callable[[], bool],
                  on_model_ready: Callable[[], None],
-                 keys_quiet_for: Callable[[], float] = lambda: DRAW_QUIET) -> None:
+                 keys_quiet_for: Callable[[], float] = lambda: DRAW_IDLE) -> None:
         self.host = host
         self.session = session
         self.deck = deck
@@ -66,6 +67,7 @@ class SuggestionsController:
         self._on_model_ready = on_model_ready
         self._keys_quiet_for = keys_quiet_for
         self._retrain_timer: Timer | None = None
+        self._parked: tuple[SuggestionsTrained, float] | None = None   # a result waiting for a key or a pause
         self._hinted: WeakKeyDictionary[PolicyPane, tuple[int, int]] = WeakKeyDictionary()
 
     def start(self) -> None:
@@ -118,12 +120,21 @@ class SuggestionsController:
             self.host.post_message(SuggestionsTrained(trained))
 
     def trained(self, event: SuggestionsTrained, arrived: float | None = None) -> None:
+        """A retrain's result: drawn now when the analyst is not typing; else parked until the
+        next key's change is on screen (``after_key``), until they pause, or DRAW_LATEST at the
+        latest. A draw after a short quiet time lands just before the next key at an even pace."""
         now = time.monotonic()
         arrived = now if arrived is None else arrived
         quiet = self._keys_quiet_for()
-        if quiet < DRAW_QUIET and now - arrived < DRAW_LATEST:   # keys first: drawn in the next pause
-            self.host.set_timer(DRAW_QUIET - quiet, partial(self.trained, event, arrived), name="suggest-draw")
+        if quiet < DRAW_IDLE and now - arrived < DRAW_LATEST:
+            self._parked = (event, arrived)
+            self.host.set_timer(min(DRAW_IDLE - quiet, DRAW_LATEST - (now - arrived)), self._pause_came,
+                                name="suggest-draw")
             return
+        self._draw(event)
+
+    def _draw(self, event: SuggestionsTrained) -> None:
+        self._parked = None
         was = self.suggester.model is not None
         self.suggester.install(event.trained)
         for frame in self.deck.frames:
@@ -134,6 +145,20 @@ class SuggestionsController:
                                  "(y accepts, x rejects, ctrl+n next, S turns them off)", title="Suggestions",
                                  timeout=6, markup=False)
         self.host.refresh_bindings()
+
+    def after_key(self) -> None:
+        """A key's change was just applied (a move, a tag): a parked result is drawn once the frame
+        showing that change is out, leaving the most time before the next key."""
+        if self._parked is not None:
+            self.host.call_after_refresh(self._draw_parked)
+
+    def _draw_parked(self) -> None:
+        if self._parked is not None:
+            self._draw(self._parked[0])
+
+    def _pause_came(self) -> None:
+        if self._parked is not None:   # not drawn after a key meanwhile: look at the pace again
+            self.trained(*self._parked)
 
     def refresh(self, frame: PaneFrame) -> None:
         """Show the suggestions of the frame's document as ghost tags (none when off)."""

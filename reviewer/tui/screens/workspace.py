@@ -178,6 +178,7 @@ class WorkspaceScreen(Screen[None]):
         if isinstance(frame, PaneFrame):
             self.suggestions.hint(frame)
         self.sync.follow(event.pane)
+        self.suggestions.after_key()
 
     def on_descendant_focus(self, event) -> None:
         node = event.widget
@@ -243,6 +244,7 @@ class WorkspaceScreen(Screen[None]):
         if outcome.document:
             self.refresh_document(outcome.document)
             self.suggestions.changed(outcome)  # rescored now, retrained in the background
+            self.suggestions.after_key()
         if outcome.error:
             self.app.notify(outcome.error, title=outcome.message, severity="error", timeout=12, markup=False)
         if outcome.merged:
