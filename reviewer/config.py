@@ -119,8 +119,8 @@ def load_settings(path: Path | str | None = None) -> tuple[Settings, list[str]]:
         data_bytes = read_regular(path, MAX_SETTINGS)   # a FIFO here must not stop the app starting
     except FileNotFoundError:
         return Settings(), []
-    except (IsADirectoryError, NotRegular) as exc:
-        if path.is_dir():
+    except NotRegular as exc:
+        if exc.folder:
             return Settings(), [f"{path}: is a folder, not a settings file; using the default settings"]
         return Settings(), [f"{path}: {describe(exc)}; using the default settings"]
     except OSError as exc:

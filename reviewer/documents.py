@@ -146,10 +146,8 @@ def load_document(path: Path | str) -> Document:
         data = read_regular(path, MAX_DOCUMENT)
     except FileNotFoundError:
         raise DocumentError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DocumentError(path, "is a folder, not a file") from None
     except NotRegular as exc:
-        raise DocumentError(path, "is a folder, not a file" if path.is_dir() else str(exc)) from None
+        raise DocumentError(path, "is a folder, not a file" if exc.folder else str(exc)) from None
     except OSError as exc:
         raise DocumentError(path, describe(exc)) from None
     text, warnings = decode(data, path)

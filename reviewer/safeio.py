@@ -16,7 +16,10 @@ MAX_SET_FILE = 256 * 1024 * 1024   # far above any real annotation file (100,000
 
 
 class NotRegular(OSError):
-    """The path is not a regular file, or is bigger than the bound: a one-line reason."""
+    """The path is not a regular file, or is bigger than the bound: a one-line reason. ``folder``
+    says it is a folder, for callers that word that case their own way."""
+
+    folder: bool = False
 
 
 def read_regular(path: Path | str, limit: int = MAX_SET_FILE) -> bytes:
@@ -32,7 +35,9 @@ def read_regular_stat(path: Path | str, limit: int = MAX_SET_FILE) -> tuple[byte
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise NotRegular(f"not a regular file ({_kind(st.st_mode)}); not read")
+            refused = NotRegular(f"not a regular file ({_kind(st.st_mode)}); not read")
+            refused.folder = stat.S_ISDIR(st.st_mode)
+            raise refused
         if st.st_size > limit:
             raise NotRegular(f"too large ({st.st_size} bytes, more than {limit}); not read")
         chunks = []

@@ -217,8 +217,8 @@ def read_text(path: Path) -> str:
         data = read_regular(path)   # a FIFO or a link to /dev/zero is refused, never read for ever
     except FileNotFoundError:
         raise FormatError(path, "no such file") from None
-    except (IsADirectoryError, NotRegular) as exc:
-        if path.is_dir():
+    except NotRegular as exc:
+        if exc.folder:
             raise FormatError(path, "is a folder (only the brat format is a folder)") from None
         raise FormatError(path, describe(exc)) from None
     except OSError as exc:
