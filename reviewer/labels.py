@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover
 
 from reviewer.errors import ReviewerError
 from reviewer.formats.common import ImportedData
+from reviewer.safeio import NotRegular, read_regular
 from reviewer.taxonomy import Taxonomy
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -97,13 +98,19 @@ def map_labels(data: ImportedData, mapper: LabelMapper) -> LabelMapping:
     return report
 
 
+#: A label map names a few hundred labels at most; a file this size is a mistake (a device, a dump).
+MAX_MAP = 1024 * 1024
+
+
 def read_map(path: Path | str, taxonomy: Taxonomy) -> dict[str, str]:
     """A ``--map`` file: a TOML table of label = slug, each slug one of the taxonomy's."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, MAX_MAP).decode("utf-8-sig"))
     except FileNotFoundError:
         raise ReviewerError(path, "no such label map") from None
+    except NotRegular as exc:
+        raise ReviewerError(path, str(exc)) from None
     except UnicodeDecodeError as exc:
         raise ReviewerError(path, f"not valid UTF-8 (byte {exc.start})") from None
     except OSError as exc:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
-from pathlib import Path
 
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, warn
 from reviewer.documents import Document
@@ -69,12 +70,22 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if found else EXIT_SOFT
 
 
+#: Far above any real batch (10,000 queries of a sentence each: ~2 MB); a device is refused anyway.
+MAX_BATCH = 64 * 1024 * 1024
+
+
 def _read_batch(name: str) -> list[str] | None:
+    """One query per line, from a file, ``-`` (stdin) or a pipe (``<(...)``), never a device."""
     try:
         if name == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_BATCH + 1)
         else:
-            data = Path(name).read_bytes()
+            mode = os.stat(name).st_mode
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                error(f"{name}: is a device, not a batch file")
+                return None
+            with open(name, "rb") as handle:
+                data = handle.read(MAX_BATCH + 1)
     except FileNotFoundError:
         error(f"{name}: no such batch file")
         return None
@@ -83,6 +94,9 @@ def _read_batch(name: str) -> list[str] | None:
         return None
     except OSError as exc:
         error(f"{name}: cannot read the batch file ({exc.strerror or exc})")
+        return None
+    if len(data) > MAX_BATCH:
+        error(f"{name}: batch file too large (more than {MAX_BATCH} bytes); not read")
         return None
     if b"\x00" in data:
         error(f"{name}: binary file, not a batch of queries (one per line)")

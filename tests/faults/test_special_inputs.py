@@ -8,6 +8,7 @@ with a bound: the bound is a safety net against a hang, not a speed assertion.""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import threading
@@ -128,3 +129,48 @@ def test_a_special_theme_file_is_skipped_with_a_warning(tmp_path: Path, kind: st
     themes, warnings = _within(lambda: load_themes(folder))
     assert themes == []
     assert len(warnings) == 1 and str(path) in warnings[0] and fragment in warnings[0]
+
+
+@pytest.mark.parametrize("kind, fragment", [("fifo", "not a regular file (a FIFO)"),
+                                            ("dev-zero", "not a regular file (a character device)")])
+def test_a_special_label_map_is_one_line_and_the_set_is_untouched(tmp_path: Path, kind: str,
+                                                                   fragment: str) -> None:
+    incoming = tmp_path / "incoming.jsonl"   # doccano: the text travels with the labels
+    incoming.write_text(json.dumps({"text": "We collect your email.\n", "document": "pol",
+                                    "label": [[0, 21, "Odd label"]]}) + "\n", encoding="utf-8")
+    label_map = _special(tmp_path / "map.toml", kind)
+    set_dir = tmp_path / "set"
+    out = _cli("import", str(incoming), "--format", "doccano", "--annotations", str(set_dir),
+               "--map", str(label_map))
+    _one_line(out, label_map, fragment)
+    assert not set_dir.exists()
+
+
+def test_a_label_map_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    from reviewer.labels import read_map
+    from reviewer.taxonomy import DEFAULT_TAXONOMY
+
+    path = tmp_path / "map.toml"
+    path.write_bytes(b'\xef\xbb\xbf"Odd label" = "other"\n')
+    assert read_map(path, DEFAULT_TAXONOMY) == {"Odd label": "other"}
+
+
+def test_a_device_as_the_lookup_batch_is_one_line(tmp_path: Path, seeds: Path) -> None:
+    batch = _special(tmp_path / "queries.txt", "dev-zero")
+    _one_line(_cli("lookup", "--batch", str(batch), str(seeds)), batch, "is a device, not a batch file")
+
+
+def test_a_pipe_as_the_lookup_batch_is_still_read(tmp_path: Path, seeds: Path) -> None:
+    """``--batch <(make-queries)`` is a pipe: reading it is what the person asked for."""
+    batch = _special(tmp_path / "queries.fifo", "fifo")
+
+    def feed() -> None:
+        with open(batch, "w", encoding="utf-8") as handle:
+            handle.write("we do not sell your personal information\n")
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    out = _cli("lookup", "--batch", str(batch), str(seeds), "--json")
+    writer.join(HANG)
+    assert out.returncode == 0, out.stderr
+    assert len(out.stdout.splitlines()) == 1 and json.loads(out.stdout)
