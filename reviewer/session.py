@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import datetime, timezone
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -34,7 +35,7 @@ from reviewer.loadcache import CachedStore, LoadCache
 from reviewer.lock import write_guard
 from reviewer.source_watch import reread, stamp_of
 from reviewer.store import Annotation, AnnotationFile, AnnotationStore, FileStamp
-from reviewer.session_state import (READ_ONLY, Action, Change, Entry, Outcome, Step, _Doc, _entries,
+from reviewer.session_state import (READ_ONLY, Action, Change, Entry, Outcome, Step, _Doc, _entries, combine_entries,
                                      _Unmergeable, bad_span, exact_annotation, join_same, orphaned, placed_again,
                                      recategorised, refers_to, replay_changes, replayed_annotation)
 from reviewer.taxonomy import Taxonomy
@@ -519,11 +520,16 @@ class Session:
 
         theirs, status = _entries(ad.resolutions, ds.doc.text, refers_to(ad.file, ds.doc))
         their_extra = dict(ad.file.extra)
-        result = merge3(ds.base, ds.entries, theirs, updated=lambda e: e.ann.updated)
+        stamp = self.store.stamps.get(ident)
+        written = datetime.fromtimestamp(stamp.mtime_ns / 1e9, timezone.utc) if stamp is not None else None
+        result = merge3(ds.base, ds.entries, theirs, updated=lambda e: e.ann.updated, combine=combine_entries,
+                        their_time=written)
         ds.entries = result.merged
         for gone in [i for i in ds.status if i not in ds.entries]:
             del ds.status[gone]
-        for taken in result.added + result.changed:
+        anchored_there = [i for i in result.combined if ds.entries[i].ann.start == theirs[i].ann.start
+                          and ds.entries[i].ann.end == theirs[i].ann.end]
+        for taken in result.added + result.changed + anchored_there:
             if taken in status:
                 ds.status[taken] = status[taken]
         if their_extra != ds.base_extra:

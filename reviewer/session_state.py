@@ -36,6 +36,27 @@ class Entry:
     orphan: bool = False
 
 
+#: An anchor's fields change together: a re-placed span comes with its own quote and context.
+ANCHOR = ("start", "end", "quote", "prefix", "suffix")
+
+
+def combine_entries(base: Entry, ours: Entry, theirs: Entry) -> Entry | None:
+    """One entry with both sides' edits when they touched different fields (we tagged it, another
+    program rewrote its note), else None: a real conflict. Being an orphan goes with the anchor."""
+    from reviewer.merge import merge_fields
+
+    def anchor(e: Entry) -> tuple:
+        return (e.orphan, *(getattr(e.ann, n) for n in ANCHOR))
+
+    if anchor(ours) != anchor(base) and anchor(theirs) != anchor(base) and anchor(ours) != anchor(theirs):
+        return None
+    ann = merge_fields(base.ann, ours.ann, theirs.ann, together=[ANCHOR])
+    if ann is None:
+        return None
+    orphan = ours.orphan if anchor(ours) != anchor(base) else theirs.orphan
+    return Entry(ann, orphan)
+
+
 @dataclass(frozen=True)
 class Change:
     """One annotation's state before and after an action (None: absent)."""

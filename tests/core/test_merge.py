@@ -105,3 +105,51 @@ def test_merge_is_symmetric_except_for_ties(base, ours, theirs) -> None:
         if a.get(ident) != b.get(ident):
             o, t = ours.get(ident), theirs.get(ident)
             assert o is not None and t is not None and o.updated == t.updated
+
+
+@dataclass(frozen=True)
+class Ann:
+    start: int = 0
+    end: int = 5
+    quote: str = "hello"
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    updated: datetime | None = T0
+
+
+def test_edits_to_different_fields_are_combined() -> None:
+    from reviewer.merge import merge_fields
+
+    base = Ann()
+    ours = Ann(tags=("a",), updated=T0 + timedelta(minutes=2))
+    theirs = Ann(note="theirs", updated=T0 + timedelta(minutes=1))
+    assert merge_fields(base, ours, theirs) == Ann(tags=("a",), note="theirs", updated=T0 + timedelta(minutes=2))
+
+
+def test_a_field_both_changed_differently_is_not_combined() -> None:
+    from reviewer.merge import merge_fields
+
+    assert merge_fields(Ann(), Ann(note="x"), Ann(note="y")) is None
+    assert merge_fields(Ann(), Ann(note="x"), Ann(note="x", tags=("t",))) == Ann(note="x", tags=("t",))
+
+
+def test_fields_kept_together_move_as_one() -> None:
+    """An anchor is its offsets and quote at once: one side's re-placing is never half mixed in."""
+    from reviewer.merge import merge_fields
+
+    group = [("start", "end", "quote")]
+    moved = Ann(start=10, end=15)               # same quote, new place
+    requoted = Ann(quote="HELLO")               # same place, new quote
+    assert merge_fields(Ann(), moved, requoted, together=group) is None
+    assert merge_fields(Ann(), moved, Ann(note="n"), together=group) == Ann(start=10, end=15, note="n")
+
+
+def test_merge3_combines_and_reports_it() -> None:
+    from reviewer.merge import merge_fields
+
+    base = {"a": Ann()}
+    r = merge3(base, {"a": Ann(tags=("t",))}, {"a": Ann(note="n")}, combine=merge_fields)
+    assert r.merged == {"a": Ann(tags=("t",), note="n")} and r.combined == ["a"] and not r.conflicts
+    assert r.summary() == "'a' edited on both sides in different fields: both edits kept"
+    r = merge3(base, {"a": Ann(note="x")}, {"a": Ann(note="y")}, combine=merge_fields)
+    assert r.conflicts and r.summary().startswith("'a' changed on both sides")

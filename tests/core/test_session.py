@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import errno
+from datetime import timedelta
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -401,6 +403,58 @@ def test_conflicting_edits_keep_their_later_edit_and_say_so(setup, monkeypatch: 
     out, ident, set_dir = _conflict(setup, monkeypatch, 2098, 2099)
     assert "kept the other program's version" in out.merged
     assert raw_file(set_dir, "alpha")[ident].note == "theirs"
+
+
+def _fail_writes(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Make the store's writes fail (a full disk) until the returned function is called."""
+    real_write = store_module.atomic_write
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module, "atomic_write", full)
+    return lambda: monkeypatch.setattr(store_module, "atomic_write", real_write)
+
+
+def _edit_by_hand(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_edits_to_different_fields_on_both_sides_are_both_kept(setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    """We tag (the write fails, so it is pending); a person edits the note in the file by hand."""
+    set_dir, _, s = setup
+    span = clause(s.document("alpha"), "We share data")
+    ident = s.toggle_category("alpha", *span, "other").annotation
+    restore = _fail_writes(monkeypatch)
+    assert s.toggle_category("alpha", *span, "data-security").error
+    restore()
+    _edit_by_hand(set_dir / "alpha.toml", 'note = ""', 'note = "checked by hand"')
+    (out,) = s.save()
+    assert out.saved and "edited on both sides in different fields: both edits kept" in out.merged
+    assert "no changes from the other program" not in out.merged
+    on_disk = raw_file(set_dir, "alpha")[ident]
+    assert on_disk.categories == ("other", "data-security") and on_disk.note == "checked by hand"
+    assert_disk_is_memory(s, set_dir, "alpha")
+
+
+def test_a_hand_edit_that_left_updated_alone_is_dated_by_the_file(setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both change the note. The annotation's ``updated`` says 2001; ours was made a minute ago; the
+    person saved the file by hand just now without touching ``updated``: theirs is the later edit."""
+    set_dir, _, s = setup
+    real_now = store_module.utcnow
+    monkeypatch.setattr(store_module, "utcnow", lambda: real_now().replace(year=2001))
+    ident = s.toggle_category("alpha", *clause(s.document("alpha"), "We share data"), "other").annotation
+    restore = _fail_writes(monkeypatch)
+    monkeypatch.setattr(store_module, "utcnow", lambda: real_now() - timedelta(minutes=1))
+    assert s.set_note("alpha", ident, "ours").error
+    restore()
+    _edit_by_hand(set_dir / "alpha.toml", 'note = ""', 'note = "by hand"')
+    (out,) = s.save()
+    assert "kept the other program's version (its edit is later)" in out.merged
+    assert raw_file(set_dir, "alpha")[ident].note == "by hand"
+    assert_disk_is_memory(s, set_dir, "alpha")
 
 
 def test_annotation_file_deleted_by_another_program(setup) -> None:
