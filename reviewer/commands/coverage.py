@@ -9,6 +9,7 @@ import sys
 from reviewer.annotated import load_annotated
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, error, inputs_and_set
 from reviewer.coverage import CoverageMatrix, coverage
+from reviewer.safetext import visible
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +36,10 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(matrix.as_dict(), ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.buffer.write(matrix.to_csv().encode("utf-8"))
+        text = matrix.to_csv()
+        if sys.stdout.isatty():  # a person reads it: escape sequences in names and slugs stay inert
+            text = visible(text.replace("\r\n", "\n"))
+        sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
     else:
         _table(matrix, {c.slug: c.key for c in store.taxonomy if c.key})

@@ -164,6 +164,24 @@ def test_export_to_a_terminal_writes_no_escape_bytes_and_a_file_keeps_them(golde
     assert "\x1b]0;PWNED\x07" in out.read_text(encoding="utf-8")  # the file keeps the data
 
 
+def test_coverage_to_a_terminal_shows_hostile_names_and_slugs_inert(golden: tuple[Path, Path]) -> None:
+    """A policy named with an escape sequence, and a category slug holding one, in every coverage
+    format a terminal receives; piped, the CSV keeps the bytes."""
+    docs, ann = golden
+    name = "evil\x1b]0;PWNED\x07[bold red]x"
+    (docs / f"{name}.txt").write_text("We collect data.\n", encoding="utf-8")
+    (ann / f"{name}.toml").write_text(
+        f'schema = 1\ndocument = "{name}"\nsource = "{name}.txt"\nsha256 = ""\n\n[[annotation]]\nid = "e1"\n'
+        'start = 0\nend = 10\nquote = "We collect"\ncategories = ["\x1b[31mred"]\n'
+        .replace("\x1b", "\\u001b").replace("\x07", "\\u0007"), encoding="utf-8")
+    for fmt in ("csv", "table", "json"):
+        seen = _run_in_terminal("coverage", str(docs), "--annotations", str(ann), "--format", fmt)
+        assert b"PWNED" in seen, fmt
+        assert b"\x1b]" not in seen and b"\x07" not in seen and b"\x1b[31m" not in seen, fmt
+    piped = run("coverage", str(docs), "--annotations", str(ann), "--format", "csv")
+    assert piped.returncode == 0 and "\x1b]0;PWNED\x07" in piped.stdout
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
 def test_utf16_json_lines_import_like_documents(tmp_path: Path, encoding: str) -> None:
     text = (EXPECTED / "annotations.jsonl").read_text(encoding="utf-8")
