@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 from collections import Counter
 
@@ -28,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
         if store.meta_error is not None:
             status = EXIT_BAD   # named on stderr by open_set; the annotations are still checked
     reports = []
+    errors: set[str] = set()   # already on stderr as errors
     orphans = False
     for doc in documents:
         entry: dict[str, Any] = {
@@ -38,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
             ad = load_annotated(store, doc)
             if ad.error is not None:
                 error(ad.error)
+                errors.add(str(ad.error))
                 status = EXIT_BAD
             counts: Counter[str] = ad.counts()
             entry["annotations"] = len(ad.resolutions)
@@ -53,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"documents": reports}, ensure_ascii=False))
     else:
-        shown = {str(doc.path): set(doc.warnings) for doc in documents}  # already on stderr
-        _print_table([{**r, "_shown": shown.get(r["path"], set())} for r in reports], store is not None)
+        shown = {str(doc.path): set(doc.warnings) | errors for doc in documents}  # already on stderr
+        _print_table([{**r, "_shown": shown.get(r["path"], errors)} for r in reports], store is not None)
     if status == EXIT_BAD:
         return EXIT_BAD
     return EXIT_SOFT if orphans else EXIT_OK
@@ -65,7 +68,8 @@ def _print_table(reports: list[dict], with_set: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False)
+    # Piped, nothing is cut to fit 80 columns: a script greps whole document names.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 10_000)
     table = Table(box=None, pad_edge=False)
     counted = ["annotations", "exact", "moved", "fuzzy", "orphaned", "unknown"]
     cols = ["document", "clauses"] + (counted if with_set else [])
@@ -81,5 +85,5 @@ def _print_table(reports: list[dict], with_set: bool) -> None:
     console.print(table)
     for r in reports:
         for w in r["warnings"]:
-            if w not in r.get("_shown", ()):
-                console.print(Text(one_line(w), style="yellow"))
+            if w not in r["_shown"]:   # one line each, never wrapped: grep finds a whole warning
+                console.print(Text(one_line(w), style="yellow"), soft_wrap=True)

@@ -106,6 +106,27 @@ def test_moved_and_fuzzy_still_exit_0(capsys: pytest.CaptureFixture[str], tmp_pa
     assert any("approximately" in w for w in doc["warnings"])
 
 
+def test_table_warnings_are_whole_lines_and_an_error_is_said_once(capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: Path) -> None:
+    """Piped, nothing is wrapped or cut at 80 columns (grep finds a whole warning and a whole
+    name), and a schema error goes to stderr only, once."""
+    long_name = "a-policy-with-a-name-long-enough-to-be-cut-in-an-eighty-column-table-of-documents"
+    docs, set_dir = make_set(tmp_path)
+    (docs / "policy.txt").write_text("New intro sentence here. We collect your full name. We keep it for one year. "
+                                     "We never sell it.", encoding="utf-8")
+    (docs / f"{long_name}.txt").write_text("We collect data. We keep it.", encoding="utf-8")
+    (set_dir / f"{long_name}.toml").write_text(
+        f'schema = 1\ndocument = "{long_name}"\nsource = "{long_name}.txt"\nsha256 = ""\n'
+        + '\n[[annotation]]\nid = "d"\nstart = 0\nend = 4\nquote = "We c"\n' * 2, encoding="utf-8")
+    code, out, err = check(capsys, docs, "--annotations", set_dir)
+    assert code == 2
+    assert long_name in out
+    warning = next(line for line in out.splitlines() if "approximately" in line)
+    assert warning.startswith(str(set_dir / "policy.toml")) and warning.endswith(")")
+    assert "already used" not in out
+    assert len([line for line in err.splitlines() if "already used" in line]) == 1, err
+
+
 # -- exit 1 -------------------------------------------------------------------------------------
 
 
