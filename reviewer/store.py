@@ -137,6 +137,7 @@ class SetMeta:
 
 
 def _toml(text: str, path: Path) -> dict[str, Any]:
+    text = text.removeprefix("\ufeff")   # a BOM an editor added is kept by the splice, not parsed
     if (fast := fasttoml.loads(text)) is not None:   # this tool's own layout, read without tomli
         return fast
     try:

@@ -263,3 +263,17 @@ def test_files_that_cannot_be_cut_safely_are_written_whole_and_correctly(tmp_pat
     if "\r\n" in body:
         assert data.startswith("\ufeff".encode()) and body[1:].encode() in data     # the block kept, byte for byte
         assert b"\n" not in data.replace(b"\r\n", b"")                             # new lines end the same way
+
+
+def test_a_file_with_a_byte_order_mark_renders_text_that_parses_and_keeps_the_mark(tmp_path: Path) -> None:
+    """An editor's BOM is kept by the splice; the text the store renders (which the importer and
+    the adjudicator parse back before writing) must still read as the same file."""
+    store = AnnotationStore.open(tmp_path)
+    path = tmp_path / "alpha.toml"
+    path.write_text("\ufeffschema = 1\ndocument = 'alpha'\n\n[[annotation]]\nid = 'a'\nstart = 0\nend = 5\n"
+                    "quote = 'hello'\n", encoding="utf-8")
+    first = parse_annotation_file(path.read_text(encoding="utf-8-sig"), path).annotations[0]
+    added = Annotation.create("hello world", 6, 11, ["other"], id="b")
+    rendered = store.render(AnnotationFile("alpha", "alpha.txt", "", [first, added]))
+    assert rendered.startswith("\ufeffschema = 1\ndocument = 'alpha'\n")
+    assert [a.id for a in parse_annotation_file(rendered, path).annotations] == ["a", "b"]
