@@ -11,18 +11,20 @@ additions into a merge conflict. So a file is cut into pieces that keep their ex
 - other tables (``[x]``), kept whole; and the blank/comment lines at the end.
 
 A save compares each record and head value with what the file should hold, and rewrites only the
-pieces that differ: a changed record's block is replaced in place, a removed one is cut out with
-the lines before it, a new one goes right after the record that precedes it in sort order. Every
-other byte stays. The cut is checked when it is made (the pieces, parsed alone, must give what the
-whole file gives); a file that cannot be cut safely (a record array written inline, a table
-header inside a multi-line string) gets ``None``, and the caller writes it whole.
+pieces that differ: a changed record's block keeps every line whose value is unchanged (and the
+comments in and above it) and has the others replaced in place; a removed one is cut out with the
+lines before it; a new one goes right after the record that precedes it in sort order, and one
+whose sort order changed moves there with its comments. Every other byte stays. The cut is
+checked when it is made (the pieces, parsed alone, must give what the whole file gives); a file
+that cannot be cut safely (a record array written inline, a table header inside a multi-line
+string) gets ``None``, and the caller writes it whole.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable
+from typing import Any, Callable, Hashable, Iterable
 
 try:
     import tomli as tomllib
@@ -162,6 +164,7 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
     nl = layout.newline
     fix = (lambda s: s.replace("\n", nl)) if nl != "\n" else (lambda s: s)
     wanted = dict(records)
+    moved: dict[Hashable, Piece] = {}
     out: list[Piece] = []
     present: set[Hashable] = set()
     name = layout.name
@@ -191,9 +194,14 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
                 continue
             if not _alone(piece, name, parse_record):
                 return None
-            if new is _MISSING or order(new) != order(piece.value):
-                continue   # deleted, or moved: cut out here (a moved one is inserted below)
-            piece = Piece("record", piece.lead, fix(render_record(new)), piece.key, new)
+            if new is _MISSING:
+                continue   # deleted: cut out with the lines before it
+            rendered = fix(render_record(new))
+            body = _respliced(piece.body, rendered, name, piece.key, new, parse_record) or rendered
+            if order(new) != order(piece.value):   # moved: cut out here, inserted below with its comments
+                moved[piece.key] = Piece("record", piece.lead, body, piece.key, new)
+                continue
+            piece = Piece("record", piece.lead, body, piece.key, new)
         out.append(piece)
     kept = {p.key for p in out if p.kind == "record"}
     for key, value in head.items():
@@ -205,7 +213,7 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
             out.insert(at, Piece("statement", "", fix(render_statement(key, value)), key, value))
     new_records = sorted(((k, v) for k, v in records if k not in kept), key=lambda kv: order(kv[1]))
     for ident, record in new_records:
-        out = _insert(out, Piece("record", nl, fix(render_record(record)), ident, record), order)
+        out = _insert(out, moved.get(ident) or Piece("record", nl, fix(render_record(record)), ident, record), order)
     had_records = any(p.kind == "record" for p in layout.pieces)
     if not any(p.kind == "record" for p in out) and (name in present or had_records):
         at = max((i for i, p in enumerate(out) if p.kind == "statement"), default=-1) + 1
@@ -231,6 +239,102 @@ def _alone(piece: Piece, name: str, parse_record: Callable[[dict[str, Any]], tup
         return False
 
 
+def _statements(body: str) -> tuple[str, list[tuple[str, str, Any]], str] | None:
+    """A record's block cut into its header line, its statements ((key, lines with the comment
+    lines above them, value)) and the blank/comment lines after the last one; None when it holds
+    a sub-table or a statement that does not parse alone."""
+    lines = lines_of(body)
+    if not lines or not _HEADER.match(lines[0]):
+        return None
+    texts: list[str] = []
+    parsed: list[dict[str, Any] | None] = []   # each statement parsed alone, once it is whole
+    pending = ""
+    for line in lines[1:]:
+        if _HEADER.match(line):
+            return None
+        if _TRIVIA.match(line):
+            pending += line
+        elif _STATEMENT.match(line) and (not texts or _whole(texts, parsed)):
+            texts.append(pending + line)
+            parsed.append(None)
+            pending = ""
+        elif texts:
+            texts[-1] += pending + line
+            pending = ""
+        else:
+            return None
+    if texts and not _whole(texts, parsed):
+        return None
+    out: list[tuple[str, str, Any]] = []
+    for text, table in zip(texts, parsed):
+        if table is None or len(table) != 1 or next(iter(table)) in {k for k, _, _ in out}:
+            return None
+        (key, value), = table.items()
+        out.append((key, text, value))
+    return lines[0], out, pending
+
+
+def _whole(texts: list[str], parsed: list[dict[str, Any] | None]) -> bool:
+    """Is the last statement whole (so a next line starting ``x =`` begins a new one)? Its parse
+    is kept."""
+    try:
+        parsed[-1] = tomllib.loads(texts[-1])
+    except Exception:  # noqa: BLE001 - a value still open over more lines
+        return False
+    return True
+
+
+def _respliced(old: str, rendered: str, name: str, key: Hashable, record: Any,
+               parse_record: Callable[[dict[str, Any]], tuple[Hashable, Any]]) -> str | None:
+    """``rendered`` (the record's new block) written over its ``old`` block line by line: a
+    statement whose value is unchanged keeps its exact lines and the comments around it; changed
+    ones are replaced in place, new ones added after the last. None when it cannot be done safely."""
+    before, after = _statements(old), _statements(rendered)
+    if before is None or after is None:
+        return None
+    header, old_items, tail = before
+    new_items = {k: (text, value) for k, text, value in after[1]}
+    lines = [header]
+    for k, text, value in old_items:
+        if k in new_items:
+            new_text, new_value = new_items[k]
+            if new_value != value:
+                text = _lead_of(text) + new_text
+            lines.append(text)
+    had = {k for k, _, _ in old_items}
+    added = {k: text for k, (text, _) in new_items.items() if k not in had}
+    if lines[-1] and not lines[-1].endswith("\n"):
+        lines[-1] += "\r\n" if header.endswith("\r\n") else "\n"
+
+    def block(keys: Iterable[str]) -> str | None:
+        text = "".join(lines) + "".join(added[k] for k in added if k in keys) + tail
+        try:
+            parsed = tomllib.loads(text)
+            same = list(parsed) == [name] and len(parsed[name]) == 1 and \
+                parse_record(parsed[name][0]) == (key, record)
+        except Exception:  # noqa: BLE001
+            return None
+        return text if same else None
+
+    needed = set(added)
+    if block(needed) is None:
+        return None
+    for k in list(added):   # a key the old block lacked and the record reads the same without
+        if block(needed - {k}) is not None:
+            needed.discard(k)
+    return block(needed)
+
+
+def _lead_of(text: str) -> str:
+    """The blank and comment lines before a statement's first line."""
+    lead = ""
+    for line in lines_of(text):
+        if not _TRIVIA.match(line):
+            break
+        lead += line
+    return lead
+
+
 def _insert(pieces: list[Piece], new: Piece, order: Callable[[Any], Any]) -> list[Piece]:
     """Put ``new`` right after the record that precedes it in sort order, else before the first
     record, else after the last statement or table (before the closing blank lines)."""
@@ -250,7 +354,7 @@ def _insert(pieces: list[Piece], new: Piece, order: Callable[[Any], Any]) -> lis
         at = first
     else:
         at = len(pieces) - 1 if pieces and pieces[-1].kind == "tail" else len(pieces)
-        if not any(p.kind in ("statement", "table") for p in pieces[:at]):
+        if not any(p.kind in ("statement", "table") for p in pieces[:at]) and "#" not in new.lead:
             new = Piece(new.kind, "", new.body, new.key, new.value)
     before = "".join(p.text for p in pieces[:at])
     if before and not before.endswith("\n"):

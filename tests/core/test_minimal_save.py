@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer.inputs import load_documents
-from reviewer.store import (Annotation, AnnotationFile, AnnotationStore, parse_annotation_file, render_annotation)
+from reviewer.store import (Annotation, AnnotationFile, AnnotationStore, cut_annotation_file, parse_annotation_file)
 from tests.faults.support import POLICY_A, new_session, write_docs
 
 TEXT = POLICY_A
@@ -158,9 +158,12 @@ def test_any_edits_change_only_the_lines_of_the_changed_annotations(tmp_path_fac
             if ident not in changed:
                 assert blocks[ident] in after, f"untouched annotation {ident} was rewritten"
         allowed_gone = {line for i in changed if i in blocks for line in body_lines(blocks[i])}
+        layout = cut_annotation_file(after, path)
+        assert layout is not None
+        written = {p.key: p.body for p in layout.pieces if p.kind == "record"}
         for i in changed:
             if i in anns:
-                blocks[i] = render_annotation(anns[i])
+                blocks[i] = written[i]
         allowed_new = {line for i in changed if i in anns for line in body_lines(blocks[i])}
         gone = Counter(before.splitlines(keepends=True)) - Counter(after.splitlines(keepends=True))
         came = Counter(after.splitlines(keepends=True)) - Counter(before.splitlines(keepends=True))
@@ -277,3 +280,76 @@ def test_a_file_with_a_byte_order_mark_renders_text_that_parses_and_keeps_the_ma
     rendered = store.render(AnnotationFile("alpha", "alpha.txt", "", [first, added]))
     assert rendered.startswith("\ufeffschema = 1\ndocument = 'alpha'\n")
     assert [a.id for a in parse_annotation_file(rendered, path).annotations] == ["a", "b"]
+
+
+HAND_WRITTEN = """schema = 1
+document = 'alpha'
+
+# reviewed 2026-11
+[[annotation]]
+id = 'a'
+start = 0   # the heading
+end = 5
+quote = 'hello'
+# agreed with legal
+categories = ['other']
+note = ''   # TODO ask legal
+updated = 2026-11-22 00:00:00+00:00
+
+# second pass
+[[annotation]]
+id = 'b'
+start = 6
+end = 11
+quote = 'world'
+categories = ['other']
+"""
+
+
+def _hand_written(tmp_path: Path) -> tuple[AnnotationStore, Path, dict[str, Annotation]]:
+    store = AnnotationStore.open(tmp_path)
+    path = tmp_path / "alpha.toml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    anns = {a.id: a for a in parse_annotation_file(HAND_WRITTEN, path).annotations}
+    return store, path, anns
+
+
+def test_a_changed_annotation_changes_only_its_changed_lines(tmp_path: Path) -> None:
+    """A note edited: the note and updated lines change; the person's comments and every other
+    line of the block stay as they were."""
+    store, path, anns = _hand_written(tmp_path)
+    store.save(AnnotationFile("alpha", "", "", [anns["a"].edited(note="checked"), anns["b"]]))
+    after = path.read_text(encoding="utf-8")
+    gone = Counter(HAND_WRITTEN.splitlines()) - Counter(after.splitlines())
+    came = Counter(after.splitlines()) - Counter(HAND_WRITTEN.splitlines())
+    assert set(gone) == {"note = ''   # TODO ask legal", "updated = 2026-11-22 00:00:00+00:00"}
+    assert set(came) == {'note = "checked"'} | {line for line in came if line.startswith("updated = ")}
+    assert len(came) == 2
+    assert {a.id: a.note for a in parse_annotation_file(after, path).annotations} == {"a": "checked", "b": ""}
+
+
+def test_a_moved_annotation_keeps_its_comments(tmp_path: Path) -> None:
+    """Carried to a new version, every annotation's offsets change; the comments above and inside
+    each block travel with it."""
+    store, path, anns = _hand_written(tmp_path)
+    text = "intro hello world"
+    moved = [anns["a"].moved_to(text, 6, 11), anns["b"].moved_to(text, 12, 17)]
+    store.save(AnnotationFile("alpha", "", "", moved))
+    after = path.read_text(encoding="utf-8")
+    for comment in ("# reviewed 2026-11", "# agreed with legal", "note = ''   # TODO ask legal", "# second pass"):
+        assert comment in after, comment
+    assert after.index("# reviewed 2026-11") < after.index("id = 'a'") < after.index("# second pass") \
+        < after.index("id = 'b'")
+    assert [(a.id, a.start) for a in parse_annotation_file(after, path).annotations] == [("a", 6), ("b", 12)]
+
+
+def test_a_block_with_a_sub_table_is_rewritten_whole_and_right(tmp_path: Path) -> None:
+    store = AnnotationStore.open(tmp_path)
+    path = tmp_path / "alpha.toml"
+    text = ("schema = 1\n\n[[annotation]]\nid = 'a'\nstart = 0\nend = 5\nquote = 'hello'\n"
+            "# a comment\n[annotation.attributes]\nreviewed = true\n")
+    path.write_text(text, encoding="utf-8")
+    (first,) = parse_annotation_file(text, path).annotations
+    store.save(AnnotationFile("alpha", "", "", [first.edited(note="n")]))
+    (after,) = parse_annotation_file(path.read_text(encoding="utf-8"), path).annotations
+    assert after.note == "n" and after.attributes == {"reviewed": True}
