@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, Resolution, resolve_all
+from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, Resolution, resolve, resolve_all, set_aside
 from reviewer.documents import text_sha256
 from reviewer.store import Annotation, AnnotationFile
 from reviewer.versions.diff import line_map
@@ -76,14 +76,17 @@ def _recover(kept: dict[str, Annotation], live: dict[str, Annotation], state: di
     section taken out and put back) comes back when its passage does, verbatim with its context."""
     for ident in list(kept):
         ann = kept[ident]
-        full = ann.prefix + ann.quote + ann.suffix
-        pos = text.find(full)
-        if pos == -1 or len(full) < 24 or text.find(full, pos + 1) != -1:
-            continue
-        start = pos + len(ann.prefix)
+        fate = state[ident]
+        if fate.last_version == version.version and resolve(ann, text).status == EXACT:
+            start = ann.start  # back in the version its offsets refer to, at those offsets
+        else:
+            full = ann.prefix + ann.quote + ann.suffix
+            pos = text.find(full)
+            if pos == -1 or len(full) < 24 or text.find(full, pos + 1) != -1:
+                continue
+            start = pos + len(ann.prefix)
         live[ident] = ann.moved_to(text, start, start + len(ann.quote))
         del kept[ident]
-        fate = state[ident]
         fate.start, fate.end, fate.last_version = start, start + len(ann.quote), version.version
         fate.status = fate.before if ORDER[fate.before] >= ORDER[MOVED] else MOVED
         step.recovered.append(ident)
@@ -122,13 +125,15 @@ def carry(doc: VersionedDocument, annotations: list[Annotation], start: Version,
     first = resolve_all(annotations, texts[0])
     live: dict[str, Annotation] = {}
     state: dict[str, Fate] = {}
-    for ann, r in zip(annotations, first):
-        placed = r.anchored(texts[0]) if r.placed else ann
-        state[ann.id] = Fate(ann, r.status, r.score,
-                             r.start, r.end, walk[0].version if r.placed else ann.extra.get("version", ""))
-        if r.placed:
-            live[ann.id] = placed
     kept: dict[str, Annotation] = {}
+    for ann, r in zip(annotations, first):
+        # an orphan without a version of its own has offsets that refer to the start version
+        state[ann.id] = Fate(ann, r.status, r.score, r.start, r.end,
+                             walk[0].version if r.placed else ann.extra.get("version") or walk[0].version)
+        if r.placed:
+            live[ann.id] = r.anchored(texts[0])
+        elif not set_aside(ann):  # an orphan already: tried again in every version on the way
+            kept[ann.id] = ann
     steps: list[Step] = []
     for k in range(1, len(walk)):
         d = line_map(texts[k - 1], texts[k])
@@ -165,8 +170,10 @@ def carry(doc: VersionedDocument, annotations: list[Annotation], start: Version,
             out.append(replace(placed, extra=extra))
         elif ann.id in kept:  # kept as it was last placed, with the version its offsets refer to
             last = kept[ann.id]
-            out.append(replace(last, extra={**last.extra, "version": fate.last_version}))
-        else:  # an orphan already (or not in the start version): unchanged
+            if "version" in last.extra or fate.last_version != target.version:
+                last = replace(last, extra={**last.extra, "version": fate.last_version})
+            out.append(last)
+        else:  # set aside by a person: unchanged until they re-attach it
             out.append(ann)
     return CarryResult(doc, start, target, steps, list(state.values()), out)
 

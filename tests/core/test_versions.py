@@ -144,6 +144,34 @@ def test_carry_follows_a_clause_reworded_twice(tmp_path: Path) -> None:
     assert result.summary() == {"exact": 0, "moved": 1, "fuzzy": 1, "orphaned": 1}
 
 
+def test_carry_brings_back_an_orphan_of_an_earlier_carry_when_its_passage_returns(tmp_path: Path) -> None:
+    (doc,) = discover(dataset(tmp_path))
+    first, last = doc.versions[0], doc.versions[-1]
+    share = _ann(V1, "We share data with payment processors only.", "share")
+    there = carry(doc, [share], first, last)
+    (orphan,) = there.annotations
+    assert orphan.extra["version"] == first.version
+    back = carry(doc, there.annotations, last, first)    # the passage is in the first version again
+    assert [s.recovered for s in back.steps] == [[], ["share"]]
+    assert back.summary()["orphaned"] == 0 and back.fates[0].last_version == first.version
+    (placed,) = back.annotations
+    assert V1[placed.start:placed.end] == share.quote and "version" not in placed.extra
+
+
+def test_an_orphan_comes_back_at_its_own_offsets_in_its_own_version(tmp_path: Path) -> None:
+    block = "This paragraph introduces the sharing rules.\n\nWe share data with payment processors only.\n\n"
+    text = "Title\n\n" + block * 3 + "Contact us.\n"
+    (doc,) = discover(dataset(tmp_path, (text, V2, V3)))
+    first, last = doc.versions[0], doc.versions[-1]
+    middle = text.index(block, text.index(block) + 1) + block.index("We share")
+    ann = Annotation.create(text, middle, middle + 43, ["third-party-sharing"], id="mid")
+    full = ann.prefix + ann.quote + ann.suffix
+    assert text.find(full, text.find(full) + 1) != -1                  # its context alone cannot tell
+    back = carry(doc, carry(doc, [ann], first, last).annotations, last, first)
+    (placed,) = back.annotations
+    assert (placed.start, placed.end) == (ann.start, ann.end) and back.steps[-1].recovered == ["mid"]
+
+
 def test_carry_steps_over_technical_versions_and_back_in_time(tmp_path: Path) -> None:
     (doc,) = discover(repository(tmp_path))
     v = doc.versions
