@@ -12,7 +12,7 @@ from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, open_s
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
 from reviewer.store import AnnotationStore
-from reviewer.versions.carry import CarryResult, carry_file
+from reviewer.versions.carry import CarryResult, carry_file, file_id
 from reviewer.versions.model import VersionedDocument
 from reviewer.versions.refs import select, split_ref
 
@@ -28,13 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def carry_one(store: AnnotationStore, doc: VersionedDocument, ref: str | None, dry_run: bool) -> dict | None:
     """Carry one document's annotations; None when the set has none for it."""
-    done = carry_file(store, doc, select(doc, ref), dry_run=dry_run)
-    return None if done is None else to_json(*done)
+    ident = file_id(store, doc)
+    done = carry_file(store, doc, select(doc, ref), dry_run=dry_run, ident=ident)
+    return None if done is None else to_json(*done, ident=ident)
 
 
-def to_json(result: CarryResult, written: bool) -> dict:
+def to_json(result: CarryResult, written: bool, ident: str | None = None) -> dict:
     return {
-        "document": result.document.id, "from": result.start.version, "to": result.target.version,
+        "document": ident or result.document.id, "from": result.start.version, "to": result.target.version,
         "written": written,
         "steps": [{"from": s.old.version, "to": s.new.version, "exact": s.statuses.get("exact", 0),
                    "moved": len(s.moved), "fuzzy": [{"id": i, "score": sc} for i, sc in s.fuzzy],
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from reviewer.versions.sources import discover
 
     path, ref = split_ref(args.path)
+    to = args.to[1:] if args.to and args.to.startswith("@") else args.to  # "@first" as in PATH@first
     if ref is not None:
         error(f"{args.path}: give the version to move to with --to, not in PATH")
         return EXIT_BAD
@@ -61,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         docs = discover(Path(path))
         for doc in docs:
-            select(doc, args.to)  # a bad --to is refused before anything is written
+            select(doc, to)  # a bad --to is refused before anything is written
         for doc in docs:
-            entry = carry_one(store, doc, args.to, args.dry_run)
+            entry = carry_one(store, doc, to, args.dry_run)
             if entry is not None:
                 reports.append(entry)
     except ReviewerError as exc:
@@ -73,7 +75,20 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"documents": reports, "dry_run": bool(args.dry_run)}, ensure_ascii=False))
     else:
         _print(reports, args.dry_run)
+    if not reports:  # nothing carried: say under which ids the set was searched
+        ids = ", ".join(one_line(doc.id) for doc in docs[:5]) + (", ..." if len(docs) > 5 else "")
+        error(f"{path}: the set {args.annotations} has no annotations of {ids}" + _why(store, docs))
+        return EXIT_SOFT
     return EXIT_SOFT if any(r["summary"]["orphaned"] for r in reports) else EXIT_OK
+
+
+def _why(store: AnnotationStore, docs: list[VersionedDocument]) -> str:
+    """Why the set's file of a git-tracked file on disk (the app's id, its stem) was not carried."""
+    for d in docs:
+        if d.kind == "git" and d.path.stem != d.id and store.path_for(d.path.stem).exists():
+            return (f"; its file {store.path_for(d.path.stem).name} is not of a committed version of "
+                    f"{d.path.name} (commit the file, or name another source)")
+    return ""
 
 
 def _print(reports: list[dict], dry_run: bool) -> None:
@@ -82,8 +97,6 @@ def _print(reports: list[dict], dry_run: bool) -> None:
     from rich.text import Text
 
     console = Console(highlight=False)
-    if not reports:
-        console.print("no annotations of these documents in the set")
     for r in reports:
         verb = "would move" if dry_run else ("moved" if r["written"] else "left")
         s = r["summary"]

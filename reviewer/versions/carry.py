@@ -178,15 +178,31 @@ def carry(doc: VersionedDocument, annotations: list[Annotation], start: Version,
     return CarryResult(doc, start, target, steps, list(state.values()), out)
 
 
-def carry_file(store, doc: VersionedDocument, target: Version, *,
-               dry_run: bool = False) -> tuple[CarryResult, bool] | None:
-    """Carry a set's annotation file of ``doc`` to ``target`` and write it once, atomically, under
-    the set's write guard (``dry_run``: compute only). None when the set has no annotations for
-    it; else the result and whether the file was written."""
+def file_id(store, doc: VersionedDocument) -> str:
+    """The id of the set's file of ``doc``: its versioned id; for a file in a git repository that
+    has none under it, the file's stem (the id the app and ``check`` give the file on disk) when
+    that file records this file and a text of its history, so annotating a file and then carrying
+    it through its commits works without renaming anything."""
+    plain = doc.path.stem
+    if doc.kind != "git" or plain == doc.id or store.load(doc.id) is not None:
+        return doc.id
+    af = store.load(plain)
+    if af is None or af.source not in ("", doc.path.name):
+        return doc.id
+    return plain if af.sha256 in {text_sha256(t) for t in doc.texts(doc.versions)} else doc.id
+
+
+def carry_file(store, doc: VersionedDocument, target: Version, *, dry_run: bool = False,
+               ident: str | None = None) -> tuple[CarryResult, bool] | None:
+    """Carry a set's annotation file of ``doc`` (``ident``: the one with that id, default the
+    document's) to ``target`` and write it once, atomically, under the set's write guard
+    (``dry_run``: compute only). None when the set has no annotations for it; else the result and
+    whether the file was written."""
     from reviewer.lock import write_guard
 
+    ident = ident or doc.id
     with write_guard(store.root):
-        af = store.load(doc.id)
+        af = store.load(ident)
         if af is None or not af.annotations:
             return None
         start = start_version(doc, af)
@@ -194,10 +210,10 @@ def carry_file(store, doc: VersionedDocument, target: Version, *,
         written = False
         if not dry_run and (target.version != start.version or result.annotations != af.annotations):
             source = (doc.path / target.ref).name if doc.kind == "dataset" else doc.path.name
-            store.save(AnnotationFile(doc.id, source, text_sha256(doc.text(target)), result.annotations,
+            store.save(AnnotationFile(ident, source, text_sha256(doc.text(target)), result.annotations,
                                       dict(af.extra), version=target.version))
             written = True
     return result, written
 
 
-__all__ = ["carry_file", "follow", "carry", "CarryResult", "Step", "Fate", "path_between", "start_version"]
+__all__ = ["carry_file", "file_id", "follow", "carry", "CarryResult", "Step", "Fate", "path_between", "start_version"]

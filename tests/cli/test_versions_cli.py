@@ -132,6 +132,39 @@ def test_carry_writes_once_at_the_end_and_reports_steps(tmp_path: Path, capsys: 
     assert json.loads(out)["documents"][0]["to"] == "2024-01-05T10:00:00Z"
 
 
+def test_carry_finds_the_file_the_app_wrote_for_a_git_tracked_file(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from reviewer.documents import text_sha256
+
+    path = repository(tmp_path)                  # Example/Privacy Policy.md, followed as example--privacy-policy
+    text = path.read_text(encoding="utf-8")      # the file on disk, as the app and check open it
+    quote = "Contact us at privacy@example.com."
+    s = text.index(quote)
+    store = AnnotationStore.open(tmp_path / "set")
+    store.save(AnnotationFile(path.stem, path.name, text_sha256(text),
+                              [Annotation.create(text, s, s + len(quote), ["contact"], id="c")]))
+    code, out, err = run(capsys, "carry", path, "--annotations", store.root, "--to", "@first", "--json")
+    assert code == 0, err
+    (doc,) = json.loads(out)["documents"]
+    assert doc["document"] == "Privacy Policy" and doc["to"] == "2024-01-05T10:00:00Z" and doc["written"]
+    af = AnnotationStore.open(store.root).load("Privacy Policy")
+    assert af.version == "2024-01-05T10:00:00Z" and V1[af.annotations[0].start:af.annotations[0].end] == quote
+    assert not (store.root / "example--privacy-policy.toml").exists()
+    # a file of another text than any commit of it is not carried, and the command says why
+    store.save(AnnotationFile(path.stem, path.name, text_sha256("edited"), af.annotations))
+    before = (store.root / "Privacy Policy.toml").read_bytes()
+    code, out, err = run(capsys, "carry", path, "--annotations", store.root)
+    assert code == 1 and "no annotations of example--privacy-policy" in err and "Privacy Policy.toml" in err
+    assert (store.root / "Privacy Policy.toml").read_bytes() == before
+
+
+def test_carry_with_nothing_to_carry_says_so_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = dataset(tmp_path / "data")
+    AnnotationStore.open(tmp_path / "empty")
+    code, out, err = run(capsys, "carry", folder, "--annotations", tmp_path / "empty")
+    assert code == 1 and "has no annotations of example--privacy-policy" in err and err.count("\n") == 1
+
+
 def test_carry_bad_input_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = dataset(tmp_path / "data")
     root = annotated_set(tmp_path)
