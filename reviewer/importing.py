@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from reviewer import formats
-from reviewer.anchoring import ORPHANED, resolve
+from reviewer.anchoring import ORPHANED, resolve, resolve_all
 from reviewer.documents import Document, text_sha256
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.formats.common import (INT_MAX, INT_MIN, FormatError, ImportedData, ImportedDocument, load_json,
@@ -179,6 +179,8 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
         changed = af is None and bool(incoming)
         if af is None:
             af = AnnotationFile(doc.id, doc.source or (current.path.name if current else ""), "")
+        # the set's annotations where they are in the text the file's offsets refer to
+        here = _placed_in(af, current.text if current is not None else doc.text) if not doc.ids_given else {}
         af.sha256 = (current.sha256 if current is not None else
                      af.sha256 or doc.sha256 or (text_sha256(doc.text) if doc.text is not None else ""))
         if current is not None:
@@ -186,20 +188,21 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
         elif not af.source:
             af.source = doc.source
         by_id = {a.id: i for i, a in enumerate(af.annotations)}
-        by_span = {(a.start, a.end): a for a in af.annotations}
+        by_span = {(a.start, a.end): af.annotations[by_id[a.id]] for a in here.values()}
         for ann in incoming:
             old = None
             if not doc.ids_given:
                 old = by_span.get((ann.start, ann.end))
                 if old is None:
-                    ann = replace(ann, id=span_id(doc.id, ann.start, ann.end), created=ann.created or now,
+                    ann = replace(ann, id=_fresh_id(doc.id, ann.start, ann.end, by_id), created=ann.created or now,
                                   updated=ann.updated or now)
             if old is None and ann.id in by_id:
                 old = af.annotations[by_id[ann.id]]
             if old is not None and not lossless:
                 # The format cannot carry everything (attributes, unknown keys, exact date-times):
                 # keep what the set has, take the span, categories and note from the file.
-                same = (old.start, old.end, old.quote, old.categories, old.note) == \
+                was = here.get(old.id, old)  # an edit is judged where the set's annotation is now
+                same = (was.start, was.end, was.quote, old.categories, old.note) == \
                        (ann.start, ann.end, ann.quote, ann.categories, ann.note)
                 ann = replace(old, start=ann.start, end=ann.end, quote=ann.quote, prefix=ann.prefix,
                               suffix=ann.suffix, categories=ann.categories, note=ann.note,
@@ -219,6 +222,25 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
         if changed:
             plan.files.append(af)
     return plan
+
+
+def _placed_in(af: AnnotationFile, text: str | None) -> dict[str, Annotation]:
+    """The set's annotations by id, re-anchored in ``text`` (the text the import's offsets refer
+    to) when the file's offsets refer to another one; orphans there are left out, being on no
+    span of it. Without a text, as the file has them."""
+    if text is None or not af.annotations or af.sha256 == text_sha256(text):
+        return {a.id: a for a in af.annotations}
+    return {r.annotation.id: r.anchored(text) for r in resolve_all(af.annotations, text) if r.placed}
+
+
+def _fresh_id(doc_id: str, start: int, end: int, taken: dict[str, int]) -> str:
+    """The id of a new annotation from a format without ids: from its span, and never the id of
+    another annotation of the document (one imported at that span before the document changed)."""
+    ident, n = span_id(doc_id, start, end), 1
+    while ident in taken:
+        n += 1
+        ident = span_id(doc_id, start, end) + f"-{n}"
+    return ident
 
 
 def _anchor(doc: ImportedDocument, current: Document | None, path: Path, plan: ImportPlan) -> list[Annotation]:

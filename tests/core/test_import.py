@@ -91,6 +91,59 @@ def test_reanchoring_with_documents_moves_and_reports_unplaced(tmp_path: Path) -
     assert doc.text[kept["a1collect"].start:kept["a1collect"].end] == kept["a1collect"].quote
 
 
+@pytest.mark.parametrize("fmt", ["brat", "doccano"])
+@pytest.mark.parametrize("with_documents", [True, False])
+def test_a_round_trip_without_ids_of_a_changed_document_never_duplicates(golden_set: Path, tmp_path: Path,
+                                                                        fmt: str, with_documents: bool) -> None:
+    """The set's offsets refer to the old text, the export's to the new one: annotations are
+    matched where they are now, so each keeps its id and nothing is added."""
+    from reviewer.export import export_set
+
+    docs_dir = tmp_path / "docs"
+    docs_dir.mkdir()
+    for p in sorted((INPUT / "docs").glob("*.txt")):
+        (docs_dir / p.name).write_text("A new first line.\n" + p.read_text(encoding="utf-8"), encoding="utf-8")
+    docs = [load_document(p) for p in sorted(docs_dir.glob("*.txt"))]
+    store = AnnotationStore.open(golden_set)
+    before = {d: [a.id for a in store.load(d).annotations] for d in ("alpha", "beta")}
+    result = export_set(docs, store, fmt)
+    write_output(result.output, tmp_path / "out")
+    plan, written = import_file(golden_set, tmp_path / "out", fmt, docs if with_documents else None)
+    assert plan.added == 0 and plan.updated == 8 and written
+    after = AnnotationStore.open(golden_set)
+    for doc_id, ids in before.items():
+        af = after.load(doc_id)
+        assert [a.id for a in af.annotations] == ids
+        text = (docs_dir / f"{doc_id}.txt").read_text(encoding="utf-8")
+        assert all(text[a.start:a.end] == a.quote for a in af.annotations)
+    snapshot = _snapshot(golden_set)
+    plan, written = import_file(golden_set, tmp_path / "out", fmt, docs if with_documents else None)
+    assert (plan.added, plan.updated, plan.unchanged, written) == (0, 0, 8, [])
+    assert _snapshot(golden_set) == snapshot
+
+
+def test_a_new_span_where_a_moved_annotation_was_gets_an_id_of_its_own(tmp_path: Path) -> None:
+    """A span id names where an annotation was first imported: once the document changed, another
+    annotation there must not take that id (and so overwrite the first)."""
+    from reviewer.importing import span_id
+
+    text = "We sell nothing. We keep logs for 30 days."
+    store = AnnotationStore.open(tmp_path / "set")
+    from reviewer.store import Annotation, AnnotationFile
+
+    old = Annotation.create(text, 0, 16, ["other"], id=span_id("d", 0, 16))
+    store.save(AnnotationFile("d", "d.txt", "", [old]))
+    moved = "Hello. " + text
+    row = {"text": moved, "label": [[7, 23, "other"], [0, 16, "user-choice"]]}
+    (tmp_path / "d.jsonl").write_text(json.dumps({**row, "document": "d"}) + "\n", encoding="utf-8")
+    (tmp_path / "d.txt").write_text(moved, encoding="utf-8")
+    plan, _ = import_file(tmp_path / "set", tmp_path / "d.jsonl", "doccano", [load_document(tmp_path / "d.txt")])
+    anns = {a.id: a for a in AnnotationStore.open(tmp_path / "set").load("d").annotations}
+    assert len(anns) == 2 and anns[old.id].quote == "We sell nothing." and list(anns[old.id].categories) == ["other"]
+    (new,) = [a for i, a in anns.items() if i != old.id]
+    assert new.quote == "Hello. We sell n" and list(new.categories) == ["user-choice"]
+
+
 # -- bad input: one error naming the file, set untouched ---------------------------------------
 
 BAD = {
