@@ -31,6 +31,7 @@ from reviewer.documents import Document, text_sha256
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.formats.common import (INT_MAX, INT_MIN, FormatError, ImportedData, ImportedDocument, load_json,
                                      read_text)
+from reviewer.merge import same_value
 from reviewer.labels import LabelMapper, LabelMapping, map_labels, read_map
 from reviewer.store import (SET_FILE, Annotation, AnnotationFile, AnnotationStore, dump_annotation_file,
                             parse_annotation_file, utcnow)
@@ -209,7 +210,7 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
                               updated=old.updated if same else (ann.updated or now))
             if ann.id in by_id:
                 old = af.annotations[by_id[ann.id]]
-                if old == ann:
+                if same_value(old, ann):
                     plan.unchanged += 1
                     continue
                 af.annotations[by_id[ann.id]] = ann

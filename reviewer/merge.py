@@ -18,7 +18,7 @@ Pure functions over plain mappings, so the rules can be tested without files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar
 
@@ -75,6 +75,23 @@ def _utc(stamp: datetime | None) -> datetime:
     return stamp.replace(tzinfo=timezone.utc) if stamp.tzinfo is None else stamp
 
 
+def same_value(a: Any, b: Any) -> bool:
+    """``==`` in which nan equals nan: an unknown key holding nan (TOML has it) is the same value
+    when it comes back from the set's own export or another program's save, so a round trip or a
+    merge of such a file sees no change."""
+    if a == b:
+        return True
+    if isinstance(a, float) and isinstance(b, float):
+        return a != a and b != b
+    if is_dataclass(a) and type(a) is type(b):
+        return all(same_value(getattr(a, f.name), getattr(b, f.name)) for f in fields(a) if f.compare)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(v, b[k]) for k, v in a.items())
+    if isinstance(a, (list, tuple)) and type(a) is type(b):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    return False
+
+
 def merge_fields(base: Any, ours: Any, theirs: Any, *, together: Iterable[Iterable[str]] = (),
                  latest: str = "updated") -> Any | None:
     """A dataclass holding both sides' edits when they changed different fields, else None.
@@ -88,9 +105,9 @@ def merge_fields(base: Any, ours: Any, theirs: Any, *, together: Iterable[Iterab
     picked: dict[str, Any] = {}
     for unit in units:
         b, o, t = ([getattr(v, n) for n in unit] for v in (base, ours, theirs))
-        if o == t or t == b:
+        if same_value(o, t) or same_value(t, b):
             chosen = ours
-        elif o == b:
+        elif same_value(o, b):
             chosen = theirs
         else:
             return None
@@ -113,18 +130,18 @@ def merge3(base: Mapping[str, V], ours: Mapping[str, V], theirs: Mapping[str, V]
     ids = list(ours) + [i for i in theirs if i not in ours] + [i for i in base if i not in ours and i not in theirs]
     for ident in ids:
         b, o, t = base.get(ident), ours.get(ident), theirs.get(ident)
-        if o == t:
+        if same_value(o, t):
             if o is not None:
                 merged[ident] = o
             continue
-        if o == b:                       # only they changed it
+        if same_value(o, b):             # only they changed it
             if t is None:
                 result.removed.append(ident)
             else:
                 merged[ident] = t
                 (result.changed if b is not None else result.added).append(ident)
             continue
-        if t == b:                       # only we changed it
+        if same_value(t, b):             # only we changed it
             if o is not None:
                 merged[ident] = o
             continue
@@ -155,4 +172,4 @@ def merge3(base: Mapping[str, V], ours: Mapping[str, V], theirs: Mapping[str, V]
     return result
 
 
-__all__ = ["Conflict", "MergeResult", "merge3", "merge_fields", "OURS", "THEIRS"]
+__all__ = ["Conflict", "MergeResult", "merge3", "merge_fields", "same_value", "OURS", "THEIRS"]

@@ -15,6 +15,7 @@ from typing import Callable
 
 from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, Resolution, resolve, resolve_all, set_aside
 from reviewer.documents import text_sha256
+from reviewer.merge import same_value
 from reviewer.store import Annotation, AnnotationFile
 from reviewer.versions.diff import line_map
 from reviewer.versions.model import Version, VersionedDocument, VersionError
@@ -208,7 +209,7 @@ def carry_file(store, doc: VersionedDocument, target: Version, *, dry_run: bool 
         start = start_version(doc, af)
         result = carry(doc, af.annotations, start, target)
         written = False
-        if not dry_run and (target.version != start.version or result.annotations != af.annotations):
+        if not dry_run and (target.version != start.version or not same_value(result.annotations, af.annotations)):
             source = (doc.path / target.ref).name if doc.kind == "dataset" else doc.path.name
             store.save(AnnotationFile(ident, source, text_sha256(doc.text(target)), result.annotations,
                                       dict(af.extra), version=target.version))

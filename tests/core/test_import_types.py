@@ -123,3 +123,22 @@ def test_ids_repeating_across_documents_round_trip_through_w3c(tmp_path: Path) -
         proc = subprocess.run([sys.executable, "-m", "reviewer", "import", str(out), "--annotations", str(ann)],
                               capture_output=True, text=True, cwd=ROOT)
         assert proc.returncode == 0 and "0 added, 0 updated, 8 unchanged" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_reimporting_an_export_with_nan_in_an_unknown_key_changes_nothing(tmp_path: Path) -> None:
+    """nan != nan: the merge must still see the set's own value coming back as the same one."""
+    docs_dir, ann = tmp_path / "docs", tmp_path / "set"
+    shutil.copytree(INPUT / "docs", docs_dir)
+    shutil.copytree(INPUT / "set", ann)
+    path = ann / "alpha.toml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("\n", text.index("\nupdated = ")+ 1)
+    path.write_text(text[:at] + '\nscore = nan\nmeta = { by = "jane", n = 1 }' + text[at:], encoding="utf-8")
+    before = path.read_bytes()
+    documents, _ = load_documents([docs_dir])
+    for fmt, name in (("jsonl", "out.jsonl"), ("w3c", "out.jsonld")):
+        result = export_set(documents, AnnotationStore.open(ann, create=False), fmt)
+        (tmp_path / name).write_text(result.output, encoding="utf-8")  # type: ignore[arg-type]  # one file
+        for _ in range(2):
+            plan, written = import_file(ann, tmp_path / name)
+            assert (plan.updated, written) == (0, []) and path.read_bytes() == before

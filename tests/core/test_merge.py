@@ -33,6 +33,17 @@ def test_one_sided_changes_are_all_taken() -> None:
     assert r.summary() == "1 added, 1 changed, 1 removed by the other program"
 
 
+def test_a_nan_read_twice_is_no_change() -> None:
+    """nan equals nothing, not even itself: two reads of the same file must still agree."""
+    from reviewer.merge import same_value
+
+    def read() -> dict[str, V]:
+        return {"a": V({"score": float("nan"), "by": ["jane"]})}  # type: ignore[arg-type]  # any value
+    r = merge3(read(), read(), read())
+    assert not r.took_theirs and list(r.merged) == ["a"]
+    assert same_value(read(), read()) and not same_value(read(), {"a": V({"score": 1.0, "by": ["jane"]})})  # type: ignore[arg-type]  # any value
+
+
 def test_same_change_on_both_sides_is_no_conflict() -> None:
     r = merge3({"a": V("a")}, {"a": V("x")}, {"a": V("x")})
     assert r.merged == {"a": V("x")} and not r.took_theirs
