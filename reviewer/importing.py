@@ -57,13 +57,14 @@ class ImportPlan:
     unchanged: int = 0
     statuses: Counter[str] = field(default_factory=Counter)     # exact/moved/fuzzy/orphaned with documents
     unplaced: list[Unplaced] = field(default_factory=list)
+    unchecked: int = 0                                          # added or updated, no text to check against
     warnings: list[str] = field(default_factory=list)
     labels: LabelMapping = field(default_factory=LabelMapping)  # how the file's labels became slugs
 
     def summary(self) -> dict[str, Any]:
         return {"file": str(self.data.path), "format": self.data.format, "annotations": self.data.count,
                 "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "documents": len(self.files), "anchoring": dict(self.statuses),
+                "documents": len(self.files), "anchoring": dict(self.statuses), "unchecked": self.unchecked,
                 "unplaced": [{"document": u.document, "id": u.annotation.id, "reason": u.reason}
                              for u in self.unplaced],
                 "labels": self.labels.as_dict()}
@@ -164,6 +165,7 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
             seen.add(ann.id)
     existing = _existing(store, {d.id for d in data.documents}, plan.warnings)
     lossless = data.format in LOSSLESS
+    unchecked: list[Annotation] = []
 
     for doc in data.documents:
         current = by_doc.get(doc.id) if by_doc is not None else None
@@ -176,6 +178,7 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
             raise FormatError(data.path, f"annotation {doc.needs_document[0]!r} has no text position or no quote; "
                                          f"{hint}")
         incoming = _anchor(doc, current, data.path, plan)
+        blind = current is None and doc.text is None  # no text to check the offsets against
         af = existing.get(doc.id)
         changed = af is None and bool(incoming)
         if af is None:
@@ -219,10 +222,30 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
                 by_id[ann.id] = len(af.annotations)
                 af.annotations.append(ann)
                 plan.added += 1
+            if blind:
+                unchecked.append(ann)
             changed = True
         if changed:
             plan.files.append(af)
+    _warn_unchecked(plan, unchecked)
     return plan
+
+
+def _warn_unchecked(plan: ImportPlan, unchecked: list[Annotation]) -> None:
+    """Offsets no text was given for cannot be refused like those beyond a known document: say
+    so, and name the ones that cannot be right whatever the text (a quote longer or shorter than
+    its span), rather than let an import that checked nothing look like one that checked all."""
+    plan.unchecked = len(unchecked)
+    if not unchecked:
+        return
+    bad = [a.id for a in unchecked if a.quote and a.end - a.start != len(a.quote)]
+    text = (f"{plan.data.path}: the offsets of {len(unchecked)} annotation(s) were not checked against any "
+            "document (the file holds no text; give --documents to check and re-anchor them); opening or "
+            "checking the set re-anchors them by quote and context")
+    if bad:
+        text += (f"; {len(bad)} of them have a quote that does not fit their offsets ("
+                 + ", ".join(repr(i) for i in bad[:3]) + (", ..." if len(bad) > 3 else "") + ")")
+    plan.warnings.append(text)
 
 
 def _placed_in(af: AnnotationFile, text: str | None) -> dict[str, Annotation]:

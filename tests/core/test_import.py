@@ -194,6 +194,20 @@ def test_offsets_beyond_a_document_with_the_same_hash_are_refused(tmp_path: Path
     assert not (tmp_path / "set").exists()  # a new set is not even created
 
 
+def test_offsets_no_text_can_check_are_reported_not_taken_silently(golden_set: Path, tmp_path: Path) -> None:
+    rows = [json.loads(x) for x in (EXPECTED / "annotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    far = {**rows[0], "id": "far", "start": 99990, "end": 99990 + len(rows[0]["quote"])}
+    short = {**rows[1], "id": "short", "end": rows[1]["start"] + 3}
+    f = tmp_path / "far.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in [*rows, far, short]), encoding="utf-8")
+    plan, _ = import_file(golden_set, f)
+    assert (plan.added, plan.unchecked) == (2, 2) and plan.summary()["unchecked"] == 2
+    (warning,) = [w for w in plan.warnings if "not checked" in w]
+    assert "--documents" in warning and "1 of them have a quote that does not fit" in warning and "'short'" in warning
+    plan, _ = import_file(golden_set, f)     # nothing written again: nothing to warn about
+    assert plan.unchecked == 0 and not [w for w in plan.warnings if "not checked" in w]
+
+
 def test_brat_text_mismatch_and_offsets_beyond(tmp_path: Path, golden_set: Path) -> None:
     folder = tmp_path / "brat"
     shutil.copytree(EXPECTED / "brat", folder)
