@@ -9,6 +9,7 @@ neither") live in gold's ``set.toml`` as ``[adjudication] neither = [[document, 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -20,6 +21,7 @@ except ImportError:  # pragma: no cover
 
 from reviewer.adjudication import NeitherKey
 from reviewer.errors import StoreError
+from reviewer.safeio import describe, read_regular
 from reviewer.store import (SET_FILE, TAXONOMY_FILE, Annotation, AnnotationFile, AnnotationStore,
                             dump_annotation_file, dumps_toml, parse_annotation_file)
 from reviewer.transaction import commit, recover, set_guard
@@ -99,7 +101,8 @@ def update(root: Path | str, change: Change, sources: Mapping[str, tuple[str, st
         return []
     with set_guard(root):
         recover(root)
-        store = AnnotationStore.open(root, create=False) if (root / SET_FILE).exists() else None
+        has_meta = os.path.lexists(root / SET_FILE)
+        store = AnnotationStore.open(root, create=False) if root.is_dir() else None
         files: dict[str, bytes | None] = {}
         for doc in sorted(set(change.add) | set(change.remove)):
             af = store.load(doc) if store is not None else None
@@ -110,7 +113,8 @@ def update(root: Path | str, change: Change, sources: Mapping[str, tuple[str, st
             added = change.add.get(doc, [])
             replaced = {a.id for a in added}
             af.annotations = [a for a in af.annotations if a.id not in gone and a.id not in replaced] + added
-            text = dump_annotation_file(af)
+            # the store's splice: only the blocks that changed, a person's comments and layout kept
+            text = store.render(af) if store is not None else dump_annotation_file(af)
             path = root / f"{doc}.toml"
             parse_annotation_file(text, path)  # what gold holds must load: refuse before writing
             files[path.name] = text.encode("utf-8")
@@ -121,13 +125,16 @@ def update(root: Path | str, change: Change, sources: Mapping[str, tuple[str, st
             section: dict[str, Any] = found if isinstance(found, dict) else {}
             section["neither"] = [list(k) for k in sorted(keys)]
             table[SECTION] = section
-        if store is None:
+        if not has_meta:
             fresh = AnnotationStore.open(root, create=True)  # writes set.toml (name, annotator, created)
             if not (root / SET_FILE).exists():
                 raise StoreError(root / SET_FILE, "cannot write " + "; ".join(fresh.warnings))
             table = {**_set_table(root), **{k: v for k, v in table.items() if k == SECTION}}
             if template is not None and (Path(template) / TAXONOMY_FILE).is_file():
-                files[TAXONOMY_FILE] = (Path(template) / TAXONOMY_FILE).read_bytes()
+                try:
+                    files[TAXONOMY_FILE] = read_regular(Path(template) / TAXONOMY_FILE)
+                except OSError as exc:
+                    raise StoreError(Path(template) / TAXONOMY_FILE, describe(exc)) from None
         if change.dismiss or change.undismiss:
             files[SET_FILE] = dumps_toml(table).encode("utf-8")
         return commit(root, files)

@@ -66,8 +66,9 @@ def run(args: argparse.Namespace) -> int:
     left = open_disagreements(result, state)
     written = sum(len(v) for v in to_add.values())
     if args.json:
-        print(json.dumps({"agreed": len(result.agreed), "disagreements": [d.as_dict() for d in left]},
-                         ensure_ascii=False))
+        print(json.dumps({"agreed": len(result.agreed), "written": written,
+                          "already_in_gold": len(result.agreed) - written,
+                          "disagreements": [d.as_dict() for d in left]}, ensure_ascii=False))
     else:
         _print(result, left, written, args)
     return EXIT_OK

@@ -27,8 +27,9 @@ def test_json_shape_and_worst_first(tmp_path: Path) -> None:
     proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(tmp_path / "gold"), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
-    assert set(report) == {"agreed", "disagreements"}
+    assert set(report) == {"agreed", "written", "already_in_gold", "disagreements"}
     assert report["agreed"] == 2  # a1~b1 (end differs by one), a4=b4
+    assert report["written"] == 2 and report["already_in_gold"] == 0
     kinds = [(d["document"], d["kind"]) for d in report["disagreements"]]
     assert kinds == [("alpha", "only_b"), ("beta", "only_a"), ("alpha", "category"), ("alpha", "span")]
     only_b, only_a, category, span_ = report["disagreements"]
@@ -66,7 +67,31 @@ def test_rerun_never_overwrites_decisions(tmp_path: Path) -> None:
     proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(gold), "--json")
     assert proc.returncode == 0, proc.stderr
     assert path.read_bytes() == before
-    assert json.loads(proc.stdout)["agreed"] == 2
+    report = json.loads(proc.stdout)
+    assert (report["agreed"], report["written"], report["already_in_gold"]) == (2, 0, 2)
+
+
+def test_a_hand_written_gold_file_gets_only_the_new_blocks(tmp_path: Path) -> None:
+    from tests.cli.adjudication_support import ALPHA, BETA, span
+
+    docs, a, b = make_pair(tmp_path)
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "set.toml").write_text('schema = 1\nname = "gold"\nannotator = "jane"\n', encoding="utf-8")
+    hand = {}
+    for doc, text, phrase in (("alpha", ALPHA, "We collect your email address"), ("beta", BETA, "Cookies track you.")):
+        s, e = span(text, phrase)
+        hand[doc] = (f"# Gold file, hand-checked by Jane\nschema = 1\ndocument = '{doc}'\n\n# decided in meeting 3\n"
+                     f"[[annotation]]\nid = 'g-{doc}'\nstart = {s}\nend = {e}\nquote = '{phrase}'\n"
+                     f"categories = [\"other\"]   # Jane: was something else\ncreated = 2026-11-21 12:00:00Z\n")
+        (gold / f"{doc}.toml").write_text(hand[doc], encoding="utf-8")
+    proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(gold), "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert (report["agreed"], report["written"], report["already_in_gold"]) == (2, 1, 1)
+    assert (gold / "alpha.toml").read_text(encoding="utf-8") == hand["alpha"]   # a1 is decided there already
+    after = (gold / "beta.toml").read_text(encoding="utf-8")
+    assert after.startswith(hand["beta"]) and 'id = "a4"' in after[len(hand["beta"]):]
 
 
 def test_decided_disagreements_are_not_listed_again(tmp_path: Path) -> None:

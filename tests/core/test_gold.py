@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,44 @@ def test_an_unreadable_gold_file_is_never_written_over(tmp_path: Path) -> None:
         gold.update(root, gold.Change(add={"p": [Annotation.create(TEXT, 0, 16, (), id="n")]}), {})
     assert (root / "p.toml").read_text(encoding="utf-8") == "[[annotation]\n"
     assert not (root / ".reviewer-txn").exists()
+
+
+HAND_WRITTEN = """# Gold file, hand-checked by Jane
+schema = 1
+document = 'p'
+source = "p.txt"
+sha256 = "abc"
+
+# decided in meeting 3
+[[annotation]]
+id = "k"
+start = 17
+end = 31
+quote = 'We share data.'
+categories = ["other"]   # Jane: was third-party-sharing
+created = 2026-11-21 12:00:00Z
+"""
+
+
+def test_a_decision_inserts_its_block_and_keeps_every_other_byte(tmp_path: Path) -> None:
+    root = tmp_path / "gold"
+    gold.update(root, gold.Change(dismiss={("q", "", "b")}), {})   # the set exists
+    path = root / "p.toml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    change = gold.Change(add={"p": [Annotation.create(TEXT, 0, 16, ("ads",), id="n")]})
+    gold.update(root, change, {})
+    after = path.read_text(encoding="utf-8")
+    assert [a.id for a in gold.read(root, ["p"]).annotations["p"]] == ["n", "k"]
+    ops = difflib.SequenceMatcher(None, HAND_WRITTEN.splitlines(), after.splitlines()).get_opcodes()
+    assert {op[0] for op in ops} == {"equal", "insert"}   # lines only added, every other byte as it was
+    gold.update(root, change.inverse(), {})
+    assert path.read_text(encoding="utf-8") == HAND_WRITTEN
+
+
+def test_a_folder_without_set_toml_keeps_the_files_it_holds(tmp_path: Path) -> None:
+    root = tmp_path / "gold"
+    root.mkdir()
+    (root / "p.toml").write_text(HAND_WRITTEN, encoding="utf-8")
+    gold.update(root, gold.Change(add={"p": [Annotation.create(TEXT, 0, 16, ("ads",), id="n")]}), {})
+    assert [a.id for a in gold.read(root, ["p"]).annotations["p"]] == ["n", "k"]
+    assert "# decided in meeting 3" in (root / "p.toml").read_text(encoding="utf-8")
