@@ -57,13 +57,23 @@ class Change:
 
 
 def _set_table(root: Path) -> dict:
+    """Gold's ``set.toml`` as a table, read like every set file: bounded, never blocking on a FIFO
+    or device, a leading BOM accepted (editors on Windows write one)."""
     path = root / SET_FILE
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_regular(path)
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise StoreError(path, f"cannot read ({exc})") from None
+    except OSError as exc:
+        raise StoreError(path, describe(exc)) from None
+    try:
+        return tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise StoreError(path, f"not valid UTF-8 (first bad byte at offset {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StoreError(path, f"malformed TOML: {exc}") from None
+    except (RecursionError, ValueError):
+        raise StoreError(path, "malformed TOML: a value cannot be read") from None
 
 
 def _neither(table: dict, path: Path) -> set[NeitherKey]:

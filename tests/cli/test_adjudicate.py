@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from reviewer.store import AnnotationStore
 from tests.cli.adjudication_support import make_pair
@@ -125,3 +128,31 @@ def test_human_report_and_bad_input(tmp_path: Path) -> None:
     proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(tmp_path / "g3"))
     assert proc.returncode == 2 and "malformed TOML" in proc.stderr
     assert (tmp_path / "g3" / "alpha.toml").read_text(encoding="utf-8") == "not toml ["
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_gold_set_toml_that_is_not_a_file_is_one_line_and_never_hangs(tmp_path: Path, kind: str) -> None:
+    docs, a, b = make_pair(tmp_path)
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    if kind == "fifo":
+        os.mkfifo(gold / "set.toml")
+    else:
+        os.symlink("/dev/zero", gold / "set.toml")
+    proc = subprocess.run([sys.executable, "-m", "reviewer", "adjudicate", str(a), str(b), str(docs),
+                           "--into", str(gold)], capture_output=True, text=True, cwd=ROOT, encoding="utf-8",
+                          timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and "set.toml" in proc.stderr and "not a regular file" in proc.stderr
+    assert sorted(p.name for p in gold.iterdir()) == ["set.toml"]   # nothing written
+
+
+def test_gold_set_toml_with_a_bom_is_read(tmp_path: Path) -> None:
+    docs, a, b = make_pair(tmp_path)
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    meta = b'\xef\xbb\xbfschema = 1\nname = "g"\nannotator = "x"\ncreated = 2026-11-21T12:00:00Z\n'
+    (gold / "set.toml").write_bytes(meta)
+    proc = run("adjudicate", str(a), str(b), str(docs), "--into", str(gold))
+    assert proc.returncode == 0, proc.stderr
+    assert (gold / "set.toml").read_bytes() == meta and (gold / "alpha.toml").is_file()
