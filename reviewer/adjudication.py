@@ -10,7 +10,8 @@ same categories. Everything else is a disagreement, one of (worst first):
 
 Pairing is greedy on the best pair first (agreement, then the same span with other categories, then
 overlap with the same categories, then overlap only; nearer boundaries first), so each annotation is
-in at most one pair. An agreed annotation goes to gold as A's span with ``provenance = "agreed"``.
+in at most one pair. An agreed annotation goes to gold as A's span with ``provenance = "agreed"``,
+carrying both analysts' notes (``merged_note``).
 
 Gold is an ordinary set. A disagreement counts as *decided* once gold holds an annotation overlapping
 either side (whatever its provenance), or once it was dismissed ("take neither", recorded in gold's
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from reviewer.store import Annotation, new_id
@@ -170,8 +172,33 @@ def gold_annotation(source: Annotation, provenance: str, taken: set[str], **chan
     return replace(source, id=ident, provenance=provenance, **changes)
 
 
-def agreed_to_add(agreed: Iterable[Agreed], gold: Mapping[str, Sequence[Annotation]]) -> dict[str, list[Annotation]]:
-    """The agreed annotations gold does not cover yet, per document, stamped ``agreed``."""
+def merged_note(a: str, b: str, labels: tuple[str, str] = ("A", "B")) -> str:
+    """The note of A's and B's annotations taken as one, so that neither analyst's words are lost:
+    the one note when only one side wrote one (or both wrote the same), else both, one a line,
+    each after its side's label (``"A (alice): ..."``)."""
+    if not b.strip() or a.strip() == b.strip():
+        return a
+    if not a.strip():
+        return b
+    return f"{labels[0]}: {a}\n{labels[1]}: {b}"
+
+
+def side_labels(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
+    """Labels for A and B in a merged note, from (annotator, set path) of each: the annotators when
+    both are named and differ, else the set folders' names (their paths when the names are equal)."""
+    (who_a, path_a), (who_b, path_b) = a, b
+    if who_a.strip() and who_b.strip() and who_a != who_b:
+        return f"A ({who_a})", f"B ({who_b})"
+    name_a, name_b = Path(path_a).resolve().name, Path(path_b).resolve().name
+    if not name_a or not name_b or name_a == name_b:
+        name_a, name_b = path_a, path_b
+    return f"A ({name_a})", f"B ({name_b})"
+
+
+def agreed_to_add(agreed: Iterable[Agreed], gold: Mapping[str, Sequence[Annotation]],
+                  labels: tuple[str, str] = ("A", "B")) -> dict[str, list[Annotation]]:
+    """The agreed annotations gold does not cover yet, per document, stamped ``agreed``: A's span
+    and fields, with B's note too (``merged_note``, ``labels`` naming the sides)."""
     out: dict[str, list[Annotation]] = {}
     taken: dict[str, set[str]] = {}
     for pair in agreed:
@@ -180,7 +207,7 @@ def agreed_to_add(agreed: Iterable[Agreed], gold: Mapping[str, Sequence[Annotati
         if covered(pair.a, have) or covered(pair.a, new):
             continue
         ids = taken.setdefault(pair.document, {g.id for g in have})
-        new.append(gold_annotation(pair.a, "agreed", ids))
+        new.append(gold_annotation(pair.a, "agreed", ids, note=merged_note(pair.a.note, pair.b.note, labels)))
     return {doc: anns for doc, anns in out.items() if anns}
 
 
@@ -204,4 +231,4 @@ class Progress:
 
 __all__ = ["TOLERANCE", "KINDS", "Agreed", "Comparison", "Disagreement", "Progress", "agreed_to_add",
            "annotation_dict", "compare", "compare_document", "covered", "gold_annotation", "is_decided",
-           "near", "worst_first"]
+           "merged_note", "near", "side_labels", "worst_first"]

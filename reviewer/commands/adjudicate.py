@@ -1,6 +1,7 @@
 """``reviewer adjudicate SET_A SET_B PATHS... --into GOLD [--json]``: agreements to gold, disagreements listed.
 
-What A and B agree on (``reviewer.adjudication``) is written to GOLD with ``provenance = "agreed"``,
+What A and B agree on (``reviewer.adjudication``) is written to GOLD with ``provenance = "agreed"``
+and both analysts' notes (labelled by annotator or set when they differ),
 all or nothing, except where GOLD already decided (a re-run changes nothing it holds). The
 disagreements still open are printed worst first. Exit 0; 2 for bad input (nothing written).
 """
@@ -12,7 +13,7 @@ import json
 from pathlib import Path
 
 from reviewer import gold
-from reviewer.adjudication import Comparison, Disagreement, agreed_to_add, compare, is_decided
+from reviewer.adjudication import Comparison, Disagreement, agreed_to_add, compare, is_decided, side_labels
 from reviewer.commands.agree import load_two_sets
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, error, load_inputs, warn
 from reviewer.errors import ReviewerError
@@ -45,12 +46,13 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_two_sets(args, documents)
     if loaded is None:
         return EXIT_BAD
-    store_a, a, _store_b, b = loaded
+    store_a, a, store_b, b = loaded
     ids = [d.id for d in documents]
     result = compare(a, b, ids)
     try:
         state = gold.read(gold_root, ids)
-        to_add = agreed_to_add(result.agreed, state.annotations)
+        labels = side_labels((store_a.meta.annotator, args.set_a), (store_b.meta.annotator, args.set_b))
+        to_add = agreed_to_add(result.agreed, state.annotations, labels)
         sources = {d.id: (d.path.name, d.sha256) for d in documents}
         gold.update(gold_root, gold.Change(add=to_add), sources, template=store_a.root)
     except ReviewerError as exc:

@@ -97,6 +97,25 @@ def test_a_hand_written_gold_file_gets_only_the_new_blocks(tmp_path: Path) -> No
     assert after.startswith(hand["beta"]) and 'id = "a4"' in after[len(hand["beta"]):]
 
 
+def test_b_s_note_on_an_agreed_annotation_reaches_gold(tmp_path: Path) -> None:
+    docs, a, b = make_pair(tmp_path)
+    path = b / "alpha.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('note = ""', 'note = "B: misleading, check with legal"', 1),
+                    encoding="utf-8")
+    gold = tmp_path / "gold"
+    assert run("adjudicate", str(a), str(b), str(docs), "--into", str(gold)).returncode == 0
+    note = AnnotationStore.open(gold, create=False).load("alpha").annotations[0].note
+    assert note == "B: misleading, check with legal"   # only B noted it: kept as B wrote it
+    apath = a / "alpha.toml"
+    apath.write_text(apath.read_text(encoding="utf-8").replace('note = ""', 'note = "collects on sign-up"', 1),
+                     encoding="utf-8")
+    gold2 = tmp_path / "gold2"
+    assert run("adjudicate", str(a), str(b), str(docs), "--into", str(gold2)).returncode == 0
+    note = AnnotationStore.open(gold2, create=False).load("alpha").annotations[0].note
+    # both sets have one annotator here, so the labels name the set folders
+    assert note.splitlines() == ["A (A): collects on sign-up", "B (B): B: misleading, check with legal"]
+
+
 def test_decided_disagreements_are_not_listed_again(tmp_path: Path) -> None:
     from reviewer import gold as gold_mod
     from reviewer.store import Annotation

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, strategies as st
 
 from reviewer.adjudication import (TOLERANCE, Agreed, Progress, agreed_to_add, compare, compare_document,
@@ -87,6 +89,20 @@ def test_agreed_to_add_skips_what_gold_covers_and_keeps_ids_unique() -> None:
     assert list(out) == ["d", "e"]
     assert len(out["d"]) == 1 and out["d"][0].id != "g" and out["d"][0].provenance == "agreed"
     assert out["e"][0].id == "q"
+
+
+def test_agreed_notes_keep_both_analysts_words() -> None:
+    def noted(ident: str, note: str) -> Annotation:
+        return replace(ann(ident, 0, 10, "a"), note=note)
+
+    cases = [("A's reason", "", "A's reason"), ("", "B: misleading", "B: misleading"),
+             ("same", " same ", "same"), ("", "", ""),
+             ("A's reason", "misleading, check with legal",
+              "A (alice): A's reason\nB (bob): misleading, check with legal")]
+    for a_note, b_note, expected in cases:
+        out = agreed_to_add([Agreed("d", noted("x", a_note), noted("y", b_note))], {},
+                            labels=("A (alice)", "B (bob)"))
+        assert out["d"][0].note == expected, (a_note, b_note)
 
 
 def test_decided_and_progress() -> None:

@@ -147,3 +147,29 @@ def test_a_decision_gold_cannot_take_is_not_made(tmp_path: Path) -> None:
         assert ("Cookies track you.", ("first-party-collection",), "a") in gold_rows(gold, "beta")
 
     drive(app, scenario)
+
+
+def test_take_both_and_opening_keep_both_analysts_notes(tmp_path: Path) -> None:
+    from reviewer import gold as gold_mod
+    from reviewer.adjudication import Comparison
+    from reviewer.tui.screens.team import prepare_adjudication
+
+    docs, a, b = make_pair(tmp_path)
+    for root, old, new in ((a, "a2", "A: shares with ad partners"), (b, "b2", "B: check which partners"),
+                           (b, "b1", "B: on sign-up")):
+        path = root / "alpha.toml"
+        text = path.read_text(encoding="utf-8")
+        at = text.index(f'id = "{old}"')
+        path.write_text(text[:at] + text[at:].replace('note = ""', f'note = "{new}"', 1), encoding="utf-8")
+    documents, _ = load_documents([docs])
+    gold = tmp_path / "gold"
+    result, *_ = prepare_adjudication(documents, str(a), str(b), str(gold))
+    agreed = AnnotationStore.open(gold, create=False).load("alpha").annotations
+    assert [x.note for x in agreed] == ["B: on sign-up"]   # opening the view wrote the agreement with B's note
+    d = next(x for x in result.disagreements if x.kind == "category")
+    screen = AdjudicationScreen({x.id: x for x in documents}, Comparison(), gold_mod.GoldState(), gold, None,
+                                names=("A", "B"))
+    change = screen.change_for(d, "both")
+    assert change is not None
+    (taken,) = change.add["alpha"]
+    assert taken.note == "A (A): A: shares with ad partners\nB (B): B: check which partners"

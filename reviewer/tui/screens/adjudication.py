@@ -27,7 +27,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reviewer import gold
-from reviewer.adjudication import Comparison, Disagreement, Progress, gold_annotation, is_decided, near
+from reviewer.adjudication import (Comparison, Disagreement, Progress, gold_annotation, is_decided, merged_note,
+                                   near, side_labels)
 from reviewer.documents import Document
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line, visible
@@ -179,7 +180,10 @@ class AdjudicationScreen(Screen[None]):
             sides = [x for x in (d.a, d.b) if x is not None]
             if len(sides) == 2 and near(sides[0], sides[1]):
                 merged = tuple(dict.fromkeys((*sides[0].categories, *sides[1].categories)))
-                return gold.Change(add={d.document: [gold_annotation(sides[0], "both", taken, categories=merged)]})
+                note = merged_note(sides[0].note, sides[1].note,
+                                   side_labels(("", self.names[0]), ("", self.names[1])))
+                return gold.Change(add={d.document: [gold_annotation(sides[0], "both", taken, categories=merged,
+                                                                     note=note)]})
             return gold.Change(add={d.document: [gold_annotation(x, "both", taken) for x in sides]})
         doc = self.documents[d.document]
         ann = Annotation.create(doc.text, d.start, d.end, categories)

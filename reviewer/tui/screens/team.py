@@ -24,7 +24,7 @@ from textual.widgets import Button, Input, Label
 from reviewer.tui.commands import ListedCommands
 from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer import gold
-from reviewer.adjudication import agreed_to_add, compare
+from reviewer.adjudication import agreed_to_add, compare, side_labels
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
 
@@ -126,7 +126,8 @@ def prepare_adjudication(documents, path_a: str, path_b: str, gold_path: str):
     ids = [d.id for d in documents]
     result = compare(a, b, ids)
     state = gold.read(gold_path, ids)
-    to_add = agreed_to_add(result.agreed, state.annotations)
+    labels = side_labels((store_a.meta.annotator, path_a), (store_b.meta.annotator, path_b))
+    to_add = agreed_to_add(result.agreed, state.annotations, labels)
     gold.update(gold_path, gold.Change(add=to_add), {d.id: (d.path.name, d.sha256) for d in documents},
                 template=store_a.root)
     for doc, anns in to_add.items():
