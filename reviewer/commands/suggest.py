@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from reviewer.annotated import load_annotated
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set
 from reviewer.documents import Document
 from reviewer.errors import ReviewerError, StoreError
+from reviewer.safeio import describe, read_regular
 from reviewer.safetext import one_line
 from reviewer.lock import acquire
 from reviewer.store import (SET_FILE, TAXONOMY_FILE, Annotation, AnnotationFile, AnnotationStore,
@@ -100,13 +101,15 @@ def run(args: argparse.Namespace) -> int:
               f"{model.n_examples} tagged clauses ({', '.join(model.categories)})")
     if into is not None:
         try:
-            written, in_documents, kept = _write_set(into, set_root, store, items, suggestions)
+            tally = _write_set(into, set_root, store, items, suggestions)
         except ReviewerError as exc:
             error(exc)
             return EXIT_BAD
         if not args.json:
-            print(one_line(f"wrote {written} suggestions for {in_documents} documents to {into}"
-                           + (f", kept {kept} annotations changed or added there" if kept else "")
+            print(one_line(f"wrote {tally.written} suggestions for {tally.documents} documents to {into}"
+                           + (f", left {tally.unchanged} unchanged" if tally.unchanged else "")
+                           + (f", kept {tally.kept} annotations changed or added there" if tally.kept else "")
+                           + (f", {tally.declined} deleted there not offered again" if tally.declined else "")
                            + f" (check it with: reviewer check PATHS --annotations {into})"))
     if status == EXIT_BAD:
         return EXIT_BAD
@@ -169,19 +172,87 @@ def _untouched(doc_id: str, ann: Annotation) -> bool:
             and ann.created is not None and ann.created == ann.updated)
 
 
-def _write_set(into: Path, set_root: Path, source: AnnotationStore, items: list[tuple[Document, list[Annotation]]],
-               suggestions: list[Suggestion]) -> tuple[int, int, int]:
-    """Write the suggestions into SET2, all files or none, holding its lock and write guard.
+RECORD = "suggested"   # top-level key of a SET2 file: the ids of the suggestions offered there
+DRIFT = 0.01   # a confidence moving less than this is the same suggestion (the note shows two decimals)
 
-    A re-run replaces only the suggestions nobody touched: every annotation the analyst added or
-    changed in SET2 (a note, a category, a move) stays, and wins over a new suggestion with its id.
-    A file SET2 holds that cannot be read is never overwritten (the run stops, writing nothing).
-    Returns (suggestions written, documents they are in, annotations kept as the analyst left them).
+
+@dataclass
+class _Tally:
+    """What a write did, for the line ``suggest`` prints."""
+
+    written: int = 0     # suggestions added or changed
+    documents: int = 0   # documents with one of those
+    kept: int = 0        # annotations the analyst changed or added there, left as they are
+    unchanged: int = 0   # suggestions left byte for byte (suggested again, the same)
+    declined: int = 0    # suggestions the analyst deleted there, not offered again
+
+
+def _same(old: Annotation, new: Annotation) -> bool:
+    """Is ``new`` the suggestion ``old`` already is (span, categories, confidences within DRIFT)?"""
+    a, b = old.extra.get("confidence", {}), new.extra.get("confidence", {})
+    same_place = replace(old, note=new.note, created=new.created, updated=new.updated, extra=new.extra) == new
+    return same_place and a.keys() == b.keys() and all(abs(a[c] - b[c]) < DRIFT for c in a)
+
+
+def _offered(existing: AnnotationFile | None) -> set[str]:
+    record = existing.extra.get(RECORD) if existing else None
+    return {x for x in record if isinstance(x, str)} if isinstance(record, list) else set()
+
+
+def _merge(doc: Document, existing: AnnotationFile | None, wanted: list[Annotation],
+           tally: _Tally) -> AnnotationFile | None:
+    """SET2's file for ``doc`` after this run; None when nothing is left to keep in it.
+
+    An annotation the analyst changed or added stays as it is; an untouched suggestion offered again
+    unchanged is left as it is (same bytes), one offered with other values is replaced, one not
+    offered any more is withdrawn. A suggestion recorded as offered that is gone from the file was
+    deleted by the analyst: it is not offered again, and its id stays in the record."""
+    before = list(existing.annotations) if existing else []
+    offered, present = _offered(existing), {a.id for a in before}
+    by_id = {a.id: a for a in wanted}
+    declined = (offered - present) & by_id.keys()
+    out: list[Annotation] = []
+    withdrawn: set[str] = set()
+    written = 0
+    for ann in before:
+        new = by_id.get(ann.id)
+        if not _untouched(doc.id, ann):
+            out.append(ann)
+            tally.kept += 1
+        elif new is not None and _same(ann, new):
+            out.append(ann)
+            tally.unchanged += 1
+        elif new is not None:
+            out.append(new)
+            written += 1
+        else:
+            withdrawn.add(ann.id)
+    fresh = [a for a in wanted if a.id not in present and a.id not in offered]
+    out += fresh
+    written += len(fresh)
+    tally.written += written
+    tally.documents += bool(written)
+    tally.declined += len(declined)
+    record = sorted((offered | {a.id for a in out if a.id in by_id}) - withdrawn)
+    if not out and not (offered - present):
+        return None   # only an earlier run's untouched suggestions were here, all withdrawn
+    extra = {**(existing.extra if existing else {}), RECORD: record}
+    return AnnotationFile(doc.id, doc.path.name, doc.sha256, out, extra, version=existing.version if existing else "")
+
+
+def _write_set(into: Path, set_root: Path, source: AnnotationStore, items: list[tuple[Document, list[Annotation]]],
+               suggestions: list[Suggestion]) -> _Tally:
+    """Write the suggestions into SET2, all files or none, holding its lock and write guard, each
+    file through the store's splice (only the blocks that change are written).
+
+    A re-run replaces only the suggestions nobody touched and that changed (``_merge``); a file SET2
+    holds that cannot be read is never overwritten (the run stops, writing nothing).
     """
     by_doc: dict[str, list[Suggestion]] = {}
     for s in suggestions:
         by_doc.setdefault(s.document, []).append(s)
     now = utcnow()
+    tally = _Tally()
     with set_guard(into):
         with acquire(into):
             for warning in recover(into):
@@ -195,29 +266,27 @@ def _write_set(into: Path, set_root: Path, source: AnnotationStore, items: list[
             taxonomy = set_root / TAXONOMY_FILE
             if taxonomy.is_file():
                 try:
-                    files[TAXONOMY_FILE] = taxonomy.read_bytes()
+                    files[TAXONOMY_FILE] = read_regular(taxonomy)
                 except OSError as exc:
-                    raise StoreError(taxonomy, f"cannot read ({exc.strerror or exc})") from None
-            written = documents = kept_count = 0
+                    raise StoreError(taxonomy, describe(exc)) from None
             for doc, _ in items:
                 existing = target.load(doc.id)  # StoreError when unreadable: nothing is written
-                kept = [a for a in (existing.annotations if existing else []) if not _untouched(doc.id, a)]
-                taken = {a.id for a in kept}
-                fresh = [a for a in (_as_written(doc, s, now) for s in by_doc.get(doc.id, [])) if a.id not in taken]
+                wanted = [_as_written(doc, s, now) for s in by_doc.get(doc.id, [])]
+                af = _merge(doc, existing, wanted, tally)
                 name = target.path_for(doc.id).name
-                if not kept and not fresh:
+                if af is None:
                     if existing is not None:
-                        files[name] = None  # only an earlier run's suggestions, all gone now
-                    continue
-                af = AnnotationFile(doc.id, doc.path.name, doc.sha256, kept + fresh,
-                                    existing.extra if existing else {})
-                if existing is None or dump_annotation_file(af) != dump_annotation_file(existing):
-                    files[name] = dump_annotation_file(af).encode("utf-8")
-                written += len(fresh)
-                documents += bool(fresh)
-                kept_count += len(kept)
+                        files[name] = None
+                elif existing is None or not _same_file(af, existing):
+                    files[name] = (target.render(af) if existing is not None
+                                   else dump_annotation_file(af)).encode("utf-8")
             commit(into, files)
-    return written, documents, kept_count
+    return tally
+
+
+def _same_file(a: AnnotationFile, b: AnnotationFile) -> bool:
+    return ((a.document, a.source, a.sha256, a.extra) == (b.document, b.source, b.sha256, b.extra)
+            and sorted(a.annotations, key=lambda x: x.id) == sorted(b.annotations, key=lambda x: x.id))
 
 
 def _print_table(suggestions: list[Suggestion], documents: dict[str, Document]) -> None:
