@@ -137,9 +137,9 @@ def _into_problem(set_root: Path, into: Path) -> str | None:
         return "is a file, not a folder"
     if into.is_dir() and any(into.iterdir()):
         meta = into / SET_FILE
-        try:
-            data = tomllib.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else {}
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        try:   # read like any set file: bounded, never blocking, a BOM accepted
+            data = tomllib.loads(read_regular(meta).decode("utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):   # TOMLDecodeError is a ValueError
             data = {}
         if data.get("generated_by") != GENERATOR:
             return "is a folder that an earlier reviewer suggest did not write; give a new or empty folder"

@@ -82,3 +82,11 @@ def test_a_file_whose_only_suggestion_was_deleted_keeps_that_record(
     again(capsys, docs, set_dir, review)
     after = store.load("half")
     assert after is not None and after.annotations == [] and set(after.extra["suggested"]) >= deleted
+
+
+def test_a_set2_whose_set_toml_gained_a_bom_is_still_a_suggest_set(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs, set_dir, review = first_run(tmp_path, capsys)
+    meta = review / "set.toml"
+    meta.write_bytes(b"\xef\xbb\xbf" + meta.read_bytes())
+    again(capsys, docs, set_dir, review)
