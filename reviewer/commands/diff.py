@@ -50,7 +50,7 @@ def annotation_fates(store, old: Document, new: Document, d: VersionDiff) -> Fat
     af = store.load(old.id)
     if af is None:
         return Fates([], [])
-    return Fates(*follow(af.annotations, old.text, new.text, d.expected))
+    return Fates(*follow(af.annotations, old.text, new.text, d))
 
 
 def report(old: Document, new: Document, d: VersionDiff, fates: Fates | None) -> dict:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Callable
 
 from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, Resolution, resolve, resolve_all, set_aside
 from reviewer.documents import text_sha256
 from reviewer.merge import same_value
 from reviewer.store import Annotation, AnnotationFile
-from reviewer.versions.diff import line_map
+from reviewer.versions.clause_follow import follow_by_clause
+from reviewer.versions.diff import VersionDiff, diff_texts, line_map
 from reviewer.versions.model import Version, VersionedDocument, VersionError
 
 ORDER = {EXACT: 0, MOVED: 1, FUZZY: 2, ORPHANED: 3}
@@ -61,14 +63,27 @@ class CarryResult:
 
 
 def follow(annotations: list[Annotation], old_text: str, new_text: str,
-           expected: Callable[[int], int]) -> tuple[list[Resolution], list[Resolution]]:
+           diff: VersionDiff) -> tuple[list[Resolution], list[Resolution]]:
     """One step, for a diff: the annotations placed in the old text first (``before``), then those
     placed followed into the new text (``after``; an orphan in the old text stays one)."""
     before = resolve_all(annotations, old_text)
     placed = [r.anchored(old_text) for r in before if r.placed]
-    moved = iter(resolve_all(placed, new_text, expected=expected))
+    moved = iter(_followed(placed, old_text, new_text, diff.expected, lambda: diff))
     after = [next(moved) if r.placed else r for r in before]
     return before, after
+
+
+def _followed(placed: list[Annotation], old_text: str, new_text: str, expected: Callable[[int], int],
+              clauses: Callable[[], VersionDiff]) -> list[Resolution]:
+    """``placed`` (anchored in ``old_text``) re-anchored in ``new_text``; one re-anchoring gives up
+    is followed through its clause's rewording, if the clause diff (made only then) paired it."""
+    results = resolve_all(placed, new_text, expected=expected)
+    lost = [i for i, r in enumerate(results) if r.status == ORPHANED and not set_aside(placed[i])]
+    if lost:
+        diff = clauses()
+        for i in lost:
+            results[i] = follow_by_clause(placed[i], old_text, new_text, diff) or results[i]
+    return results
 
 
 def _recover(kept: dict[str, Annotation], live: dict[str, Annotation], state: dict[str, "Fate"], text: str,
@@ -141,7 +156,8 @@ def carry(doc: VersionedDocument, annotations: list[Annotation], start: Version,
         step = Step(walk[k - 1], walk[k])
         _recover(kept, live, state, texts[k], walk[k], step)
         ids = [i for i in live if i not in step.recovered]
-        results = resolve_all([live[i] for i in ids], texts[k], expected=d.expected)
+        old, new = texts[k - 1], texts[k]
+        results = _followed([live[i] for i in ids], old, new, d.expected, partial(diff_texts, old, new, words=False))
         for ident, r in zip(ids, results):
             step.statuses[r.status] += 1
             fate = state[ident]

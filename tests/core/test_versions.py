@@ -144,6 +144,53 @@ def test_carry_follows_a_clause_reworded_twice(tmp_path: Path) -> None:
     assert result.summary() == {"exact": 0, "moved": 1, "fuzzy": 1, "orphaned": 1}
 
 
+RESTRUCTURED_OLD = """# Privacy Notice
+
+## Sharing
+* **Partners.** We share data with partners who help us run the service.
+* **Updates.** We may update this Privacy Notice from time to time. We will post these changes on the Site or in the Bluesky App.
+* **Law.** We disclose information when the law requires it.
+
+## Contact
+Write to us at privacy@example.com with any question.
+"""
+RESTRUCTURED_NEW = """# Privacy Policy
+
+## 1. What we collect
+We collect the content you post and the details of your account.
+
+## 2. How we share
+We share data with service providers that run our infrastructure.
+
+## 18. Contact Us
+Please see this section for contact information.
+
+We may update this Privacy Notice from time to time. We will post these changes on the Site or in the App.
+"""
+
+
+def test_carry_follows_a_clause_the_diff_pairs_when_its_neighbours_are_all_new(tmp_path: Path) -> None:
+    """A policy rewritten around a clause: the clause lost its bullet and moved under another
+    heading, so its quote's neighbours are gone and re-anchoring alone gives it up; the clause diff
+    pairs it as a rewording, so carry (and diff) place it there, fuzzy, for a person to confirm."""
+    from reviewer.anchoring import resolve_all
+    from reviewer.versions.carry import follow
+
+    (doc,) = discover(dataset(tmp_path, (RESTRUCTURED_OLD, RESTRUCTURED_NEW)))
+    upd = _ann(RESTRUCTURED_OLD, "* **Updates.** We may update this Privacy Notice from time to time.", "upd")
+    law = _ann(RESTRUCTURED_OLD, "We disclose information when the law requires it.", "law")
+    d = line_map(RESTRUCTURED_OLD, RESTRUCTURED_NEW)
+    assert [r.status for r in resolve_all([upd], RESTRUCTURED_NEW, expected=d.expected)] == ["orphaned"]
+    result = carry(doc, [upd, law], doc.versions[0], doc.versions[-1])
+    fates = {f.annotation.id: f for f in result.fates}
+    assert RESTRUCTURED_NEW[fates["upd"].start:fates["upd"].end] == \
+        "We may update this Privacy Notice from time to time."
+    assert fates["upd"].status == "fuzzy" and 80 < fates["upd"].score < 100
+    assert fates["law"].status == "orphaned"    # its clause has no counterpart: nothing to follow
+    _, after = follow([upd, law], RESTRUCTURED_OLD, RESTRUCTURED_NEW, diff_texts(RESTRUCTURED_OLD, RESTRUCTURED_NEW))
+    assert [(r.status, r.start) for r in after] == [("fuzzy", fates["upd"].start), ("orphaned", None)]
+
+
 def test_carry_brings_back_an_orphan_of_an_earlier_carry_when_its_passage_returns(tmp_path: Path) -> None:
     (doc,) = discover(dataset(tmp_path))
     first, last = doc.versions[0], doc.versions[-1]

@@ -81,7 +81,7 @@ class VersionDiffScreen(ModalScreen[None]):
         worker = get_current_worker()
         annotations = self._place() if self._place is not None else self.annotations
         d = diff_texts(self.old_text, self.new_text)
-        before, after = follow(annotations, self.old_text, self.new_text, d.expected)
+        before, after = follow(annotations, self.old_text, self.new_text, d)
         if not worker.is_cancelled:
             self.post_message(DiffReady(d, before, after))
 
