@@ -98,9 +98,10 @@ def _print(reports: list[dict], dry_run: bool) -> None:
 
     console = Console(highlight=False)
     for r in reports:
-        verb = "would move" if dry_run else ("moved" if r["written"] else "left")
+        verb = "would carry" if dry_run else ("carried" if r["written"] else "left")
         s = r["summary"]
-        console.print(Text(f"{one_line(r['document'])}: {verb} {len(r['annotations'])} annotations "
+        n = len(r["annotations"])
+        console.print(Text(f"{one_line(r['document'])}: {verb} {n} annotation{'' if n == 1 else 's'} "
                            f"from {r['from']} to {r['to']} in {len(r['steps'])} steps "
                            f"(exact {s['exact']}, moved {s['moved']}, fuzzy {s['fuzzy']}, orphaned {s['orphaned']})",
                            style="bold"))
