@@ -169,6 +169,9 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
 
     for doc in data.documents:
         current = by_doc.get(doc.id) if by_doc is not None else None
+        given = current
+        if current is not None:
+            current = _at_anchored_version(current, existing.get(doc.id), plan)
         if by_doc is not None and current is None:
             for ann in doc.annotations:
                 plan.unplaced.append(Unplaced(doc.id, ann, "document not among --documents"))
@@ -178,6 +181,10 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
             raise FormatError(data.path, f"annotation {doc.needs_document[0]!r} has no text position or no quote; "
                                          f"{hint}")
         incoming = _anchor(doc, current, data.path, plan)
+        if given is not current and given is not None and given.version:   # their offsets refer to the version given
+            incoming = [replace(a, extra={**a.extra, "version": given.version})
+                        if a.quote and current is not None and not current.text.startswith(a.quote, a.start) else a
+                        for a in incoming]
         blind = current is None and doc.text is None  # no text to check the offsets against
         af = existing.get(doc.id)
         changed = af is None and bool(incoming)
@@ -246,6 +253,23 @@ def _warn_unchecked(plan: ImportPlan, unchecked: list[Annotation]) -> None:
         text += (f"; {len(bad)} of them have a quote that does not fit their offsets ("
                  + ", ".join(repr(i) for i in bad[:3]) + (", ..." if len(bad) > 3 else "") + ")")
     plan.warnings.append(text)
+
+
+def _at_anchored_version(doc: Document, af: AnnotationFile | None, plan: ImportPlan) -> Document:
+    """The version of a versioned policy the set's file is anchored to, where it is another than
+    the one given: the import is placed there, as the app opens it there, so one file never mixes
+    offsets of two versions (``reviewer carry`` moves a file to another version, on purpose)."""
+    vdoc = doc.history
+    if vdoc is None or af is None or not af.annotations or not af.version or af.version == doc.version:
+        return doc
+    from reviewer.versions.loading import as_document
+
+    anchored = next((v for v in vdoc.versions if v.version == af.version), None)
+    if anchored is None:
+        return doc
+    plan.warnings.append(f"{doc.id}: the set's annotations are anchored to version {af.version}, so the import "
+                         f"was placed in that version, not {doc.version} (reviewer carry moves them to another)")
+    return as_document(vdoc, anchored)
 
 
 def _placed_in(af: AnnotationFile, text: str | None) -> dict[str, Annotation]:

@@ -269,3 +269,43 @@ def test_truncated_json_is_called_truncated(golden_set: Path, tmp_path: Path) ->
     f.write_text('{"type": "Annotation"} trailing', encoding="utf-8")
     with pytest.raises(ReviewerError, match="malformed JSON"):
         import_file(golden_set, f, "w3c")
+
+
+def test_an_import_given_another_version_is_placed_in_the_version_the_file_is_anchored_to(tmp_path: Path) -> None:
+    """The set's file is anchored to the first version; the import names the latest. Its
+    annotations go into the first version (as the app shows the file there), the header keeps
+    naming that version, and one whose passage only the latest has keeps the latest's offsets,
+    tagged with that version: one file never mixes two versions' offsets under one header."""
+    from reviewer.documents import text_sha256
+    from reviewer.inputs import load_documents
+    from reviewer.store import Annotation, AnnotationFile
+    from reviewer.versions.sources import discover
+    from tests.versions_support import V1, V3, dataset
+
+    folder = dataset(tmp_path / "policies")
+    (vdoc,) = discover(folder)
+    first = vdoc.versions[0]
+    store = AnnotationStore.open(tmp_path / "set", create=True)
+    s = V1.index("Contact us")
+    mine = Annotation.create(V1, s, s + len("Contact us at privacy@example.com."), ["other"], id="mine")
+    store.save(AnnotationFile(vdoc.id, first.ref, text_sha256(V1), [mine], version=first.version))
+    header = (tmp_path / "set" / f"{vdoc.id}.toml").read_text(encoding="utf-8").split("[[annotation]]")[0]
+    rows = []
+    for ident, quote in (("both", "We collect your name and e-mail address when you register."),
+                         ("latest", "We keep your data for three years at most.")):
+        at = V3.index(quote)
+        rows.append({"document": vdoc.id, "id": ident, "start": at, "end": at + len(quote), "quote": quote,
+                     "categories": ["other"]})
+    incoming = tmp_path / "incoming.jsonl"
+    incoming.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (latest,), _ = load_documents([str(folder)])
+    assert latest.version == vdoc.versions[-1].version
+    plan, _ = import_file(tmp_path / "set", incoming, documents=[latest])
+    assert any("anchored to version" in w and first.version in w for w in plan.warnings)
+    after = (tmp_path / "set" / f"{vdoc.id}.toml").read_text(encoding="utf-8")
+    assert after.startswith(header)                       # still the first version's file
+    kept = {a.id: a for a in store.load(vdoc.id).annotations}
+    assert V1[kept["both"].start:kept["both"].end] == kept["both"].quote
+    assert "version" not in kept["both"].extra and kept["mine"] == mine
+    assert V3[kept["latest"].start:kept["latest"].end] == kept["latest"].quote
+    assert kept["latest"].extra["version"] == vdoc.versions[-1].version
