@@ -10,6 +10,7 @@ neither") live in gold's ``set.toml`` as ``[adjudication] neither = [[document, 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -24,6 +25,7 @@ from reviewer.errors import StoreError
 from reviewer.safeio import describe, read_regular
 from reviewer.store import (SET_FILE, TAXONOMY_FILE, Annotation, AnnotationFile, AnnotationStore,
                             dump_annotation_file, dumps_toml, parse_annotation_file)
+from reviewer.tomlsplice import is_header, lines_of
 from reviewer.transaction import commit, recover, set_guard
 
 SECTION = "adjudication"
@@ -146,8 +148,34 @@ def update(root: Path | str, change: Change, sources: Mapping[str, tuple[str, st
                 except OSError as exc:
                     raise StoreError(Path(template) / TAXONOMY_FILE, describe(exc)) from None
         if change.dismiss or change.undismiss:
-            files[SET_FILE] = dumps_toml(table).encode("utf-8")
+            files[SET_FILE] = _with_section(root / SET_FILE, table).encode("utf-8")
         return commit(root, files)
+
+
+def _with_section(path: Path, table: dict) -> str:
+    """``set.toml`` holding ``table``, changing only its ``[adjudication]`` section (replaced, or
+    added at the end): the rest of a file a person edited keeps its bytes, comments and BOM. The
+    whole file is written in this tool's layout only when that cannot be done exactly."""
+    try:
+        text = read_regular(path).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return dumps_toml(table)
+    section = dumps_toml({SECTION: table[SECTION]})
+    lines = lines_of(text)
+    header = re.compile(rf"[ \t]*\[[ \t]*{SECTION}[ \t]*\][ \t]*(#.*)?\r?\n?$")
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    if start is None:
+        spliced = text + ("" if not text or text.endswith("\n") else "\n") + "\n" + section
+    else:
+        end = next((j for j in range(start + 1, len(lines)) if is_header(lines[j])), len(lines))
+        while end > start + 1 and not lines[end - 1].strip():
+            end -= 1   # the blank lines before the next table stay
+        spliced = "".join(lines[:start]) + section + "".join(lines[end:])
+    try:
+        same = tomllib.loads(spliced.removeprefix("\ufeff")) == table
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        same = False
+    return spliced if same else dumps_toml(table)
 
 
 __all__ = ["Change", "GoldState", "read", "update", "SECTION"]

@@ -39,6 +39,11 @@ _TRIVIA = re.compile(r"[ \t]*(?:#[^\n]*)?\r?\n?\Z")
 _LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
 
+def is_header(line: str) -> bool:
+    """Is ``line`` a table header (``[x]``, ``[[x]]``, dotted or quoted keys)?"""
+    return _HEADER.match(line) is not None
+
+
 def lines_of(text: str) -> list[str]:
     """Lines with their endings, split on ``\\n`` only (TOML's line break, unlike ``splitlines``)."""
     return _LINES.findall(text)
@@ -369,4 +374,4 @@ def _terminate(pieces: list[Piece], nl: str) -> None:
             pieces[i] = Piece(p.kind, p.lead, p.body + nl, p.key, p.value)
 
 
-__all__ = ["Layout", "Piece", "Spliced", "cut", "splice", "lines_of"]
+__all__ = ["Layout", "Piece", "Spliced", "cut", "splice", "lines_of", "is_header"]

@@ -40,6 +40,27 @@ def test_dismissals_live_in_set_toml_and_undo(tmp_path: Path) -> None:
     assert meta.name == "gold" and meta.created is not None
 
 
+def test_a_dismissal_changes_only_the_adjudication_section_of_set_toml(tmp_path: Path) -> None:
+    """A person's comments, key order and other tables in gold's set.toml stay byte for byte; the
+    section this tool owns is added at the end, then replaced in place."""
+    root = tmp_path / "gold"
+    gold.update(root, gold.Change(dismiss={("p", "a1", "")}), {})
+    head = ('\ufeff# gold for the spring review\nschema = 1\nname = "gold"   # agreed in the meeting\n'
+            'annotator = "jane"\ncreated = 2026-11-21 12:00:00Z\n\n[extra]\nteam = "B"\n')
+    tail = "\n[later]\nkept = true\n"
+    body = (root / "set.toml").read_text(encoding="utf-8")
+    section = body[body.index("[adjudication]"):]
+    (root / "set.toml").write_text(head + "\n" + section + tail, encoding="utf-8")
+    gold.update(root, gold.Change(dismiss={("q", "", "b2")}), {})
+    after = (root / "set.toml").read_text(encoding="utf-8")
+    assert after.startswith(head) and after.endswith(tail)
+    assert gold.read(root, ["p", "q"]).neither == {("p", "a1", ""), ("q", "", "b2")}
+    (root / "set.toml").write_text(head, encoding="utf-8")     # no section yet: added at the end
+    gold.update(root, gold.Change(dismiss={("r", "a", "")}), {})
+    assert (root / "set.toml").read_text(encoding="utf-8").startswith(head)
+    assert gold.read(root, ["r"]).neither == {("r", "a", "")}
+
+
 def test_add_then_inverse_restores_the_file(tmp_path: Path) -> None:
     root = tmp_path / "gold"
     first = gold.Change(add={"p": [Annotation.create(TEXT, 0, 16, ("other",), id="k")]})
