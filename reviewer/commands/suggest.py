@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reviewer.annotated import load_annotated
-from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, load_inputs, open_set, warn
 from reviewer.documents import Document
 from reviewer.errors import ReviewerError, StoreError
 from reviewer.safeio import describe, read_regular
@@ -266,9 +266,14 @@ def _write_set(into: Path, set_root: Path, source: AnnotationStore, items: list[
             taxonomy = set_root / TAXONOMY_FILE
             if taxonomy.is_file():
                 try:
-                    files[TAXONOMY_FILE] = read_regular(taxonomy)
+                    wanted_taxonomy = read_regular(taxonomy)
                 except OSError as exc:
                     raise StoreError(taxonomy, describe(exc)) from None
+                if not os.path.lexists(into / TAXONOMY_FILE):
+                    files[TAXONOMY_FILE] = wanted_taxonomy
+                elif _read_or_none(into / TAXONOMY_FILE) != wanted_taxonomy:   # a person's edit: kept
+                    warn(f"{into / TAXONOMY_FILE}: differs from {taxonomy}; left as it is (a suggested category "
+                         "it lacks shows as unknown there, kept)")
             for doc, _ in items:
                 existing = target.load(doc.id)  # StoreError when unreadable: nothing is written
                 wanted = [_as_written(doc, s, now) for s in by_doc.get(doc.id, [])]
@@ -282,6 +287,13 @@ def _write_set(into: Path, set_root: Path, source: AnnotationStore, items: list[
                                    else dump_annotation_file(af)).encode("utf-8")
             commit(into, files)
     return tally
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return read_regular(path)
+    except OSError:
+        return None
 
 
 def _same_file(a: AnnotationFile, b: AnnotationFile) -> bool:

@@ -90,3 +90,23 @@ def test_a_set2_whose_set_toml_gained_a_bom_is_still_a_suggest_set(
     meta = review / "set.toml"
     meta.write_bytes(b"\xef\xbb\xbf" + meta.read_bytes())
     again(capsys, docs, set_dir, review)
+
+
+def test_set2_s_taxonomy_is_copied_once_and_a_person_s_edit_of_it_is_kept(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs, set_dir = build(tmp_path)
+    from reviewer.taxonomy import DEFAULT_TAXONOMY
+
+    (set_dir / "taxonomy.toml").write_text("".join(f'[[category]]\nslug = "{c.slug}"\nname = "{c.name}"\n\n'
+                                                   for c in DEFAULT_TAXONOMY), encoding="utf-8")
+    review = tmp_path / "review"
+    code, _, err = run(capsys, str(docs), "--annotations", str(set_dir), "--into", str(review))
+    assert code == 0, err
+    assert (review / "taxonomy.toml").read_bytes() == (set_dir / "taxonomy.toml").read_bytes()
+    edited = "# renamed for the review\n" + (set_dir / "taxonomy.toml").read_text(encoding="utf-8").replace(
+        'name = "Other"', 'name = "Anything else"')
+    (review / "taxonomy.toml").write_text(edited, encoding="utf-8")
+    code, _, err = run(capsys, str(docs), "--annotations", str(set_dir), "--into", str(review))
+    assert code in (0, 1), err
+    assert (review / "taxonomy.toml").read_text(encoding="utf-8") == edited
+    assert "taxonomy.toml: differs from" in err and "left as it is" in err
