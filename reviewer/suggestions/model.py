@@ -128,7 +128,8 @@ class SuggestionModel:
         intercepts = np.zeros(len(categories))
         for j, cat in enumerate(categories):
             y = np.fromiter((cat in ex.categories for ex in examples), dtype=np.int8, count=len(examples))
-            clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000)
+            clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000,
+                                     random_state=0)   # liblinear shuffles: the same set, the same scores
             clf.fit(X, y)
             weights[:, j] = clf.coef_[0]
             intercepts[j] = clf.intercept_[0]

@@ -69,6 +69,15 @@ def test_identical_texts_get_identical_scores(model: SuggestionModel) -> None:
     assert a == c
 
 
+def test_the_same_set_gives_the_same_scores_every_time() -> None:
+    """A re-run of ``suggest --into`` keeps a suggestion whose confidence did not change byte for
+    byte: the fit must not depend on chance (liblinear shuffles its data unless seeded)."""
+    texts = [ex.text for ex in hand_made()[:12]] + ["A company keeps data for a while and shares some of it."]
+    first, _ = SuggestionModel.train(hand_made()).scores(texts)
+    second, _ = SuggestionModel.train(hand_made()).scores(texts)
+    assert (first == second).all()
+
+
 @pytest.mark.parametrize("examples", [[], hand_made()[: MIN_EXAMPLES - 1]])
 def test_nothing_when_the_set_is_empty_or_too_small(examples: list[Example]) -> None:
     reason = why_not_ready(examples)
