@@ -18,9 +18,11 @@ Pure functions over plain mappings, so the rules can be tested without files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar
+
+from reviewer.values import same_value
 
 V = TypeVar("V")
 
@@ -73,23 +75,6 @@ def _utc(stamp: datetime | None) -> datetime:
     if stamp is None:
         return _EPOCH
     return stamp.replace(tzinfo=timezone.utc) if stamp.tzinfo is None else stamp
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """``==`` in which nan equals nan: an unknown key holding nan (TOML has it) is the same value
-    when it comes back from the set's own export or another program's save, so a round trip or a
-    merge of such a file sees no change."""
-    if a == b:
-        return True
-    if isinstance(a, float) and isinstance(b, float):
-        return a != a and b != b
-    if is_dataclass(a) and type(a) is type(b):
-        return all(same_value(getattr(a, f.name), getattr(b, f.name)) for f in fields(a) if f.compare)
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same_value(v, b[k]) for k, v in a.items())
-    if isinstance(a, (list, tuple)) and type(a) is type(b):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
-    return False
 
 
 def merge_fields(base: Any, ours: Any, theirs: Any, *, together: Iterable[Iterable[str]] = (),

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Iterable
 
+from reviewer.values import same_value
+
 try:
     import tomli as tomllib
 except ImportError:  # pragma: no cover
@@ -147,7 +149,7 @@ def cut(text: str, name: str, parse_record: Callable[[dict[str, Any]], tuple[Has
     if set(tables) & set(rest):
         return None
     rest.update(tables)
-    if {k: v for k, v in whole.items() if k != name} != {k: v for k, v in rest.items() if k != name}:
+    if not same_value({k: v for k, v in whole.items() if k != name}, {k: v for k, v in rest.items() if k != name}):
         return None
     return layout
 
@@ -180,7 +182,7 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
                 continue  # "name = []": dropped here, written again below when no record is left
             if piece.key not in head:
                 continue
-            if head[piece.key] != piece.value:
+            if not same_value(head[piece.key], piece.value):
                 piece = Piece("statement", piece.lead, fix(render_statement(piece.key, head[piece.key])),
                               piece.key, head[piece.key])
         elif piece.kind == "table":
@@ -190,11 +192,11 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
                 return None
             for key, value in parsed.items():
                 present.add(key)
-                if head.get(key) != value:
+                if not same_value(head.get(key), value):
                     return None
         elif piece.kind == "record":
             new = wanted.get(piece.key, _MISSING)
-            if new is piece.value or new == piece.value:
+            if same_value(new, piece.value):
                 out.append(Piece("record", piece.lead, piece.body, piece.key, new, piece.cut))  # one copy kept
                 continue
             if not _alone(piece, name, parse_record):
@@ -210,7 +212,7 @@ def splice(layout: Layout, head: dict[str, Any], defaults: dict[str, Any], recor
         out.append(piece)
     kept = {p.key for p in out if p.kind == "record"}
     for key, value in head.items():
-        if key not in present and value != defaults.get(key, _MISSING):
+        if key not in present and not same_value(value, defaults.get(key, _MISSING)):
             tables = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
             if isinstance(value, dict) or tables:
                 return None
@@ -239,7 +241,7 @@ def _alone(piece: Piece, name: str, parse_record: Callable[[dict[str, Any]], tup
     try:
         parsed = tomllib.loads(piece.body)
         return list(parsed) == [name] and len(parsed[name]) == 1 and \
-            parse_record(parsed[name][0]) == (piece.key, piece.value)
+            same_value(parse_record(parsed[name][0]), (piece.key, piece.value))
     except Exception:  # noqa: BLE001
         return False
 
@@ -298,25 +300,30 @@ def _respliced(old: str, rendered: str, name: str, key: Hashable, record: Any,
     if before is None or after is None:
         return None
     header, old_items, tail = before
+    eol = "\r\n" if header.endswith("\r\n") else "\n"
     new_items = {k: (text, value) for k, text, value in after[1]}
-    lines = [header]
+    order = {k: i for i, k in enumerate(new_items)}   # the renderer's order of keys
+    kept: list[tuple[str, str]] = []
     for k, text, value in old_items:
         if k in new_items:
             new_text, new_value = new_items[k]
-            if new_value != value:
+            if not same_value(new_value, value):
                 text = _lead_of(text) + new_text
-            lines.append(text)
+            kept.append((k, text if text.endswith("\n") else text + eol))
     had = {k for k, _, _ in old_items}
     added = {k: text for k, (text, _) in new_items.items() if k not in had}
-    if lines[-1] and not lines[-1].endswith("\n"):
-        lines[-1] += "\r\n" if header.endswith("\r\n") else "\n"
 
     def block(keys: Iterable[str]) -> str | None:
-        text = "".join(lines) + "".join(added[k] for k in added if k in keys) + tail
+        items = list(kept)
+        for k in added:
+            if k in keys:   # before the first kept key the renderer writes after it
+                at = next((i for i, (o, _) in enumerate(items) if order[o] > order[k]), len(items))
+                items.insert(at, (k, added[k]))
+        text = header + "".join(t for _, t in items) + tail
         try:
             parsed = tomllib.loads(text)
             same = list(parsed) == [name] and len(parsed[name]) == 1 and \
-                parse_record(parsed[name][0]) == (key, record)
+                same_value(parse_record(parsed[name][0]), (key, record))
         except Exception:  # noqa: BLE001
             return None
         return text if same else None

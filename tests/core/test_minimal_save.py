@@ -353,3 +353,47 @@ def test_a_block_with_a_sub_table_is_rewritten_whole_and_right(tmp_path: Path) -
     store.save(AnnotationFile("alpha", "", "", [first.edited(note="n")]))
     (after,) = parse_annotation_file(path.read_text(encoding="utf-8"), path).annotations
     assert after.note == "n" and after.attributes == {"reviewed": True}
+
+
+def test_a_nan_in_a_file_does_not_make_every_save_rewrite_it(tmp_path: Path) -> None:
+    """nan != nan: a block holding one never equalled itself, so any save wrote the whole file in
+    this tool's layout and every comment went."""
+    store, path, anns = _hand_written(tmp_path)
+    text = HAND_WRITTEN.replace("categories = ['other']\n", "categories = ['other']\nmodel_score = nan   # kept\n", 1)
+    path.write_text(text, encoding="utf-8")
+    anns = {a.id: a for a in parse_annotation_file(text, path).annotations}
+    store.save(AnnotationFile("alpha", "", "", [anns["a"], anns["b"].edited(note="checked")]))
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(text[:text.index("# second pass")])    # the first block, byte for byte
+    assert "model_score = nan   # kept" in after and "# second pass" in after
+
+
+def test_a_change_of_type_or_offset_in_a_kept_line_is_written(tmp_path: Path) -> None:
+    """1 == True == 1.0 and two offsets of one instant are equal to ==; the file must still change
+    when the value's type or offset does."""
+    from datetime import datetime, timedelta, timezone
+
+    store, path, anns = _hand_written(tmp_path)
+    text = HAND_WRITTEN.replace("categories = ['other']\n", "categories = ['other']\nflag = 1\n"
+                                "seen = 2026-01-01T10:00:00+02:00\n", 1)
+    path.write_text(text, encoding="utf-8")
+    a = {x.id: x for x in parse_annotation_file(text, path).annotations}["a"]
+    utc = datetime(2026, 1, 1, 8, 0, tzinfo=timezone.utc)
+    assert a.extra["seen"] == utc and a.extra["seen"].utcoffset() == timedelta(hours=2)
+    store.save(AnnotationFile("alpha", "", "", [a.edited(note="x", extra={"flag": True, "seen": utc}), anns["b"]]))
+    (back,) = [x for x in parse_annotation_file(path.read_text(encoding="utf-8"), path).annotations if x.id == "a"]
+    assert back.extra["flag"] is True and back.extra["seen"].utcoffset() == timedelta(0)
+
+
+def test_a_key_added_to_a_block_goes_where_a_whole_rewrite_puts_it(tmp_path: Path) -> None:
+    """An annotation without ``updated`` gains one when edited: in a file this tool wrote the save
+    is still the very bytes of a whole rewrite (``updated`` before the unknown keys)."""
+    from reviewer.store import dump_annotation_file
+
+    store = AnnotationStore.open(tmp_path)
+    bare = replace(Annotation.create("hello world", 0, 5, ["other"], id="a"), created=None, updated=None,
+                   extra={"x": 1})
+    store.save(AnnotationFile("alpha", "alpha.txt", "", [bare]))
+    edited = AnnotationFile("alpha", "alpha.txt", "", [bare.edited(note="n")])
+    store.save(edited)
+    assert (tmp_path / "alpha.toml").read_text(encoding="utf-8") == dump_annotation_file(edited)
