@@ -194,7 +194,9 @@ def plan_import(store: AnnotationStore, data: ImportedData, documents: Iterable[
         here = _placed_in(af, current.text if current is not None else doc.text) if not doc.ids_given else {}
         af.sha256 = (current.sha256 if current is not None else
                      af.sha256 or doc.sha256 or (text_sha256(doc.text) if doc.text is not None else ""))
-        if current is not None:
+        if current is not None and current.history is not None and not af.annotations:
+            af.version, af.source = current.version, current.path.name   # nothing anchored elsewhere
+        elif current is not None:
             af.source = af.source or current.path.name
         elif not af.source:
             af.source = doc.source
@@ -256,19 +258,23 @@ def _warn_unchecked(plan: ImportPlan, unchecked: list[Annotation]) -> None:
 
 
 def _at_anchored_version(doc: Document, af: AnnotationFile | None, plan: ImportPlan) -> Document:
-    """The version of a versioned policy the set's file is anchored to, where it is another than
-    the one given: the import is placed there, as the app opens it there, so one file never mixes
-    offsets of two versions (``reviewer carry`` moves a file to another version, on purpose)."""
+    """The version of a versioned policy the set's file is anchored to (its ``version``, else the
+    version whose text has its ``sha256``), where it is another than the one given: the import is
+    placed there, as the app opens it there, so one file never mixes offsets of two versions
+    (``reviewer carry`` moves a file to another version, on purpose)."""
     vdoc = doc.history
-    if vdoc is None or af is None or not af.annotations or not af.version or af.version == doc.version:
+    if vdoc is None or af is None or not af.annotations:
+        return doc
+    if af.version:
+        anchored = next((v for v in vdoc.versions if v.version == af.version), None)
+    else:
+        anchored = next((v for v in vdoc.versions if af.sha256 and text_sha256(vdoc.text(v)) == af.sha256), None)
+    if anchored is None or anchored.version == doc.version:
         return doc
     from reviewer.versions.loading import as_document
 
-    anchored = next((v for v in vdoc.versions if v.version == af.version), None)
-    if anchored is None:
-        return doc
-    plan.warnings.append(f"{doc.id}: the set's annotations are anchored to version {af.version}, so the import "
-                         f"was placed in that version, not {doc.version} (reviewer carry moves them to another)")
+    plan.warnings.append(f"{doc.id}: the set's annotations are anchored to version {anchored.version}, so the "
+                         f"import was placed in that version, not {doc.version} (reviewer carry moves them to another)")
     return as_document(vdoc, anchored)
 
 

@@ -309,3 +309,38 @@ def test_an_import_given_another_version_is_placed_in_the_version_the_file_is_an
     assert "version" not in kept["both"].extra and kept["mine"] == mine
     assert V3[kept["latest"].start:kept["latest"].end] == kept["latest"].quote
     assert kept["latest"].extra["version"] == vdoc.versions[-1].version
+
+
+def test_an_import_into_an_empty_or_unlabelled_versioned_file_keeps_its_header_true(tmp_path: Path) -> None:
+    """An empty file anchored nowhere follows the version given; a file whose header names its
+    version only by ``sha256`` is placed in that version, like one with ``version``."""
+    from reviewer.documents import text_sha256
+    from reviewer.inputs import load_documents
+    from reviewer.store import Annotation, AnnotationFile
+    from reviewer.versions.sources import discover
+    from tests.versions_support import V1, V3, dataset
+
+    folder = dataset(tmp_path / "policies")
+    (vdoc,) = discover(folder)
+    first, last = vdoc.versions[0], vdoc.versions[-1]
+    (latest,), _ = load_documents([str(folder)])
+    quote = "We keep your data for three years at most."
+    at = V3.index(quote)
+    incoming = tmp_path / "incoming.jsonl"
+    incoming.write_text(json.dumps({"document": vdoc.id, "id": "n", "start": at, "end": at + len(quote),
+                                    "quote": quote, "categories": ["other"]}) + "\n", encoding="utf-8")
+    store = AnnotationStore.open(tmp_path / "set", create=True)
+    store.save(AnnotationFile(vdoc.id, first.ref, text_sha256(V1), [], version=first.version))
+    import_file(tmp_path / "set", incoming, documents=[latest])
+    af = store.load(vdoc.id)
+    assert (af.version, af.sha256) == (last.version, text_sha256(V3))
+    assert V3[af.annotations[0].start:af.annotations[0].end] == quote
+
+    s = V1.index("Contact us")
+    mine = Annotation.create(V1, s, s + len("Contact us"), ["other"], id="mine")
+    store.save(AnnotationFile(vdoc.id, first.ref, text_sha256(V1), [mine]))    # no version key
+    plan, _ = import_file(tmp_path / "set", incoming, documents=[latest])
+    af = store.load(vdoc.id)
+    assert af.sha256 == text_sha256(V1) and any(first.version in w for w in plan.warnings)
+    kept = {a.id: a for a in af.annotations}
+    assert kept["mine"] == mine and kept["n"].extra["version"] == last.version
