@@ -8,7 +8,7 @@ import argparse
 import json
 from pathlib import Path
 
-from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, open_set
+from reviewer.commands.common import EXIT_BAD, EXIT_OK, EXIT_SOFT, error, open_set, warn
 from reviewer.errors import ReviewerError
 from reviewer.safetext import one_line
 from reviewer.store import AnnotationStore
@@ -77,16 +77,20 @@ def run(args: argparse.Namespace) -> int:
         _print(reports, args.dry_run)
     if not reports:  # nothing carried: say under which ids the set was searched
         ids = ", ".join(one_line(doc.id) for doc in docs[:5]) + (", ..." if len(docs) > 5 else "")
-        error(f"{path}: the set {args.annotations} has no annotations of {ids}" + _why(store, docs))
-        return EXIT_SOFT
+        warn(f"{path}: the set {args.annotations} has no annotations of {ids}; nothing carried" + _why(store, docs))
+        return EXIT_OK
     return EXIT_SOFT if any(r["summary"]["orphaned"] for r in reports) else EXIT_OK
 
 
 def _why(store: AnnotationStore, docs: list[VersionedDocument]) -> str:
     """Why the set's file of a git-tracked file on disk (the app's id, its stem) was not carried."""
     for d in docs:
-        if d.kind == "git" and d.path.stem != d.id and store.path_for(d.path.stem).exists():
-            return (f"; its file {store.path_for(d.path.stem).name} is not of a committed version of "
+        try:
+            plain = store.path_for(d.path.stem)
+        except ReviewerError:   # a stem no set file can have (set, taxonomy): nothing to explain
+            continue
+        if d.kind == "git" and d.path.stem != d.id and plain.exists():
+            return (f"; its file {plain.name} is not of a committed version of "
                     f"{d.path.name} (commit the file, or name another source)")
     return ""
 

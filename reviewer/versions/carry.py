@@ -16,6 +16,7 @@ from typing import Callable
 
 from reviewer.anchoring import EXACT, FUZZY, MOVED, ORPHANED, Resolution, resolve, resolve_all, set_aside
 from reviewer.documents import text_sha256
+from reviewer.errors import ReviewerError
 from reviewer.merge import same_value
 from reviewer.store import Annotation, AnnotationFile
 from reviewer.versions.clause_follow import follow_by_clause
@@ -203,7 +204,10 @@ def file_id(store, doc: VersionedDocument) -> str:
     plain = doc.path.stem
     if doc.kind != "git" or plain == doc.id or store.load(doc.id) is not None:
         return doc.id
-    af = store.load(plain)
+    try:
+        af = store.load(plain)
+    except ReviewerError:   # a stem no set file can have (set, taxonomy), or an unreadable file
+        return doc.id
     if af is None or af.source not in ("", doc.path.name):
         return doc.id
     return plain if af.sha256 in {text_sha256(t) for t in doc.texts(doc.versions)} else doc.id
