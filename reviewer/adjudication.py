@@ -161,6 +161,10 @@ def covered(ann: Annotation, gold: Sequence[Annotation]) -> bool:
     return any(_overlap(ann, g) for g in gold)
 
 
+def _same_tag(a: Annotation, b: Annotation) -> bool:
+    return (a.start, a.end, tuple(sorted(a.categories))) == (b.start, b.end, tuple(sorted(b.categories)))
+
+
 def is_decided(d: Disagreement, gold: Sequence[Annotation], neither: set[NeitherKey]) -> bool:
     return d.key in neither or any(x is not None and covered(x, gold) for x in (d.a, d.b))
 
@@ -204,7 +208,9 @@ def agreed_to_add(agreed: Iterable[Agreed], gold: Mapping[str, Sequence[Annotati
     for pair in agreed:
         have = gold.get(pair.document, ())
         new = out.setdefault(pair.document, [])
-        if covered(pair.a, have) or covered(pair.a, new):
+        # gold's own annotation there is a decision a person made; in this run only the very same
+        # annotation twice is one (two agreements may overlap with other categories: both are kept)
+        if covered(pair.a, have) or any(_same_tag(pair.a, n) for n in new):
             continue
         ids = taken.setdefault(pair.document, {g.id for g in have})
         new.append(gold_annotation(pair.a, "agreed", ids, note=merged_note(pair.a.note, pair.b.note, labels)))

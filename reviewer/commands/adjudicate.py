@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 
 from reviewer import gold
-from reviewer.adjudication import Comparison, Disagreement, agreed_to_add, compare, is_decided, side_labels
+from reviewer.adjudication import (Comparison, Disagreement, agreed_to_add, compare, covered, is_decided,
+                                   side_labels)
 from reviewer.commands.agree import load_two_sets
 from reviewer.commands.common import EXIT_BAD, EXIT_OK, error, load_inputs, warn
 from reviewer.errors import ReviewerError
@@ -63,13 +64,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD
     for w in state.warnings:
         warn(w)
+    already = sum(1 for pair in result.agreed if covered(pair.a, state.annotations.get(pair.document, ())))
     for doc, anns in to_add.items():
         state.annotations.setdefault(doc, []).extend(anns)
     left = open_disagreements(result, state)
     written = sum(len(v) for v in to_add.values())
     if args.json:
         print(json.dumps({"agreed": len(result.agreed), "written": written,
-                          "already_in_gold": len(result.agreed) - written,
+                          "already_in_gold": already,
                           "disagreements": [d.as_dict() for d in left]}, ensure_ascii=False))
     else:
         _print(result, left, written, args)

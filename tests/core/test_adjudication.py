@@ -91,6 +91,17 @@ def test_agreed_to_add_skips_what_gold_covers_and_keeps_ids_unique() -> None:
     assert out["e"][0].id == "q"
 
 
+def test_two_overlapping_agreements_with_other_categories_both_reach_gold() -> None:
+    """A and B both tagged 0-40 collection and 20-76 sharing: two agreements, overlapping. Gold
+    gets both (a person's gold annotation there would decide it; a new one of this run does not)."""
+    a = [ann("c", 0, 40, "a"), ann("s", 20, 76, "b")]
+    b = [ann("c2", 0, 40, "a"), ann("s2", 20, 76, "b")]
+    result = compare({"d": a}, {"d": b}, ["d"])
+    assert len(result.agreed) == 2 and not result.disagreements
+    out = agreed_to_add(result.agreed, {})
+    assert sorted(x.categories for x in out["d"]) == [("a",), ("b",)]
+
+
 def test_agreed_notes_keep_both_analysts_words() -> None:
     def noted(ident: str, note: str) -> Annotation:
         return replace(ann(ident, 0, 10, "a"), note=note)
