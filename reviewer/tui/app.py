@@ -6,6 +6,7 @@ import time
 from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
@@ -22,6 +23,9 @@ from reviewer.tui.themes import register_themes
 from reviewer.tui.screens.workspace import WorkspaceScreen
 from reviewer.tui.workers import WorkerFailed, describe, forward_failure
 from reviewer.workspace_state import WorkspaceState, save_state
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
 
 DEFAULT_THEME = "reviewer-dark"
 FALLBACK_THEME = "textual-dark"
@@ -82,6 +86,16 @@ class ReviewerApp(App[None]):
         # parse and apply every rule a second time before the first paint.
         self._theme_warnings = register_themes(self)
         self._apply_theme(self.workspace.theme, self._theme_warnings)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's, but on Linux/macOS ours: a bracketed paste stays one Paste event whatever it
+        holds (reviewer/tui/paste_input.py: Textual's parser turned text after an escape into keys)."""
+        driver = super().get_driver_class()
+        if f"{driver.__module__}.{driver.__qualname__}" == "textual.drivers.linux_driver.LinuxDriver":
+            from reviewer.tui.paste_input import PasteSafeDriver
+
+            return PasteSafeDriver
+        return driver
 
     def refresh_css(self, animate: bool = True) -> None:
         """Before anything is styled (the theme set in ``__init__``), only the theme's variables are

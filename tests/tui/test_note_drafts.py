@@ -146,4 +146,26 @@ def test_the_editor_and_the_lookup_field_hold_the_focus_when_they_are_mounted(ma
         assert type(app.screen).__name__ == "LookupScreen"
 
     drive(app, scenario)
-    assert seen == {"NoteEditor": "TextArea", "LookupScreen": "Input"}
+    assert seen == {"NoteEditor": "NoteArea", "LookupScreen": "Input"}
+
+
+def test_a_paste_holding_escapes_lands_in_the_note_inert_and_the_draft_stays(make_app, demo_set: Path) -> None:
+    """A paste (one Paste event, see test_paste_input.py) goes in where the caret is, after what was
+    typed, its controls as stand-ins; the editor stays open and nothing reaches the workspace."""
+    from textual import events
+
+    before = on_disk(demo_set, DOC_A)
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        await pilot.press("j", "1", "a")
+        await pilot.press(*" draft1")
+        app.post_message(events.Paste(" Z\x1b[0m BEL\x07 W\r\nnext\tline"))
+        await _until(pilot, lambda: "next" in app.screen.query_one("#note").text, "paste in the editor")
+        assert type(app.screen).__name__ == "NoteEditor"
+        await pilot.press("ctrl+s")
+        (new,) = _new(demo_set, before)
+        assert new["note"] == " draft1 Z\u241b[0m BEL\u2407 W\nnext\u2409line"
+        assert len(new["categories"]) == 1   # the paste toggled nothing
+
+    drive(app, scenario)

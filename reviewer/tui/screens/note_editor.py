@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,6 +23,19 @@ from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import editable, one_line, restore
 
 DRAFT_DELAY = 0.3   # seconds after the last key before the draft is written
+
+
+class NoteArea(TextArea):
+    """The note's TextArea: a paste lands as text, its control characters shown inert (the stand-ins
+    ``editable()`` uses, one code point each; line ends made ``\n``), never as anything that acts."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()   # TextArea's own handler would insert the raw characters
+        if self.read_only:
+            return
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if result := self.replace(editable(text), *self.selection):
+            self.move_cursor(result.end_location)
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -52,7 +65,7 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog") as dialog:
             dialog.border_title = Content(one_line(self.dialog_title, 60))
-            yield TextArea(self.note, id="note", soft_wrap=True, tab_behavior="focus",
+            yield NoteArea(self.note, id="note", soft_wrap=True, tab_behavior="focus",
                            show_line_numbers=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Keep"), id="keep", variant="primary", compact=True)
@@ -60,14 +73,14 @@ class NoteEditor(ModalScreen[str | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        area = self.query_one("#note", TextArea)
+        area = self.query_one("#note", NoteArea)
         self.set_focus(area)   # now: keys typed as soon as the editor shows land in it
         area.move_cursor(area.document.end)
 
     @property
     def text(self) -> str:
         """The note as edited; the original, byte for byte, when the analyst changed nothing."""
-        return restore(self.original, self.query_one("#note", TextArea).text)
+        return restore(self.original, self.query_one("#note", NoteArea).text)
 
     @on(TextArea.Changed, "#note")
     def _typed(self) -> None:
