@@ -28,7 +28,7 @@ MODES = {"WorkspaceScreen": ("reviewer.tui.screens.sync_chooser:SyncChooser",
                              "reviewer.tui.screens.lookup:LookupScreen",
                              "reviewer.tui.screens.coverage_matrix:CoverageMatrixScreen",
                              "reviewer.tui.screens.history:HistoryScreen",
-                             "reviewer.tui.screens.review_queue:ReviewQueueScreen")}
+                             "reviewer.tui.widgets.review_panel:ReviewPanel")}
 DIGIT_ID = re.compile(r"[._](tag|key)_\d$")
 CLASS_AREAS = {"ReviewerApp": "app", "App": "app", "WorkspaceScreen": "workspace", "PolicyPane": "pane"}
 

@@ -24,7 +24,9 @@ if TYPE_CHECKING:  # the carry engine, the diff and the review queue load on fir
     from reviewer.session import Outcome, Session
     from reviewer.tui.widgets.pane_frame import PaneFrame
     from reviewer.tui.widgets.policy_pane import PolicyPane
-    from reviewer.tui.screens.review_queue import ReviewAction, ReviewItem
+    from reviewer.store import Annotation
+    from reviewer.tui.widgets.pane_deck import PaneDeck
+    from reviewer.tui.widgets.review_panel import ReviewAction, ReviewItem, ReviewPanel
     from reviewer.versions.carry import CarryResult
     from reviewer.versions.model import Version, VersionedDocument
 
@@ -39,6 +41,11 @@ class VersionsHost(Protocol):
     def pane(self) -> PolicyPane | None: ...
     @property
     def frames(self) -> list[PaneFrame]: ...
+    @property
+    def deck(self) -> PaneDeck: ...
+    def query(self, selector: Any) -> Any: ...
+    def mount(self, *widgets: Any, after: Any = ...) -> Any: ...
+    def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool: ...
     def notify(self, message: str, *, title: str = ..., severity: Any = ..., timeout: float | None = ...,
                markup: bool = ...) -> None: ...
     def run_worker(self, work: Callable[[], Any], *, name: str | None = ..., group: str = ...,
@@ -63,6 +70,9 @@ class VersionsController:
         self.screen = screen
         self.queues: dict[str, list[ReviewItem]] = {}
         self.targets: dict[str, str] = {}
+        # per document: annotation id -> the annotation before it was orphaned or re-attached from the
+        # queue (None: its new place accepted)
+        self.done: dict[str, dict[str, Annotation | None]] = {}
 
     @property
     def session(self):
@@ -95,7 +105,7 @@ class VersionsController:
 
     def carried(self, message: CarryDone) -> None:
         """Back on the app's thread: show the new version and its review queue."""
-        from reviewer.tui.screens.review_queue import CLAUSE_CHANGED, ReviewItem
+        from reviewer.tui.widgets.review_panel import CLAUSE_CHANGED, ReviewItem
         from reviewer.versions.loading import as_document
 
         if message.error is not None:
@@ -124,6 +134,7 @@ class VersionsController:
                 items.append(ReviewItem(f.annotation.id, CLAUSE_CHANGED, f.score, f.annotation.quote,
                                         f.annotation.categories, f.start, f.last_version))
         self.queues[new.id] = items
+        self.done[new.id] = {}
         self.targets[new.id] = new.version
         summary = "" if result is None else ", ".join(f"{n} {k}" for k, n in result.summary().items() if n)
         self.screen.notify(visible(f"{new.id} is now at {new.version}" + (f": {summary}" if summary else "")),
@@ -134,46 +145,104 @@ class VersionsController:
     def has_queue(self, doc_id: str) -> bool:
         return doc_id in self.queues
 
+    def pending(self, doc_id: str) -> list[ReviewItem]:
+        """The queue's items not yet dealt with. An orphaned or re-attached one comes back when its
+        annotation is again as it was before (an undo); an accepted one does not (nothing to undo)."""
+        done = self.done.setdefault(doc_id, {})
+        return [i for i in self.queues.get(doc_id, [])
+                if i.annotation_id not in done
+                or (done[i.annotation_id] is not None
+                    and self.session.annotation(doc_id, i.annotation_id) == done[i.annotation_id])]
+
+    @property
+    def panel(self) -> ReviewPanel | None:
+        from reviewer.tui.widgets.review_panel import ReviewPanel
+
+        found = self.screen.query(ReviewPanel)
+        return found.first() if found else None
+
     def review(self, doc_id: str) -> None:
-        from reviewer.tui.screens.review_queue import ReviewQueueScreen
+        """Show the document's queue under the panes (or bring the keys back to it), its pane in view."""
+        from reviewer.tui import stylesheets
+        from reviewer.tui.widgets.review_panel import ReviewPanel
 
+        panel = self.panel
+        if panel is not None and panel.document_id != doc_id:
+            panel.remove()
+            panel = None
+        if panel is None:
+            stylesheets.read_later(self.screen.app)
+            panel = ReviewPanel(doc_id, self.session.document(doc_id).title, self.targets.get(doc_id, ""),
+                                self.session.taxonomy, partial(self._can, doc_id), id="review")
+            self.screen.mount(panel, after="#body")
+            self.screen.call_after_refresh(self.refresh, doc_id, True)
+            return
+        self.refresh(doc_id, True)
+
+    def refresh(self, doc_id: str, focus: bool = False) -> None:
+        """After any change to ``doc_id`` (an undo included): the open queue shows what is left."""
+        panel = self.panel
+        if panel is None or panel.document_id != doc_id or not panel.is_attached:
+            return
+        pending = self.pending(doc_id)
+        panel.show(pending, len(self.queues.get(doc_id, [])) - len(pending))
+        if focus:
+            panel.focus_list()
+
+    def _frame(self, doc_id: str) -> PaneFrame | None:
+        frames = [f for f in self.screen.frames if f.document.id == doc_id]
         pane = self.screen.pane
-        span = pane.selection_span if pane is not None and pane.document.id == doc_id else None
-        screen = ReviewQueueScreen(self.session.document(doc_id).title, self.targets.get(doc_id, ""),
-                                   self.queues.get(doc_id, []), self.session.taxonomy,
-                                   can_reattach=span is not None and not self.session.read_only,
-                                   can_edit=not self.session.read_only)
-        self.screen.app.push_screen(screen, partial(self._reviewed, doc_id, span))
+        return next((f for f in frames if f.pane is pane), frames[0] if frames else None)
 
-    def _reviewed(self, doc_id: str, span: tuple[int, int] | None, action: ReviewAction | None) -> None:
-        if action is None:
-            return
-        queue = self.queues.get(doc_id, [])
-        item = next((i for i in queue if i.annotation_id == action.annotation_id), None)
-        if item is None:
-            return
-        if action.kind == "jump":
-            frame = next((f for f in self.screen.frames if f.document.id == doc_id), None)
-            ann = self.session.annotation(doc_id, item.annotation_id)
-            if frame is not None and ann is not None:
-                frame.pane.go_to_offset(ann.start)
+    def _can(self, doc_id: str, kind: str, item: ReviewItem) -> bool | None:
+        writable = not self.session.read_only and self.session.load_error(doc_id) is None
+        if kind == "reattach":
+            frame = self._frame(doc_id)
+            return True if writable and frame is not None and frame.pane.selection_span is not None else None
+        if kind == "orphan":
+            return True if writable else None
+        return True if item.start is not None else None
+
+    def act(self, doc_id: str, action: ReviewAction) -> None:
+        """What the queue asked for (``ReviewPanel.Requested``)."""
+        frame = self._frame(doc_id)
+        if action.kind == "close":
+            panel = self.panel
+            if panel is not None:
+                panel.remove()
+            if frame is not None:
                 frame.pane.focus()
             return
-        if action.kind in ("reattach", "orphan"):
-            if action.kind == "orphan":
-                outcome: Any = self.session.orphan(doc_id, item.annotation_id)
-            elif span is not None:
-                outcome = self.session.reattach(doc_id, item.annotation_id, span[0], span[1])
-            else:
-                return
-            self.screen.report(outcome, quiet=False)
-            if outcome.error is not None:
-                return
-        queue.remove(item)
+        if action.kind == "pane":
+            if frame is not None:
+                frame.pane.focus()
+            return
+        item = next((i for i in self.pending(doc_id) if i.annotation_id == action.annotation_id), None)
+        if item is None:
+            return
+        before = self.session.annotation(doc_id, item.annotation_id)
+        if action.kind == "jump":
+            if frame is not None and before is not None:
+                self.screen.deck.activate(frame)
+                frame.pane.go_to_offset(before.start)
+            return
         if action.kind == "accept":
+            self.done.setdefault(doc_id, {})[item.annotation_id] = None
             self.screen.notify(visible(f"Accepted the new place of {item.annotation_id}"), markup=False)
-        if queue:
-            self.review(doc_id)
+            self.refresh(doc_id)
+            return
+        span = frame.pane.selection_span if frame is not None else None
+        if action.kind == "orphan":
+            outcome: Any = self.session.orphan(doc_id, item.annotation_id)
+        elif span is not None and frame is not None:
+            outcome = self.session.reattach(doc_id, item.annotation_id, span[0], span[1])
+            if outcome.error is None:
+                frame.pane.clear_selection()
+        else:
+            return
+        if outcome.error is None:
+            self.done.setdefault(doc_id, {})[item.annotation_id] = before
+        self.screen.report(outcome, quiet=False)   # refreshes the document, and so this queue
 
 
 __all__ = ["VersionsController", "CarryDone"]

@@ -129,6 +129,17 @@ def test_two_versions_side_by_side_with_annotation_fates(seeds: Path, versioned_
     drive(app, scenario)
 
 
+def _queue(app):
+    """The open review queue panel (None when closed)."""
+    found = app.screen.query("ReviewPanel")
+    return found.first() if found else None
+
+
+def _queued(app) -> list[str]:
+    panel = _queue(app)
+    return [] if panel is None else [i.annotation_id for i in panel.items]
+
+
 def test_carry_from_the_history_then_the_review_queue(seeds: Path, versioned_set: Path) -> None:
     from reviewer.store import AnnotationStore
 
@@ -139,8 +150,10 @@ def test_carry_from_the_history_then_the_review_queue(seeds: Path, versioned_set
         await pilot.pause()
         await open_history(pilot)
         await pilot.press("c")                                  # the anchored version is highlighted: to the latest
-        await until(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen")
-        queue = app.screen
+        await until(pilot, lambda: _queued(app))
+        queue = _queue(app)
+        assert type(app.screen).__name__ == "WorkspaceScreen"   # a panel under the panes: the pane stays in view
+        assert app.focused is queue.list
         assert [(i.status, i.annotation_id) for i in queue.items] == [
             ("fuzzy", "b1c0a7e21f01"), ("orphaned", "b1c0a7e21f05"), ("orphaned", "b1c0a7e21f06"),
             ("fuzzy", "b1c0a7e21f07"), ("fuzzy", "b1c0a7e21f08")]
@@ -149,33 +162,38 @@ def test_carry_from_the_history_then_the_review_queue(seeds: Path, versioned_set
         assert af.version == "2026-02-10T09:00:00Z" and len(af.annotations) == 9
         orphan = next(a for a in af.annotations if a.id == "b1c0a7e21f06")
         assert orphan.extra["version"] == "2025-01-15T09:00:00Z"
-        pane = next(s for s in app.screen_stack if type(s).__name__ == "WorkspaceScreen").pane
+        pane = app.screen.pane
         assert pane.document.version == "2026-02-10T09:00:00Z"
         assert app.session.document(VERSIONED).version == "2026-02-10T09:00:00Z"
-        # a: accept the first one's new place; the queue comes back with the rest
+        # a: accept the first one's new place; the queue keeps the rest
         await pilot.press("a")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "ReviewQueueScreen" and len(app.screen.items) == 4
-        # enter on the retention clause: the pane jumps there
+        await until(pilot, lambda: len(_queued(app)) == 4)
+        # enter on the retention clause: the pane shows it, the queue keeps the keys
         await pilot.press("down", "down", "enter")
         await pilot.pause()
-        assert type(app.screen).__name__ == "WorkspaceScreen"
         ann = app.session.annotation(VERSIONED, "b1c0a7e21f07")
         assert pane.document.clause_index_at(ann.start) == pane.cursor
-        # select the new cookies sentence, R, and re-attach the orphaned "never sell" annotation to it
+        assert app.focused is queue.list
+        # tab to the pane, select the new cookies sentence, R back, and re-attach the orphaned
+        # "never sell" annotation to it
+        await pilot.press("tab")
+        assert app.focused is pane
         text = pane.document.text
         s = text.index("We do not use advertising cookies")
         pane.set_selection(s, s + len("We do not use advertising cookies"))
         await pilot.press("R")
         await pilot.pause()
-        await pilot.press("down", "r")
+        assert app.focused is queue.list
+        await pilot.press("up", "r")
         await pilot.pause()
         placed = app.session.annotation(VERSIONED, "b1c0a7e21f06")
         assert placed is not None and placed.quote == "We do not use advertising cookies"
         on_disk = {a.id: a for a in AnnotationStore.open(versioned_set).load(VERSIONED).annotations}
         assert on_disk["b1c0a7e21f06"].quote == "We do not use advertising cookies"
+        assert "b1c0a7e21f06" not in _queued(app)
         await pilot.press("escape")
         await pilot.pause()
+        assert _queue(app) is None and app.focused is pane
         await pilot.press("u")                                  # undoable like any change
         await pilot.pause()
         assert app.session.annotation(VERSIONED, "b1c0a7e21f06").quote == "We never sell your personal information."
@@ -200,12 +218,10 @@ def test_review_queue_lists_annotations_whose_clause_was_reworded(tmp_path: Path
         await pilot.pause()
         await open_history(pilot)
         await pilot.press("c")
-        while type(app.screen).__name__ != "ReviewQueueScreen":
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-        (item,) = app.screen.items
+        await until(pilot, lambda: _queued(app))
+        (item,) = _queue(app).items
         assert (item.annotation_id, item.status) == ("keep", "clause changed")
-        assert "clause changed" in str(app.screen.query_one("#queue").get_option_at_index(0).prompt)
+        assert "clause changed" in str(_queue(app).list.get_option_at_index(0).prompt)
 
     drive(app, scenario)
 
@@ -228,14 +244,14 @@ def test_review_queue_orphans_an_annotation_on_disk_and_undo_brings_it_back(seed
         await pilot.pause()
         await open_history(pilot)
         await pilot.press("c")
-        await until(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen")
+        await until(pilot, lambda: _queued(app))
         seen["carried"] = path.read_bytes()
-        queue = app.screen
-        assert "o orphans it" in str(queue.query_one("#explanation").render())
+        queue = _queue(app)
+        assert "o orphans it" in str(queue.heading.render())
         assert queue.items[0].annotation_id == "b1c0a7e21f01" and queue.items[0].status == "fuzzy"
         await pilot.press("o")                                  # the first, fuzzy one: its new place is wrong
-        await until(pilot, lambda: type(app.screen).__name__ == "ReviewQueueScreen" and app.screen is not queue)
-        assert [i.annotation_id for i in app.screen.items][0] != "b1c0a7e21f01" and len(app.screen.items) == 4
+        await until(pilot, lambda: len(_queued(app)) == 4)
+        assert "b1c0a7e21f01" not in _queued(app)
         af = AnnotationStore.open(versioned_set).load(VERSIONED)
         gone = next(a for a in af.annotations if a.id == "b1c0a7e21f01")
         assert gone.extra == {"orphaned": True, "version": "2026-02-10T09:00:00Z"}
@@ -248,9 +264,47 @@ def test_review_queue_orphans_an_annotation_on_disk_and_undo_brings_it_back(seed
         await pilot.press("u")                                  # the app's normal undo
         await pilot.pause()
         assert "b1c0a7e21f01" in {a.id for a in pane.annotations}
+        await pilot.press("R")                                  # and the queue has it again
+        await until(pilot, lambda: len(_queued(app)) == 5)
+        assert _queued(app)[0] == "b1c0a7e21f01"
 
     drive(app, scenario)
     assert path.read_bytes() == seen["carried"]                 # the file as the carry left it
+
+
+def test_undo_of_an_orphan_puts_the_item_back_and_the_empty_queue_tells_the_truth(seeds: Path,
+                                                                                 demo_set: Path) -> None:
+    """Three fuzzy items: accept one, orphan the next, escape, u, R: two left (the orphaned one back).
+    Orphan the last: the queue says all were reviewed, never that everything followed exactly."""
+    ws, _ = prepare([seeds / "Picobyte" / "Privacy Policy"], demo_set, lock=False)
+    app = ReviewerApp(ws)
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await open_history(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: len(_queued(app)) == 3)
+        first, second, third = _queued(app)
+        await pilot.press("a")
+        await until(pilot, lambda: _queued(app) == [second, third])
+        await pilot.press("o")
+        await until(pilot, lambda: _queued(app) == [third])
+        await pilot.press("escape", "u")
+        await pilot.pause()
+        await pilot.press("R")
+        await until(pilot, lambda: _queued(app) == [second, third])
+        await pilot.press("down", "o")
+        await until(pilot, lambda: _queued(app) == [second])
+        await pilot.press("o")
+        await until(pilot, lambda: _queued(app) == [])
+        heading = str(_queue(app).heading.render())
+        assert "all 3 reviewed" in heading and "exactly" not in heading
+        await pilot.press("escape", "u")
+        await pilot.pause()
+        await pilot.press("R")
+        await until(pilot, lambda: _queued(app) == [second])
+
+    drive(app, scenario)
 
 
 def test_two_versions_chosen_with_space_are_compared(seeds: Path, versioned_set: Path) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 DEFERRED = ("reviewer.tui.screens.export_dialog", "reviewer.versions.carry", "reviewer.versions.diff",
-            "reviewer.tui.screens.review_queue", "reviewer.suggestions.training", "concurrent.futures.process",
+            "reviewer.tui.widgets.review_panel", "reviewer.suggestions.training", "concurrent.futures.process",
             "sklearn", "numpy", "rapidfuzz", "reviewer.merge", "csv")
 
 

@@ -209,6 +209,7 @@ class WorkspaceScreen(Screen[None]):
             if frame.document.id == doc_id:
                 self.refresh_frame(frame)
         self.query_one(DocumentList).update_counts(doc_id, self.session.counts(doc_id))
+        self.versions.refresh(doc_id)   # an open review queue: an undo may bring an item back
         self.refresh_bindings()
         self._inspect()
 
@@ -461,6 +462,9 @@ class WorkspaceScreen(Screen[None]):
     def action_review(self) -> None:
         if self.pane is not None:
             self.versions.review(self.pane.document.id)
+
+    def on_review_panel_requested(self, event) -> None:   # ReviewPanel.Requested (imported on first use)
+        self.versions.act(event.panel.document_id, event.action)
 
     def _orphan_action(self, doc_id: str, span: tuple[int, int] | None, action) -> None:
         if action is None:

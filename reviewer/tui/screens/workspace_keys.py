@@ -45,7 +45,8 @@ WORKSPACE_BINDINGS: list[BindingType] = [
     Binding("H", "history", "History", show=False, id="workspace.history",
             tooltip="The focused policy's versions: dates, changes and what happened to its annotations"),
     Binding("R", "review", "Review", show=False, id="workspace.review",
-            tooltip="After a carry: the annotations placed approximately or orphaned"),
+            tooltip="After a carry: the queue of annotations placed approximately or orphaned, under the panes "
+                    "(from the pane: back to it)"),
     Binding("i", "inspector", "Inspector", show=False, id="workspace.inspector",
             tooltip="Show or hide what the annotation under the caret is: categories, note, attributes, "
                     "re-anchoring, annotator and dates"),
