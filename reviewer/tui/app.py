@@ -6,7 +6,7 @@ import time
 from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from textual import on
 from textual.app import App
@@ -16,7 +16,7 @@ from textual.worker import Worker
 
 from reviewer.safetext import visible
 from reviewer.session import Session
-from reviewer.tui import startgc, stylesheets
+from reviewer.tui import startgc, stylesheets, unavailable
 from reviewer.tui.commands import ActionCommands, help_rows
 from reviewer.tui.keymap import key_problem
 from reviewer.tui.themes import register_themes
@@ -25,6 +25,8 @@ from reviewer.tui.workers import WorkerFailed, describe, forward_failure
 from reviewer.workspace_state import WorkspaceState, save_state
 
 if TYPE_CHECKING:
+    from textual.actions import ActionParseResult
+    from textual.dom import DOMNode
     from textual.driver import Driver
 
 DEFAULT_THEME = "reviewer-dark"
@@ -163,6 +165,16 @@ class ReviewerApp(App[None]):
         them), so controls and escape sequences are made visible and markup is never parsed."""
         super().notify(visible(str(message)), title=visible(str(title)), severity=severity, timeout=timeout,
                        markup=False)
+
+    async def run_action(self, action: str | ActionParseResult, default_namespace: DOMNode | None = None,
+                         namespaces: Mapping[str, DOMNode] | None = None) -> bool:
+        """As Textual's, but a key whose action is greyed out says why (reviewer/tui/unavailable.py)
+        instead of doing nothing, when the reason is known."""
+        if await super().run_action(action, default_namespace, namespaces):
+            return True
+        target, name, parameters = self._parse_action(action, self if default_namespace is None else default_namespace,
+                                                      namespaces)
+        return unavailable.explain(self, target, name, parameters)
 
     def handle_bindings_clash(self, clashed_bindings, node) -> None:
         names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))

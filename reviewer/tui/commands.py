@@ -29,6 +29,7 @@ MODES = {"WorkspaceScreen": ("reviewer.tui.screens.sync_chooser:SyncChooser",
                              "reviewer.tui.screens.coverage_matrix:CoverageMatrixScreen",
                              "reviewer.tui.screens.history:HistoryScreen",
                              "reviewer.tui.widgets.review_panel:ReviewPanel")}
+UNAVAILABLE = "(not available here)"   # how help and the palette mark a key that cannot apply now
 DIGIT_ID = re.compile(r"[._](tag|key)_\d$")
 CLASS_AREAS = {"ReviewerApp": "app", "App": "app", "WorkspaceScreen": "workspace", "PolicyPane": "pane"}
 
@@ -138,7 +139,7 @@ def help_entries(screen: Screen) -> list[HelpEntry]:
 
 def help_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(keys shown, description, group) for HelpScreen."""
-    return [(e.keys, e.description + ("" if e.enabled else " (not available here)"), e.group)
+    return [(e.keys, e.description + ("" if e.enabled else f" {UNAVAILABLE}"), e.group)
             for e in help_entries(screen)]
 
 
@@ -168,21 +169,30 @@ class ActionCommands(Provider):
         return [r for r in bound_actions(self.screen) if r.action not in ("command_palette",)]
 
     def _run(self, row: BoundAction) -> None:
-        self.app.call_later(self.app.run_action, row.action, row.node)
+        if row.enabled:
+            self.app.call_later(self.app.run_action, row.action, row.node)
+            return
+        from reviewer.tui.unavailable import explain
+
+        _target, name, parameters = self.app._parse_action(row.action, row.node)  # noqa: SLF001 - Textual's own parse of "name(args)"
+        explain(self.app, row.node, name, parameters, fallback=f"{row.description} cannot apply here")
+
+    @staticmethod
+    def _name(row: BoundAction, text: Content) -> Content:
+        """A greyed-out command is listed, dimmed and marked, as the help marks it."""
+        return text if row.enabled else Content.assemble(text.stylize("$text-disabled"),
+                                                         (f" {UNAVAILABLE}", "italic $text-disabled"))
 
     async def discover(self) -> Hits:
-        for row in self._rows():
-            if row.enabled:
-                yield DiscoveryHit(Content(row.description), partial(self._run, row),
-                                   help=Content(f"{' '.join(row.keys)}  {row.tooltip}"))  # type: ignore[arg-type]  # Content renders inert; Textual types it str
+        for row in sorted(self._rows(), key=lambda r: not r.enabled):
+            yield DiscoveryHit(self._name(row, Content(row.description)), partial(self._run, row),
+                               help=Content(f"{' '.join(row.keys)}  {row.tooltip}"))  # type: ignore[arg-type]  # Content renders inert; Textual types it str
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for row in self._rows():
-            if not row.enabled:
-                continue
             text = f"{row.description} ({' '.join(row.keys)})"
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(self._run, row),
-                          help=Content(row.tooltip))  # type: ignore[arg-type]  # Content renders inert
+                yield Hit(score if row.enabled else score * 0.5, self._name(row, matcher.highlight(text)),
+                          partial(self._run, row), help=Content(row.tooltip))  # type: ignore[arg-type]  # Content renders inert
