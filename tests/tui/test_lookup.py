@@ -257,3 +257,16 @@ def test_the_index_is_warmed_in_the_background(make_app) -> None:
         assert shared.ready, "built without anyone asking"
 
     drive(app, scenario)
+
+
+def test_help_says_space_in_the_similar_panel_marks_and_moves_on(make_app) -> None:
+    """What space does (mark, then the next row: tested above) is what help and the panel say."""
+    from reviewer.tui.commands import help_entries
+
+    app = make_app([DOC_A, DOC_B])
+
+    async def scenario(pilot) -> None:
+        rows = [e for e in help_entries(app.screen) if e.group == "Similar panel" and e.keys == "space"]
+        assert [r.description for r in rows] == ["Mark and next"] and "go to the next" in rows[0].tooltip
+
+    drive(app, scenario)

@@ -247,3 +247,19 @@ def test_background_work_waits_until_the_home_view_has_its_counts(seeds: Path, d
         assert happened[0] == "matrix" and {"counts", "index"} <= set(happened)
 
     drive(app, scenario)
+
+
+def test_the_header_of_one_policy_says_policy_not_policies(seeds: Path, demo_set: Path) -> None:
+    from reviewer.tui.app import ReviewerApp, Workspace
+
+    documents, _ = load_documents([seeds / "picker-top.txt"])
+    session = Session(AnnotationStore.open(demo_set), documents)
+    app = ReviewerApp(Workspace(session=session, open_ids=["picker-top"], check_every=3600.0,
+                                start_with_coverage=True))
+
+    async def scenario(pilot) -> None:
+        screen = await on_matrix(pilot)
+        summary = str(screen.query_one("#matrix-summary").render())
+        assert summary.startswith("1 policy \u00b7 10 categories \u00b7 ") and "policies" not in summary
+
+    drive(app, scenario)

@@ -45,6 +45,7 @@ from reviewer.taxonomy import Taxonomy
 from reviewer.tui.ghosts import GHOST_BADGE
 from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.tui.widgets.matrix_grid import Cell, Column, MatrixGrid
+from reviewer.tui.wording import counted
 from reviewer.versions.coverage import ANNOTATED, LATEST, VersionCoverage, VersionView
 
 if TYPE_CHECKING:
@@ -424,8 +425,10 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
         holes = [(d, c) for d in m.rows if d not in m.unreadable for c in m.columns
                  if m.count(d, c) == 0 and not m.orphaned(d, c)]
         only = sum(1 for d, c in holes if self.suggested.get(d, Counter())[c])
-        text = (f"{len(m.rows)} policies \u00b7 {len(m.columns)} categories \u00b7 {m.annotations} annotations \u00b7 "
-                f"{len(holes)} gaps" + (f" ({only} with suggestions)" if only else ""))
+        text = " \u00b7 ".join([counted(len(m.rows), "policy", "policies"),
+                                 counted(len(m.columns), "category", "categories"),
+                                 counted(m.annotations, "annotation"), counted(len(holes), "gap")])
+        text += f" ({only} with suggestions)" if only else ""
         if self.versions is not None:
             from reviewer.tui.screens.matrix_versions import change_summary, describe_view
             text = (change_summary(self.versions) if self.view.change
@@ -474,7 +477,8 @@ class CoverageMatrixScreen(Screen[CellChoice | None]):
             what = f"no annotation; {s} clause{'s' if s != 1 else ''} suggested (enter shows the best)"
         else:
             missing = len(m.missing(col))
-            what = f"nothing \u2014 a gap ({missing} of {len(m.rows)} policies say nothing about it)"
+            what = (f"nothing \u2014 a gap ({missing} of {counted(len(m.rows), 'policy', 'policies')} "
+                    f"say{'s' if missing == 1 else ''} nothing about it)")
         label.update(Content(one_line(f"{title} \u00b7 {name}: {what}", 300)))
 
     @on(MatrixGrid.CursorMoved)

@@ -2,8 +2,9 @@
 
 Each row: a mark, the score, the policy, the categories already on that clause, and the clause
 (matching words emphasised). The panel never writes: ``enter`` asks to jump there, a category key
-(``1``..``0``) asks to tag the highlighted clause, ``space`` marks rows and ``A`` asks to apply the
-current annotation's categories to every marked one; the workspace screen does the writing.
+(``1``..``0``) asks to tag the highlighted clause, ``space`` marks a row and moves to the next (as
+ranger and vifm do: marking a run of rows is one key each), ``A`` asks to apply the current
+annotation's categories to every marked one; the workspace screen does the writing.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ class SimilarPanel(Vertical):
 
     BINDINGS = [
         *_tag_bindings(),
-        Binding("space", "mark", "Mark", id="similar.mark", tooltip="Mark or unmark the highlighted match"),
+        Binding("space", "mark", "Mark and next", id="similar.mark",
+                tooltip="Mark or unmark the highlighted match and go to the next one (as in ranger and vifm)"),
         Binding("A", "apply", "Apply to marked", id="similar.apply",
                 tooltip="Give every marked match all the categories of the current clause's annotation"),
         Binding("escape", "close", "Close", id="similar.close", tooltip="Close the Similar panel"),
@@ -134,7 +136,7 @@ class SimilarPanel(Vertical):
         doc, span = self.source or ("", (0, 0))
         found = f"{len(self.matches)} in other policies" if self.matches else "nothing like it in the other policies"
         self.title.update(Content(f"Similar to {one_line(doc, 40)} @{span[0]}: {found} \u2014 "
-                                  "enter jump, 1-0 tag, space mark, A apply to marked, escape close"))
+                                  "enter jump, 1-0 tag, space mark and next, A apply to marked, escape close"))
 
     def set_categories(self, place: Hit, categories: tuple[str, ...]) -> None:
         self.categories[place] = categories
