@@ -22,7 +22,6 @@ from reviewer.documents import load_document
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 ROOT = Path(__file__).resolve().parents[2]
-REVIEWER = Path(sys.executable).parent / "reviewer"
 DOC = "picker-top"
 
 
@@ -34,8 +33,9 @@ class Tmux:
                        if k.startswith("XDG_") and " " not in v)
         # Two policies (with more than four the app opens on the coverage matrix).
         docs = f"{seeds / 'picker-top.txt'} {seeds / 'picky-assist.txt'}"
-        command = (f"cd {tmp} && exec env -u COLUMNS -u LINES {env} TERM=xterm-256color {REVIEWER} {docs} "
-                   f"--annotations {set_dir}")
+        # This checkout's code (python -m reviewer from ROOT), not whatever the venv's script imports.
+        command = (f"cd {tmp} && exec env -u COLUMNS -u LINES {env} TERM=xterm-256color PYTHONPATH={ROOT} "
+                   f"{sys.executable} -m reviewer {docs} --annotations {set_dir}")
         self.run("-f", "/dev/null", "start-server", ";", "set", "-g", "default-size", "120x40", ";",
                  "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command)
 
@@ -85,8 +85,6 @@ def _annotations(set_dir: Path) -> list[dict]:
 
 @pytest.fixture
 def tmux(tmp_path: Path, seeds: Path, demo_set: Path):
-    if not REVIEWER.exists():
-        pytest.skip(f"{REVIEWER} is not installed (pip install -e .)")
     session = Tmux(tmp_path, seeds, demo_set)
     try:
         yield session
@@ -159,3 +157,28 @@ def test_search_then_v_e_tags_exactly_the_word_in_a_real_terminal(tmux: Tmux, se
     new = [a for a in _annotations(demo_set) if a["id"] not in before]
     assert [a["quote"] for a in new] == ["discontinue"]
     assert new[0]["categories"] == ["data-retention"]
+
+
+def test_a_bracketed_paste_holding_escapes_lands_in_the_note_whole(tmux: Tmux, demo_set: Path) -> None:
+    """Pasted text with an escape sequence, a BEL (ctrl+g: the editor's Discard), a tab and a digit:
+    all of it lands in the note as inert text after the draft typed, the editor stays open, and
+    nothing of it runs as a key (Textual's parser sent the part after the escape as keys)."""
+    before = {a["id"]: a for a in _annotations(demo_set)}
+    tmux.wait_for("clause 1/")
+    tmux.keys("j", "1")
+    tmux.wait_for("Tagged")
+    tmux.keys("Enter")
+    tmux.wait_for("Keep")
+    tmux.keys("-l", " draft1")
+    tmux.wait_for("draft1")
+    tmux.run("set-buffer", "-b", "paste", " Z\x1b[0m BEL\x07 W TAB\tEND D 9")
+    tmux.run("paste-buffer", "-p", "-b", "paste", "-t", tmux.name)
+    tmux.wait_for("END D 9")
+    assert "Keep" in tmux.screen()                       # the editor is still open
+    tmux.keys("C-s")
+    tmux.wait_for("clause 2/")
+    tmux.keys("q")
+    tmux.wait_exit()
+    new = [a for a in _annotations(demo_set) if a["id"] not in before]
+    assert [a["note"] for a in new] == [" draft1 Z\u241b[0m BEL\u2407 W TAB\u2409END D 9"]
+    assert all(a == before[a["id"]] for a in _annotations(demo_set) if a["id"] in before)   # no key ran
