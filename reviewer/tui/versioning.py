@@ -181,6 +181,8 @@ class VersionsController:
 
     def refresh(self, doc_id: str, focus: bool = False) -> None:
         """After any change to ``doc_id`` (an undo included): the open queue shows what is left."""
+        if doc_id not in self.queues:
+            return   # never carried: no queue to show (and the panel's module stays unloaded)
         panel = self.panel
         if panel is None or panel.document_id != doc_id or not panel.is_attached:
             return
