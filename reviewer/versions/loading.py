@@ -7,6 +7,7 @@ policy paths goes through ``reviewer.inputs.load_documents`` and so through here
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from reviewer.documents import Document, DocumentError, document_paths
@@ -89,7 +90,7 @@ def at_anchored_versions(documents: list[Document], store) -> tuple[list[Documen
                            f"{len(newer)} newer version{'s' if len(newer) != 1 else ''} (latest "
                            f"{vdoc.policy[-1].version}): "
                            f"H shows its history and c there carries the annotations (or: reviewer carry "
-                           f"{vdoc.path} --annotations {store.root})")
+                           f"{shlex.quote(str(vdoc.path))} --annotations {shlex.quote(str(store.root))})")
         out.append(doc)
     return out, notices
 

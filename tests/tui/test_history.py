@@ -49,6 +49,12 @@ def test_opens_at_the_anchored_version_with_a_notice(seeds: Path, versioned_set:
     assert all(a.quote == doc.text[a.start:a.end] for a in ws.session.annotations(VERSIONED))
     assert len(ws.session.annotations(VERSIONED)) == 9 and not ws.session.orphans(VERSIONED)
     assert any("2 newer versions" in w and "reviewer carry" in w for w in ws.warnings)
+    # the command it suggests can be pasted into a shell as it is: "Privacy Policy" has a space
+    import shlex
+
+    (notice,) = [w for w in ws.warnings if "reviewer carry" in w]
+    command = notice[notice.index("reviewer carry"):].rstrip(")")
+    assert shlex.split(command)[2] == str(seeds / "Picobyte" / "Privacy Policy")
 
 
 def test_history_timeline_and_category_filter(seeds: Path, versioned_set: Path) -> None:
