@@ -19,7 +19,7 @@ import pytest
 from reviewer.inputs import load_documents
 from reviewer.session import Session
 from reviewer.store import AnnotationStore
-from tests.tui.test_tmux import DOC, REVIEWER, Tmux
+from tests.tui.test_tmux import DOC, Tmux
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -51,8 +51,6 @@ def _expected(copy: Path, seeds: Path) -> list[tuple]:
 
 def test_sigkill_after_tags_note_delete_and_undo_shows_the_screen_state(tmp_path: Path, seeds: Path,
                                                                        demo_set: Path) -> None:
-    if not REVIEWER.exists():
-        pytest.skip(f"{REVIEWER} is not installed (pip install -e .)")
     copy = tmp_path / "copy"
     shutil.copytree(demo_set, copy)
     tmux = Tmux(tmp_path, seeds, demo_set)

@@ -23,7 +23,7 @@ import pytest
 
 from reviewer.tui.exit_guard import GRACE, ExitGuard
 
-from tests.tui.test_tmux import DOC, REVIEWER, Tmux
+from tests.tui.test_tmux import DOC, Tmux
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -31,8 +31,6 @@ needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 @needs_tmux
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_signal_while_typing_a_note_saves_it(tmp_path: Path, seeds: Path, demo_set: Path, sig: int) -> None:
-    if not REVIEWER.exists():
-        pytest.skip(f"{REVIEWER} is not installed (pip install -e .)")
     note = f"typed then {sig.name}"
     tmux = Tmux(tmp_path, seeds, demo_set)
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.lock import read_lock
-from tests.tui.test_tmux import DOC, REVIEWER, Tmux, _annotations
+from tests.tui.test_tmux import DOC, Tmux, _annotations
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -31,8 +31,6 @@ def _toast(screen: str) -> str:
 
 def test_second_instance_is_told_pid_and_host_and_a_killed_holders_lock_is_taken_over(
         tmp_path: Path, seeds: Path, demo_set: Path) -> None:
-    if not REVIEWER.exists():
-        pytest.skip(f"{REVIEWER} is not installed (pip install -e .)")
     before = (demo_set / f"{DOC}.toml").read_bytes()
     first = Tmux(tmp_path, seeds, demo_set)
     second = third = None

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = "picker-top"
+#: The app as a shell command: this checkout's code, whatever the venv's ``reviewer`` script imports.
+REVIEWER = f"PYTHONPATH={ROOT} {sys.executable} -m reviewer"
 
 
 class Tmux:
