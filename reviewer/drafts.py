@@ -1,8 +1,9 @@
 """Note drafts: the text in the note editor, on disk while it is typed.
 
-"Nothing shown is lost" holds for the editor too: a draft is written (atomically, a moment after
-the last key) while the editor is open, removed once the note is saved or discarded, and a draft
-left by a killed app is committed to its annotation at the next start of the set (undoable).
+"Nothing shown is lost" holds for the editor too: a draft is written (atomically, at each change,
+before the next key is read) while the editor is open, removed once the note is saved or
+discarded, and a draft left by a killed app is committed to its annotation at the next start of
+the set (undoable).
 
 Drafts live in the user's data folder (``<data>/reviewer/drafts/<set key>/``), not in the set:
 they are one person's unfinished typing, not part of the shared, git-tracked set, and a

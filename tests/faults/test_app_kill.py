@@ -72,3 +72,30 @@ def test_sigkill_after_tags_note_delete_and_undo_shows_the_screen_state(tmp_path
     assert after == _expected(copy, seeds)           # and exactly the same annotations
     assert [a for a in after if a[3] == NOTE]        # the typed note reached the disk
     assert not [p for p in demo_set.iterdir() if p.name.startswith(".") and p.suffix == ".tmp"]
+
+
+def test_sigkill_right_after_a_note_shows_in_the_editor_keeps_it(tmp_path: Path, seeds: Path,
+                                                                 demo_set: Path) -> None:
+    """The note editor's text is on disk (as a draft) as soon as it shows: killed the moment the
+    last character appears, the next start commits it to its annotation."""
+    typed = "crash draft note XYZ"
+    tmux = Tmux(tmp_path, seeds, demo_set)
+    try:
+        tmux.wait_for("clause 1/")
+        tmux.keys("j", "1", "a")
+        tmux.wait_for("^s Keep")
+        tmux.keys("-l", typed)
+        tmux.wait_for(typed)
+        os.kill(tmux.pid(), signal.SIGKILL)
+        tmux.wait_exit()
+    finally:
+        tmux.close()
+    (tmp_path / "again").mkdir()
+    again = Tmux(tmp_path / "again", seeds, demo_set)
+    try:
+        again.wait_for("Restored an unsaved note draft")
+        again.keys("q")
+        again.wait_exit()
+    finally:
+        again.close()
+    assert [a for a in _state(demo_set, seeds) if a[3] == typed]

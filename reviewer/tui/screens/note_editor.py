@@ -16,13 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import Button, TextArea
 
 from reviewer.tui.widgets.key_footer import KeyFooter
 from reviewer.safetext import editable, one_line, restore
 
-DRAFT_DELAY = 0.3   # seconds after the last key before the draft is written
 
 
 class NoteArea(TextArea):
@@ -52,11 +50,11 @@ class NoteEditor(ModalScreen[str | None]):
     ]
 
     def __init__(self, note: str, title: str = "Note", on_change: Callable[[str], None] | None = None) -> None:
-        """``on_change(text)``: called a moment after typing pauses (the caller keeps a draft)."""
+        """``on_change(text)``: called at each change, before the next key is read (the caller keeps
+        a draft: what the editor shows is on disk, as a tag is)."""
         super().__init__()
         self.original = note
         self._on_change = on_change
-        self._debounce: Timer | None = None
         # Notes are the analyst's own text, but may hold pasted control characters: show them inert,
         # and give back the real characters for everything the analyst did not touch.
         self.note = editable(note)
@@ -84,14 +82,6 @@ class NoteEditor(ModalScreen[str | None]):
 
     @on(TextArea.Changed, "#note")
     def _typed(self) -> None:
-        if self._on_change is None:
-            return
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DRAFT_DELAY, self._flush, name="note-draft")
-
-    def _flush(self) -> None:
-        self._debounce = None
         if self._on_change is not None:
             self._on_change(self.text)
 
