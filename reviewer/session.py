@@ -182,7 +182,9 @@ class Session:
     def toggle_category(self, doc_id: str, start: int, end: int, slug: str) -> Outcome:
         """Toggle ``slug`` on the annotation spanning exactly ``[start, end)``, or create one.
 
-        Removing the last category deletes the annotation. Tagging where annotations of ``slug``
+        Removing the last category deletes the annotation, unless it has a note: then it stays, a
+        highlight with its note and no category (the note is the analyst's own words; ``delete``
+        removes it). Tagging where annotations of ``slug``
         already overlap or touch the span extends or merges them (``join_same``) instead of
         stacking a duplicate.
         """
@@ -203,8 +205,11 @@ class Session:
             cats = list(target.categories)
             if slug in cats:
                 cats.remove(slug)
+                if not cats and target.note.strip():
+                    return (f"Untagged {name}: the annotation keeps its note, with no category",
+                            [Change(ds.doc.id, target.id, Entry(target), Entry(target.edited(categories=())))])
                 if not cats:
-                    return (f"Untagged {name} (annotation deleted)",
+                    return (f"Deleted the annotation: {name} was its last category",
                             [Change(ds.doc.id, target.id, Entry(target), None)])
                 return f"Untagged {name}", [Change(ds.doc.id, target.id, Entry(target),
                                                    Entry(target.edited(categories=tuple(cats))))]
@@ -241,8 +246,11 @@ class Session:
                 if attributes:
                     ann = replace(ann, attributes=dict(attributes))
                 return f"Tagged {names}", [Change(ds.doc.id, ann.id, None, Entry(ann))]
+            if not wanted and target.note.strip():
+                return ("Untagged: the annotation keeps its note, with no category",
+                        [Change(ds.doc.id, target.id, Entry(target), Entry(target.edited(categories=())))])
             if not wanted:
-                return "Deleted annotation (no categories left)", [Change(ds.doc.id, target.id, Entry(target), None)]
+                return "Deleted the annotation: no category left", [Change(ds.doc.id, target.id, Entry(target), None)]
             new_attrs = target.attributes if attributes is None else dict(attributes)
             if wanted == target.categories and new_attrs == target.attributes:
                 return "No change", []

@@ -68,7 +68,7 @@ def test_toggle_adds_and_removes_categories_and_the_last_one_deletes(setup) -> N
     assert off.message == "Untagged Third Party Sharing/Collection"
     assert raw_file(set_dir, "alpha")[first.annotation].categories == ("data-security",)
     gone = s.toggle_category("alpha", start, end, "data-security")
-    assert gone.annotation is None and "deleted" in gone.message
+    assert gone.annotation is None and gone.message.startswith("Deleted the annotation")
     assert raw_file(set_dir, "alpha") == {}
     assert (set_dir / "alpha.toml").exists()  # kept, empty: the deletion is recorded
 
@@ -740,3 +740,24 @@ def test_check_external_rereads_a_policy_whose_text_changed(setup, tmp_path: Pat
     doc2 = s.document("alpha")
     doc2.path.unlink()
     assert s.check_external("alpha") is None  # a file gone: the text on screen stays, no traceback
+
+
+def test_untagging_the_last_category_keeps_an_annotation_that_has_a_note(setup) -> None:
+    """The note is the analyst's own words: taking away the last category leaves a highlight with
+    its note and no category (delete removes it); one without a note is deleted, as before."""
+    set_dir, _, s = setup
+    span = clause(s.document("alpha"), "We share data")
+    ident = s.toggle_category("alpha", *span, "other").annotation
+    s.set_note("alpha", ident, "ask legal about this")
+    out = s.toggle_category("alpha", *span, "other")
+    assert out.annotation == ident and "keeps its note" in out.message
+    kept = raw_file(set_dir, "alpha")[ident]
+    assert kept.categories == () and kept.note == "ask legal about this"
+    assert s.undo().annotation == ident and raw_file(set_dir, "alpha")[ident].categories == ("other",)
+    out = s.set_categories("alpha", *span, [])
+    assert raw_file(set_dir, "alpha")[ident].note == "ask legal about this" and "keeps its note" in out.message
+    other = clause(s.document("alpha"), "We protect")
+    gone = s.toggle_category("alpha", *other, "other").annotation
+    out = s.toggle_category("alpha", *other, "other")
+    assert out.message.startswith("Deleted the annotation") and gone not in raw_file(set_dir, "alpha")
+    assert_disk_is_memory(s, set_dir, "alpha")
