@@ -18,7 +18,8 @@ from reviewer.safetext import visible
 from reviewer.session import Session
 from reviewer.tui import startgc, stylesheets, unavailable
 from reviewer.tui.commands import ActionCommands, help_rows
-from reviewer.tui.keymap import key_problem
+from reviewer.tui.keyclash import refuse_clashes
+from reviewer.tui.keymap import binding_classes, key_problem
 from reviewer.tui.themes import register_themes
 from reviewer.tui.screens.workspace import WorkspaceScreen
 from reviewer.tui.workers import WorkerFailed, describe, forward_failure
@@ -56,6 +57,7 @@ class Workspace:
     open_ids: list[str] = field(default_factory=list)
     theme: str | None = None
     keys: dict[str, str] | None = None              # binding id -> keys, already resolved
+    keys_source: Path | None = None     # the settings file ``keys`` came from (None: config_path())
     warnings: list[str] = field(default_factory=list)  # shown once as a toast at start-up
     read_only_reason: str | None = None
     check_every: float = 2.0
@@ -63,6 +65,15 @@ class Workspace:
     start_with_coverage: bool = False   # open on the coverage matrix (more than four policies)
     remember: Path | None = None        # the set whose workspace is kept between runs (None: not kept)
     restore: WorkspaceState | None = None  # the workspace kept from the last run, to reopen
+
+
+def _settings_file() -> Path | None:
+    from reviewer.config import config_path
+
+    try:
+        return config_path()
+    except Exception:  # noqa: BLE001 - no config folder on this platform: the warning names none
+        return None
 
 
 class ReviewerApp(App[None]):
@@ -145,18 +156,24 @@ class ReviewerApp(App[None]):
         self.theme = name or default
 
     def _apply_keymap(self, keys: dict[str, str], warnings: list[str]) -> None:
+        """Unusable keys and remaps that would take another action's key are refused, each with a
+        warning naming the settings file; the rest is Textual's keymap."""
+        source = self.workspace.keys_source or _settings_file()
+        where = f"{source}: " if source else ""
         good: dict[str, str] = {}
         for binding_id, value in keys.items():
             problem = key_problem(value)
             if problem:
-                warnings.append(f"bad key in the [keys] settings: {binding_id} = {value!r} ({problem}); "
+                warnings.append(f"{where}bad key in the [keys] settings: {binding_id} = {value!r} ({problem}); "
                                 "using its default")
             else:
                 good[binding_id] = value
+        good, refused = refuse_clashes(good, binding_classes(), source)
+        warnings.extend(refused)
         try:
             self.set_keymap(good)
         except Exception as exc:  # noqa: BLE001 - a bad key must not stop the app
-            warnings.append(f"bad key in the [keys] settings ({exc}); using the default keys")
+            warnings.append(f"{where}bad key in the [keys] settings ({exc}); using the default keys")
             self.set_keymap({})
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
