@@ -18,7 +18,7 @@ from reviewer.safetext import visible
 from reviewer.session import Session
 from reviewer.tui import startgc, stylesheets, unavailable
 from reviewer.tui.commands import ActionCommands, help_rows
-from reviewer.tui.keyclash import refuse_clashes
+from reviewer.tui.keyclash import real_clashes, refuse_clashes
 from reviewer.tui.keymap import binding_classes, key_problem
 from reviewer.tui.themes import register_themes
 from reviewer.tui.screens.workspace import WorkspaceScreen
@@ -93,6 +93,7 @@ class ReviewerApp(App[None]):
         self.session = workspace.session
         self.taxonomy = workspace.session.taxonomy
         self._quit_armed = 0.0
+        self._clashes_told: set[tuple[str, str, str]] = set()   # see handle_bindings_clash
         self._styled = False              # see refresh_css
         self.css_path = stylesheets.first(workspace.start_with_coverage)   # the others: see push_screen
         # The theme is chosen before the stylesheet is first read: set in on_mount it made Textual
@@ -194,9 +195,17 @@ class ReviewerApp(App[None]):
         return unavailable.explain(self, target, name, parameters)
 
     def handle_bindings_clash(self, clashed_bindings, node) -> None:
-        names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
-        self.notify(f"Key clash in the [keys] settings: {names} (the default keys win)", severity="warning",
-                    markup=False)
+        """Textual calls this each time it re-applies the keymap (on every key press), and counts a
+        remapped action with several default keys (undo: u, ctrl+z) as clashing with itself. Only a
+        binding that lost its key to another action is told about, once."""
+        lost = real_clashes(clashed_bindings, self._keymap)
+        new = lost - self._clashes_told
+        self._clashes_told |= new
+        for loser, key, winners in sorted(new):
+            source = self.workspace.keys_source or _settings_file()
+            self.notify(f"Key clash in the [keys] settings{f' of {source}' if source else ''}: {key} now runs "
+                        f"{winners} and no longer {loser}; give one of them another key", severity="warning",
+                        timeout=10, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         forward_failure(self, event)  # workers the app runs itself (export, agreement)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -113,4 +113,18 @@ def refuse_clashes(keymap: dict[str, str], classes: Iterable[type[DOMNode]],
             refused[ident] = warning
 
 
-__all__ = ["HOSTS", "chains", "refuse_clashes"]
+def real_clashes(clashed: Iterable[Binding], keymap: Mapping[str, str]) -> set[tuple[str, str, str]]:
+    """(action that lost its key, the key, the remapped action(s) now on it) for each binding of a
+    Textual clash report that really lost its key. Textual reports a remapped binding at one of its
+    own new keys as clashing with itself (an action with several default keys is visited once per
+    key); those are not clashes."""
+    lost: set[tuple[str, str, str]] = set()
+    for b in clashed:
+        if b.id is not None and b.id in keymap and b.key in _normalize(keymap[b.id]):
+            continue
+        winners = sorted(i for i, keys in keymap.items() if b.key in _normalize(keys) and i != b.id)
+        lost.add((b.id or b.action, b.key, ", ".join(winners) or "another action"))
+    return lost
+
+
+__all__ = ["HOSTS", "chains", "real_clashes", "refuse_clashes"]

@@ -14,7 +14,7 @@ from reviewer.tui.keyclash import HOSTS, refuse_clashes
 from reviewer.tui.keymap import all_binding_ids, binding_classes
 from tests.apps import notifications
 
-from .conftest import drive
+from .conftest import drive, until
 
 
 def _settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str) -> tuple[dict[str, str], Path]:
@@ -87,3 +87,37 @@ def test_every_widget_with_keys_is_hosted_by_a_screen() -> None:
     hosted = {name for names in HOSTS.values() for name in names}
     widgets = {c.__name__ for c in binding_classes() if issubclass(c, Widget) and not issubclass(c, Screen)}
     assert widgets <= hosted, widgets - hosted
+
+
+def test_a_remap_of_an_action_with_two_default_keys_is_no_clash(make_app) -> None:
+    app = make_app(keys={"workspace.undo": "U"})
+
+    async def scenario(pilot) -> None:
+        await pilot.press(*"jjjjj")
+        assert not [m for m in notifications(app) if "clash" in m.lower()]
+        bound = _bound(app)
+        assert bound["U"] == "undo" and "u" not in bound and bound.get("ctrl+z") is None
+
+    drive(app, scenario)
+
+
+def test_a_real_clash_is_told_once_and_truthfully(make_app) -> None:
+    from textual.binding import Binding
+
+    app = make_app(keys={"workspace.undo": "U"})
+
+    async def scenario(pilot) -> None:
+        app.set_keymap({"workspace.undo": "U", "workspace.tag_picker": "x"})   # as if the check had missed it
+        lost = Binding("x", "delete", "Delete", id="workspace.delete")
+        self_clash = Binding("U", "undo", "Undo", id="workspace.undo")
+        for _ in range(3):
+            app.handle_bindings_clash({lost, self_clash}, app.screen)
+        await pilot.press("j")            # and Textual re-applies the keymap on a key press
+        await until(pilot, lambda: any("clash" in m.lower() for m in notifications(app)), "the clash told")
+        await pilot.pause()
+        told = [m for m in notifications(app) if "clash" in m.lower()]
+        assert len(told) == 1, told
+        assert "x now runs workspace.tag_picker and no longer workspace.delete" in told[0]
+        assert "workspace.undo" not in told[0]
+
+    drive(app, scenario)
