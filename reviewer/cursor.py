@@ -7,7 +7,7 @@ document text with control characters made visible, which keeps every offset).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol, Sequence
 
@@ -30,6 +30,7 @@ class Search:
     matches: list[tuple[int, int]] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
     index: int = -1
+    landed: int = -1     # where going to match ``index`` put the caret (snapped to a grapheme)
 
     @property
     def current(self) -> tuple[int, int] | None:
@@ -288,17 +289,22 @@ class Cursor:
         self.search.index = index
         self.clear_selection()
         self.set_caret(self.search.matches[index][0])
+        self.search.landed = self.caret
 
     def match(self, delta: int) -> bool:
-        """``n`` / ``N``: the next or previous match, wrapping around."""
+        """``n`` / ``N``: the first match after the caret, or the last one before it, wrapping
+        around, as in vim and less: from wherever the caret is now (``G``, ``j``, a click), not from
+        the last match gone to. On a match it went to, the next or previous one in order (a match
+        whose start is inside a grapheme puts the caret before it, and two may share a start)."""
         search = self.search
         if not search.matches:
             return False
-        if search.index < 0:
-            here = self.caret
-            i = bisect_left(search.starts, here + (1 if delta > 0 else 0)) - (0 if delta > 0 else 1)
-        else:
+        if 0 <= search.index < len(search.matches) and self.caret == search.landed:
             i = search.index + delta
+        elif delta > 0:
+            i = bisect_right(search.starts, self.caret)
+        else:
+            i = bisect_left(search.starts, self.caret) - 1
         self.go_to_match(i % len(search.matches))
         return True
 
