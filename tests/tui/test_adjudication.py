@@ -13,6 +13,7 @@ from reviewer.session import Session
 from reviewer.store import AnnotationStore
 from reviewer.tui.screens.adjudication import AdjudicationScreen
 from reviewer.tui.screens.category_chooser import CategoryChooser
+from reviewer.tui.screens.note_editor import NoteEditor
 from reviewer.tui.screens.team import AdjudicateDialog
 from tests.cli.adjudication_support import make_pair
 
@@ -115,6 +116,8 @@ def test_both_neither_edit_and_rerun_keeps_decisions(tmp_path: Path) -> None:
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, CategoryChooser), "isinstance(app.screen, CategoryChooser)")
         await pilot.press("enter")  # data-retention, ticked already (both had it)
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor), "isinstance(app.screen, NoteEditor)")
+        await pilot.press("ctrl+s")  # the note as it is (none: neither analyst wrote one)
         await until(pilot, lambda: app.screen is screen, "app.screen is screen")
         edited = [r for r in gold_rows(gold, "alpha") if r[2] == "edited"]
         assert edited == [("We keep logs for thirty days. You may delete", ("data-retention",), "edited")]
@@ -173,3 +176,57 @@ def test_take_both_and_opening_keep_both_analysts_notes(tmp_path: Path) -> None:
     assert change is not None
     (taken,) = change.add["alpha"]
     assert taken.note == "A (A): A: shares with ad partners\nB (B): B: check which partners"
+    edited = screen.change_for(d, "edited", ["other"])   # an edited decision keeps them too
+    assert edited is not None
+    (taken,) = edited.add["alpha"]
+    assert (taken.note, taken.categories) == ("A (A): A: shares with ad partners\nB (B): B: check which partners",
+                                              ("other",))
+
+
+def with_notes(root: Path, notes: dict[str, str]) -> None:
+    """Give annotations of ``root``'s alpha (by id) a note."""
+    path = root / "alpha.toml"
+    text = path.read_text(encoding="utf-8")
+    for ident, note in notes.items():
+        at = text.index(f'id = "{ident}"')
+        text = text[:at] + text[at:].replace('note = ""', f'note = "{note}"', 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def gold_notes(gold: Path, doc: str) -> dict[str, str]:
+    data = tomllib.loads((gold / f"{doc}.toml").read_text(encoding="utf-8"))
+    return {a["provenance"]: a.get("note", "") for a in data.get("annotation", [])}
+
+
+def test_edit_keeps_both_analysts_notes_and_shows_them(tmp_path: Path) -> None:
+    """``e`` writes the note of the sides it came from (merged and labelled, as ``t`` does); the note
+    editor shows it first, and what the person types there is what gold gets."""
+    app, a, b, gold = make_team_app(tmp_path)
+    with_notes(a, {"a3": "A thinks logs"})
+    with_notes(b, {"b3": "B thinks logs too"})
+    merged = "A (A): A thinks logs\nB (B): B thinks logs too"
+
+    async def scenario(pilot) -> None:
+        screen = await open_from_palette(pilot, app, a, b, gold)
+        await pilot.press("end")
+        assert screen.current().kind == "span"
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, CategoryChooser), "the categories")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor), "the note editor")
+        assert app.screen.text == merged           # the editor shows both notes, to change or keep
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen, "back to the queue")
+        assert gold_notes(gold, "alpha")["edited"] == merged
+        await pilot.press("u")
+        await until(pilot, lambda: "edited" not in gold_notes(gold, "alpha"), "undone")
+        await pilot.press("e")                     # again, and this time settle the note
+        await until(pilot, lambda: isinstance(app.screen, CategoryChooser), "the categories")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor), "the note editor")
+        await pilot.press(*" settled")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen, "back to the queue")
+        assert gold_notes(gold, "alpha")["edited"] == merged + " settled"
+
+    drive(app, scenario)

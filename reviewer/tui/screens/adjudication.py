@@ -5,9 +5,10 @@ then category differences, then boundary differences). Right, the document aroun
 one twice, A's layer above and B's below: the disputed span in that side's colour, the side's other
 annotations nearby underlined, so each layer reads as that analyst tagged the passage.
 Keys: ``a`` take A, ``b`` take B, ``t`` take both, ``n`` take neither, ``e`` edit (choose the
-categories for the span both cover). Each decision is written to gold at once (``reviewer.gold``,
-all or nothing, under gold's write guard) with ``provenance`` a, b, both or edited ("neither" is
-recorded in gold's set.toml); ``u`` undoes the last one. The line at the top is the live agreement:
+categories for the span both cover, then its note: both analysts' notes merged, ready to change).
+Each decision is written to gold at once (``reviewer.gold``, all or nothing, under gold's write
+guard) with ``provenance`` a, b, both or edited ("neither" is recorded in gold's set.toml); ``u``
+undoes the last one. The line at the top is the live agreement:
 what A and B agreed on plus what was decided, of everything.
 """
 
@@ -35,6 +36,7 @@ from reviewer.safetext import one_line, visible
 from reviewer.store import Annotation
 from reviewer.taxonomy import Taxonomy
 from reviewer.tui.screens.category_chooser import CategoryChooser
+from reviewer.tui.screens.note_editor import NoteEditor
 from reviewer.tui.widgets.key_footer import KeyFooter
 
 CONTEXT = 800  # characters shown either side of the disagreement
@@ -60,7 +62,8 @@ class AdjudicationScreen(Screen[None]):
         Binding("t", "decide('both')", "Both", id="adjudicate.both",
                 tooltip="Gold takes both (one annotation with both's categories when the spans agree)"),
         Binding("n", "decide('neither')", "Neither", id="adjudicate.neither", tooltip="Gold takes nothing here"),
-        Binding("e", "edit", "Edit", id="adjudicate.edit", tooltip="Choose the categories for the span both cover"),
+        Binding("e", "edit", "Edit", id="adjudicate.edit",
+                tooltip="Choose the categories for the span both cover, then its note (both analysts' notes)"),
         Binding("u,ctrl+z", "undo", "Undo", id="adjudicate.undo", tooltip="Undo the last decision (in gold too)"),
     ]
 
@@ -168,8 +171,10 @@ class AdjudicationScreen(Screen[None]):
         self.query_one("#adj-status", Static).update(Content(one_line(text, 300)))
 
     # -- decisions -------------------------------------------------------------------------------
-    def change_for(self, d: Disagreement, provenance: str, categories: Sequence[str] = ()) -> gold.Change | None:
-        """The writes a decision means; None when it cannot apply here (take A where A has nothing)."""
+    def change_for(self, d: Disagreement, provenance: str, categories: Sequence[str] = (),
+                   note: str | None = None) -> gold.Change | None:
+        """The writes a decision means; None when it cannot apply here (take A where A has nothing).
+        ``edited``: ``categories`` over the span both cover, with ``note`` (None: both sides' notes merged)."""
         taken = self.ids.setdefault(d.document, set())
         if provenance == "neither":
             return gold.Change(dismiss={d.key})
@@ -180,20 +185,24 @@ class AdjudicationScreen(Screen[None]):
             sides = [x for x in (d.a, d.b) if x is not None]
             if len(sides) == 2 and near(sides[0], sides[1]):
                 merged = tuple(dict.fromkeys((*sides[0].categories, *sides[1].categories)))
-                note = merged_note(sides[0].note, sides[1].note,
-                                   side_labels(("", self.names[0]), ("", self.names[1])))
                 return gold.Change(add={d.document: [gold_annotation(sides[0], "both", taken, categories=merged,
-                                                                     note=note)]})
+                                                                     note=self.merged_note(d))]})
             return gold.Change(add={d.document: [gold_annotation(x, "both", taken) for x in sides]})
         doc = self.documents[d.document]
-        ann = Annotation.create(doc.text, d.start, d.end, categories)
+        ann = Annotation.create(doc.text, d.start, d.end, categories,
+                                note=self.merged_note(d) if note is None else note)
         return gold.Change(add={d.document: [gold_annotation(ann, "edited", taken)]})
 
-    def action_decide(self, provenance: str, categories: Sequence[str] = ()) -> None:
+    def merged_note(self, d: Disagreement) -> str:
+        """A's and B's notes on ``d`` as one (``merged_note``, labelled by the sets' folder names)."""
+        return merged_note(d.a.note if d.a else "", d.b.note if d.b else "",
+                           side_labels(("", self.names[0]), ("", self.names[1])))
+
+    def action_decide(self, provenance: str, categories: Sequence[str] = (), note: str | None = None) -> None:
         d = self.current()
         if d is None:
             return
-        change = self.change_for(d, provenance, categories)
+        change = self.change_for(d, provenance, categories, note)
         if change is None:
             self._status(f"{'A' if provenance == 'a' else 'B'} has no annotation here: nothing to take.")
             return
@@ -219,10 +228,17 @@ class AdjudicationScreen(Screen[None]):
         if d is None:
             return
         have = [c for x in (d.a, d.b) if x is not None for c in x.categories]
+        note = self.merged_note(d)
 
         def chosen(slugs: list[str] | None) -> None:
-            if slugs:
-                self.action_decide("edited", slugs)
+            if not slugs:
+                return
+
+            def written(text: str | None) -> None:
+                # Discard leaves the note as it was: both analysts' notes, never nothing
+                self.action_decide("edited", slugs, note if text is None else text)
+            self.app.push_screen(NoteEditor(note, f"Gold note for {d.document} {d.start}-{d.end} "
+                                                  "(ctrl+s writes the decision)"), written)
         self.app.push_screen(CategoryChooser(self.taxonomy, f"Categories for {d.document} {d.start}-{d.end}",
                                              have, extra=have), chosen)
 
