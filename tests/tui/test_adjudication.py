@@ -230,3 +230,52 @@ def test_edit_keeps_both_analysts_notes_and_shows_them(tmp_path: Path) -> None:
         assert gold_notes(gold, "alpha")["edited"] == merged + " settled"
 
     drive(app, scenario)
+
+
+def test_the_disputed_span_is_in_view_in_both_layers_at_a_small_size(tmp_path: Path) -> None:
+    """Deep in a long policy, each layer scrolls so the disputed clause starts a few lines from the
+    top, its context above it; the clause was below the fold at 120x40 and smaller."""
+    from reviewer.tui.app import ReviewerApp, Workspace
+    from reviewer.tui.screens.adjudication import LEAD, Layer
+    from tests.cli.adjudication_support import write_set
+
+    filler = " ".join(f"Clause {n} of this policy says something about how we look after your data." for n in range(60))
+    clause = "We sell ZEBRA-BROKERS your browsing history."
+    text = f"{filler} {clause} {filler}\n"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "long.txt").write_text(text, encoding="utf-8")
+    a = write_set(tmp_path / "A", {"long": text}, [("long", "a1", clause, ("third-party-sharing",), 0)])
+    b = write_set(tmp_path / "B", {"long": text}, [("long", "b1", "Clause 0 of this policy", ("other",), 0)])
+    documents, errors = load_documents([docs])
+    assert not errors
+    app = ReviewerApp(Workspace(session=Session(AnnotationStore.open(a), documents), open_ids=["long"],
+                                check_every=3600.0))
+
+    def shown() -> bool:
+        return screen_text(app).count("ZEBRA-BROKERS") == 2   # once in A's layer, once in B's
+
+    def context_above() -> bool:
+        """A's clause starts LEAD lines below the top of A's layer (one more: a word wrapped early)."""
+        lines = screen_text(app).splitlines()
+        top = next(n for n, line in enumerate(lines) if "A (A):" in line)
+        first = next(n for n, line in enumerate(lines) if "ZEBRA-BROKERS" in line or "We sell" in line)
+        return LEAD <= first - top - 1 <= LEAD + 1
+
+    async def scenario(pilot) -> None:
+        screen = await open_from_palette(pilot, app, a, b, tmp_path / "gold")
+        assert screen.current().kind == "only_b"             # B's clause 0, at the top: not scrolled
+        await until(pilot, lambda: "Clause 0 of" in screen_text(app), "B's clause in view")
+        assert all(layer.scroll_y == 0 for layer in screen.query(Layer))
+        await pilot.press("down")
+        assert screen.current().kind == "only_a" and screen.current().start == text.index(clause)
+        await until(pilot, shown, "the clause in view in both layers")
+        assert context_above()
+        await pilot.resize_terminal(100, 24)                 # smaller still: scrolled again
+        await until(pilot, shown, "the clause in view after a resize")
+        await pilot.press("up")
+        await until(pilot, lambda: all(layer.scroll_y == 0 for layer in screen.query(Layer)), "back at the top")
+        await pilot.press("down")
+        await until(pilot, shown, "the clause in view again")
+
+    drive(app, scenario, size=(100, 30))

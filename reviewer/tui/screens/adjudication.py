@@ -3,7 +3,8 @@
 Left, the queue of open disagreements, worst first (``reviewer.adjudication``: missing annotations,
 then category differences, then boundary differences). Right, the document around the highlighted
 one twice, A's layer above and B's below: the disputed span in that side's colour, the side's other
-annotations nearby underlined, so each layer reads as that analyst tagged the passage.
+annotations nearby underlined, so each layer reads as that analyst tagged the passage. Each layer
+is scrolled so the disputed text starts a few lines from its top, whatever the terminal's size.
 Keys: ``a`` take A, ``b`` take B, ``t`` take both, ``n`` take neither, ``e`` edit (choose the
 categories for the span both cover, then its note: both analysts' notes merged, ready to change).
 Each decision is written to gold at once (``reviewer.gold``, all or nothing, under gold's write
@@ -21,7 +22,7 @@ from typing import Mapping, Sequence
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -40,6 +41,7 @@ from reviewer.tui.screens.note_editor import NoteEditor
 from reviewer.tui.widgets.key_footer import KeyFooter
 
 CONTEXT = 800  # characters shown either side of the disagreement
+LEAD = 3       # lines of context kept in view above the disputed span
 LABELS = {"only_a": "only A", "only_b": "only B", "category": "category", "span": "boundary"}
 
 
@@ -48,6 +50,34 @@ class Decision:
     disagreement: Disagreement
     change: gold.Change
     provenance: str
+
+
+class Layer(VerticalScroll, can_focus=False):
+    """One side's layer: the excerpt, scrolled so the disputed span starts ``LEAD`` lines from the
+    top (the context above it a scroll away), at any size; re-scrolled when the pane is resized."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, classes="adj-layer")
+        self.before = Content("")   # the excerpt up to the disputed span
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(""), classes="adj-text")
+
+    def show(self, content: Content, before: Content | None = None) -> None:
+        """Show ``content``; ``before``: its part above the disputed span (None: from the top)."""
+        self.before = before or Content("")
+        self.query_one(Static).update(content)
+        self.call_after_refresh(self.keep_in_view)
+
+    def keep_in_view(self) -> None:
+        width = self.query_one(Static).content_region.width
+        if width <= 0:
+            return
+        line = len(self.before.wrap(width)) - 1 if self.before else 0
+        self.scroll_to(y=max(0, line - LEAD), animate=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.keep_in_view)
 
 
 class AdjudicationScreen(Screen[None]):
@@ -92,8 +122,8 @@ class AdjudicationScreen(Screen[None]):
         with Horizontal(id="adj-body"):
             yield OptionList(id="adj-queue")
             with Vertical(id="adj-layers"):
-                yield Static(Content(""), id="adj-a", classes="adj-layer")
-                yield Static(Content(""), id="adj-b", classes="adj-layer")
+                yield Layer(id="adj-a")
+                yield Layer(id="adj-b")
         yield Static(Content(""), id="adj-status")
         yield KeyFooter()
 
@@ -134,16 +164,24 @@ class AdjudicationScreen(Screen[None]):
     def _show(self) -> None:
         d = self.current()
         for side, which in (("a", 0), ("b", 1)):
-            widget = self.query_one(f"#adj-{side}", Static)
+            widget = self.query_one(f"#adj-{side}", Layer)
             if d is None:
                 widget.border_title = Content(self.names[which])
-                widget.update(Content("Nothing left to decide." if not self.queue else ""))
+                widget.show(Content("Nothing left to decide." if not self.queue else ""))
                 continue
             ann = d.a if side == "a" else d.b
             cats = ", ".join(self.taxonomy.name(c) for c in ann.categories) if ann else ""
             title = f"{side.upper()} ({self.names[which]}): " + (cats or "(no category)" if ann else "nothing here")
             widget.border_title = Content(one_line(title, 80))
-            widget.update(self._excerpt(d, ann, side))
+            excerpt = self._excerpt(d, ann, side)
+            widget.show(excerpt, excerpt[:self._lead_in(d)])
+
+    def _lead_in(self, d: Disagreement) -> int:
+        """Where the disputed span starts in ``_excerpt``'s content (the same in both layers)."""
+        if d.document not in self.documents:
+            return 0
+        lo = max(0, d.start - CONTEXT)
+        return d.start - lo + (1 if lo else 0)   # visible() keeps lengths; 1: the leading ellipsis
 
     def _excerpt(self, d: Disagreement, ann: Annotation | None, side: str) -> Content:
         doc = self.documents.get(d.document)
