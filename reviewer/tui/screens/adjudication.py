@@ -275,8 +275,8 @@ class AdjudicationScreen(Screen[None]):
             def written(text: str | None) -> None:
                 # Discard leaves the note as it was: both analysts' notes, never nothing
                 self.action_decide("edited", slugs, note if text is None else text)
-            self.app.push_screen(NoteEditor(note, f"Gold note for {d.document} {d.start}-{d.end} "
-                                                  "(ctrl+s writes the decision)"), written)
+            self.app.push_screen(NoteEditor(note, f"ctrl+s writes the gold note: {d.document} {d.start}-{d.end}"),
+                                 written)
         self.app.push_screen(CategoryChooser(self.taxonomy, f"Categories for {d.document} {d.start}-{d.end}",
                                              have, extra=have), chosen)
 
