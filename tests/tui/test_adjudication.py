@@ -279,3 +279,28 @@ def test_the_disputed_span_is_in_view_in_both_layers_at_a_small_size(tmp_path: P
         await until(pilot, shown, "the clause in view again")
 
     drive(app, scenario, size=(100, 30))
+
+
+def test_the_queue_stops_at_its_ends_and_shows_the_position(tmp_path: Path) -> None:
+    """Up at the first row stays there (it used to wrap to the last, so ``home up up a`` decided the
+    wrong row), down at the last too; the queue's title says which row of how many."""
+    app, a, b, gold = make_team_app(tmp_path)
+
+    async def scenario(pilot) -> None:
+        screen = await open_from_palette(pilot, app, a, b, gold)
+        queue = screen.query_one("#adj-queue")
+        first, last = screen.queue[0], screen.queue[-1]
+        await pilot.press("home", "up", "up")
+        await pilot.pause()
+        assert screen.current() == first and "1 of 4" in screen_text(app)
+        await pilot.press("end", "down", "down")
+        await pilot.pause()
+        assert screen.current() == last and str(queue.border_title) == "4 of 4"
+        await pilot.press("home", "up", "a")   # take A on the first row (only B: refused), not on the last
+        await pilot.pause()
+        assert "A has no annotation here" in screen_text(app)
+        assert all(r[2] != "a" for r in gold_rows(gold, "alpha"))
+        await pilot.press("b")
+        await until(pilot, lambda: "3 of 3" not in screen_text(app) and "1 of 3" in screen_text(app), "1 of 3")
+
+    drive(app, scenario)

@@ -52,6 +52,19 @@ class Decision:
     provenance: str
 
 
+class Queue(OptionList):
+    """The queue of disagreements: up at the first row and down at the last stay there (Textual's
+    OptionList wraps round, so ``home up a`` would decide the last row). Its title is the position."""
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted is None or self.highlighted > 0:
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+
+
 class Layer(VerticalScroll, can_focus=False):
     """One side's layer: the excerpt, scrolled so the disputed span starts ``LEAD`` lines from the
     top (the context above it a scroll away), at any size; re-scrolled when the pane is resized."""
@@ -120,7 +133,7 @@ class AdjudicationScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="adj-progress")
         with Horizontal(id="adj-body"):
-            yield OptionList(id="adj-queue")
+            yield Queue(id="adj-queue")
             with Vertical(id="adj-layers"):
                 yield Layer(id="adj-a")
                 yield Layer(id="adj-b")
@@ -129,7 +142,7 @@ class AdjudicationScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._fill()
-        self.set_focus(self.query_one("#adj-queue", OptionList))
+        self.set_focus(self.query_one("#adj-queue", Queue))
 
     @property
     def progress(self) -> Progress:
@@ -137,7 +150,7 @@ class AdjudicationScreen(Screen[None]):
 
     def _fill(self, keep: int = 0) -> None:
         self.queue = [d for d in self.all if d.key not in self.decided]
-        queue = self.query_one("#adj-queue", OptionList)
+        queue = self.query_one("#adj-queue", Queue)
         queue.clear_options()
         queue.add_options([self._option(d) for d in self.queue])
         if self.queue:
@@ -156,13 +169,16 @@ class AdjudicationScreen(Screen[None]):
         self.query_one("#adj-progress", Static).update(Content(one_line(text, 300)))
 
     def current(self) -> Disagreement | None:
-        index = self.query_one("#adj-queue", OptionList).highlighted
+        index = self.query_one("#adj-queue", Queue).highlighted
         if index is None or not 0 <= index < len(self.queue):
             return None
         return self.queue[index]
 
     def _show(self) -> None:
         d = self.current()
+        queue = self.query_one("#adj-queue", Queue)
+        at = queue.highlighted
+        queue.border_title = Content(f"{at + 1} of {len(self.queue)}" if d is not None and at is not None else "")
         for side, which in (("a", 0), ("b", 1)):
             widget = self.query_one(f"#adj-{side}", Layer)
             if d is None:
