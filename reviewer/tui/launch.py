@@ -58,7 +58,8 @@ def prepare(paths: Sequence[str | Path], set_path: str | Path, theme: str | None
     workspace = Workspace(session=session, open_ids=open_ids,
                           theme=theme or (kept.theme if kept else None) or settings.theme, keys=keymap,
                           warnings=warnings, read_only_reason=reason, suggestions=settings.suggestions,
-                          start_with_coverage=len(documents) > 4, remember=store.root, restore=kept)
+                          start_with_coverage=len(documents) > 4, remember=store.root, restore=kept,
+                          keys_source=settings.source)
     return workspace, held
 
 

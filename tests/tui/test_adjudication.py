@@ -304,3 +304,20 @@ def test_the_queue_stops_at_its_ends_and_shows_the_position(tmp_path: Path) -> N
         await until(pilot, lambda: "3 of 3" not in screen_text(app) and "1 of 3" in screen_text(app), "1 of 3")
 
     drive(app, scenario)
+
+
+def test_typing_in_the_dialog_completes_the_prefilled_folder(tmp_path: Path) -> None:
+    """Set B is offered as the folder beside A ('.../'): typing a name goes on after it, as in a
+    shell, instead of replacing it (the field selected its text when focused)."""
+    app, a, b, gold = make_team_app(tmp_path)
+
+    async def scenario(pilot) -> None:
+        await from_palette(pilot, "Adjudicate")
+        await until(pilot, lambda: isinstance(app.screen, AdjudicateDialog), "the dialog")
+        field = app.screen.query_one("#adj-path-1", Input)
+        prefilled = field.value
+        assert prefilled.endswith("/")
+        await pilot.press(*"setB")
+        assert field.value == prefilled + "setB"
+
+    drive(app, scenario)

@@ -88,7 +88,8 @@ class AdjudicateDialog(ModalScreen[tuple[str, str, str] | None]):
             for n, (label, value) in enumerate(zip(("Set A", "Set B", "Gold set (created when missing)"),
                                                    self.values)):
                 yield Label(Content(label), classes="export-heading")
-                yield Input(value, id=f"adj-path-{n}")
+                # a folder to complete, not to replace: typing goes on after it
+                yield Input(value, id=f"adj-path-{n}", select_on_focus=False)
             yield Label(Content(""), id="adj-path-status", classes="dialog-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Adjudicate"), id="adjudicate", variant="primary", compact=True)

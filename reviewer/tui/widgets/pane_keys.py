@@ -67,7 +67,8 @@ PANE_BINDINGS: list[BindingType] = [
     # priority: handled as the key is read, so the field has the focus before the query's first letter
     Binding("slash", "search", "Find", id="pane.search", priority=True,
             tooltip="Search this document (literal, any case)"),
-    Binding("n", "match(1)", "Next match", show=False, id="pane.next_match", tooltip="Go to the next search match"),
+    Binding("n", "match(1)", "Next match", show=False, id="pane.next_match",
+            tooltip="Go to the next search match after the caret (wraps)"),
     Binding("N", "match(-1)", "Previous match", show=False, id="pane.previous_match",
-            tooltip="Go to the previous search match"),
+            tooltip="Go to the previous search match before the caret (wraps)"),
 ]
