@@ -1,8 +1,7 @@
 """The annotation store: one TOML file per document in a set folder, read leniently, written atomically.
 
 The file format is a contract other tools rely on (see docs/file-format.md). Loading never
-rewrites a file; a malformed file is reported (naming file, line and column) and left untouched.
-"""
+rewrites a file; a malformed file is reported (naming file, line and column) and left untouched."""
 
 from __future__ import annotations
 
@@ -29,6 +28,7 @@ from reviewer.errors import StoreError
 from reviewer.safeio import describe, read_regular, read_regular_stat
 from reviewer.taxonomy import Taxonomy, taxonomy_for_set
 from reviewer.tomlsplice import Layout, Spliced, cut, splice
+from reviewer.values import same_value
 
 SCHEMA = 1
 CONTEXT = 32
@@ -359,7 +359,7 @@ def render_annotation(ann: Annotation) -> str:
         back = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         raise ValueError("not a block") from None
-    if back != {"annotation": [table]}:
+    if not same_value(back, {"annotation": [table]}):   # nan != nan: == would refuse every nan
         raise ValueError("not a block")
     return text
 

@@ -294,31 +294,46 @@ def _whole(texts: list[str], parsed: list[dict[str, Any] | None]) -> bool:
 def _respliced(old: str, rendered: str, name: str, key: Hashable, record: Any,
                parse_record: Callable[[dict[str, Any]], tuple[Hashable, Any]]) -> str | None:
     """``rendered`` (the record's new block) written over its ``old`` block line by line: a
-    statement whose value is unchanged keeps its exact lines and the comments around it; changed
-    ones are replaced in place, new ones added after the last. None when it cannot be done safely."""
-    before, after = _statements(old), _statements(rendered)
+    statement whose value is unchanged keeps its exact lines and the comments around it (an inline
+    table or a dotted key too); a changed one is replaced in place, keeping its trailing comment;
+    new ones go where the renderer puts them. None when it cannot be done safely (a table value
+    changed, say): the caller writes the block whole."""
+    before = _statements(old)
+    parts = lines_of(rendered)
+    sub = next((i for i in range(1, len(parts)) if is_header(parts[i])), len(parts))
+    after = _statements("".join(parts[:sub]))   # its statements; the tables after them have no line of their own
     if before is None or after is None:
+        return None
+    try:
+        wanted = tomllib.loads(rendered)[name][0]
+    except Exception:  # noqa: BLE001
         return None
     header, old_items, tail = before
     eol = "\r\n" if header.endswith("\r\n") else "\n"
-    new_items = {k: (text, value) for k, text, value in after[1]}
-    order = {k: i for i, k in enumerate(new_items)}   # the renderer's order of keys
+    lines = {k: text for k, text, _ in after[1]}
+    order = {k: i for i, k in enumerate(wanted)}   # the renderer's order of keys
     kept: list[tuple[str, str]] = []
+    replaced: list[tuple[int, str]] = []
     for k, text, value in old_items:
-        if k in new_items:
-            new_text, new_value = new_items[k]
-            if not same_value(new_value, value):
-                text = _lead_of(text) + new_text
-            kept.append((k, text if text.endswith("\n") else text + eol))
+        if k not in wanted:
+            continue
+        if not same_value(wanted[k], value):
+            if k not in lines:
+                return None   # a table's value changed: it has no line to put here
+            replaced.append((len(kept), text if text.endswith("\n") else text + eol))
+            text = _lead_of(text) + _with_comment(lines[k], text)
+        kept.append((k, text if text.endswith("\n") else text + eol))
     had = {k for k, _, _ in old_items}
-    added = {k: text for k, (text, _) in new_items.items() if k not in had}
+    added = {k: lines.get(k) for k in wanted if k not in had}
 
     def block(keys: Iterable[str]) -> str | None:
         items = list(kept)
-        for k in added:
+        for k, text in added.items():
             if k in keys:   # before the first kept key the renderer writes after it
-                at = next((i for i, (o, _) in enumerate(items) if order[o] > order[k]), len(items))
-                items.insert(at, (k, added[k]))
+                if text is None:
+                    return None   # a new table value: no line of its own
+                at = next((i for i, (o, _) in enumerate(items) if order.get(o, 0) > order[k]), len(items))
+                items.insert(at, (k, text))
         text = header + "".join(t for _, t in items) + tail
         try:
             parsed = tomllib.loads(text)
@@ -331,10 +346,31 @@ def _respliced(old: str, rendered: str, name: str, key: Hashable, record: Any,
     needed = set(added)
     if block(needed) is None:
         return None
+    for at, old_text in replaced:   # the old line reads the same (the renderer wrote its date-time in UTC)
+        new = kept[at]
+        kept[at] = (new[0], old_text)
+        if block(needed) is None:
+            kept[at] = new
     for k in list(added):   # a key the old block lacked and the record reads the same without
         if block(needed - {k}) is not None:
             needed.discard(k)
     return block(needed)
+
+
+def _with_comment(new: str, old: str) -> str:
+    """``new`` (one statement line) with the comment that ended ``old``'s last line, if any."""
+    last = lines_of(old)[-1] if old else ""
+    if "#" not in last or new.count("\n") > 1:
+        return new
+    body = last.rstrip("\r\n")
+    for at in [i for i, c in enumerate(body) if c == "#"]:
+        try:
+            if tomllib.loads(body[:at]) == tomllib.loads(body):
+                gap = body[:at][len(body[:at].rstrip()):] or "  "
+                return new.rstrip("\r\n") + gap + body[at:] + new[len(new.rstrip("\r\n")):]
+        except Exception:  # noqa: BLE001 - that # is inside a value: try the next
+            continue
+    return new
 
 
 def _lead_of(text: str) -> str:
