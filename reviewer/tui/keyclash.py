@@ -54,6 +54,10 @@ def chains(classes: Iterable[type[DOMNode]]) -> list[tuple[str, list[Binding]]]:
     by_name = {c.__name__: c for c in classes}
     app = [c for c in classes if not issubclass(c, Screen) and c.__module__ == "reviewer.tui.app"]
     app_bindings = [b for c in app for b in _own_bindings(c)]
+    # Textual binds the command palette's key at run time, not in BINDINGS: it is taken all the same
+    if not any(b.action.endswith("command_palette") for b in app_bindings):
+        app_bindings += [Binding(getattr(c, "COMMAND_PALETTE_BINDING", "ctrl+p"), "command_palette",
+                                 "Command palette") for c in app[:1] if getattr(c, "ENABLE_COMMAND_PALETTE", False)]
     found: list[tuple[str, list[Binding]]] = [("App", app_bindings)]
     for cls in classes:
         if not issubclass(cls, Screen):

@@ -69,7 +69,8 @@ def test_a_remap_onto_a_key_of_a_hosted_widget_or_the_app_is_refused() -> None:
     classes = binding_classes()
     for keymap, other in (({"workspace.tag_picker": "j"}, "pane.next"),      # the focused pane's key
                           ({"pane.search": "q"}, "app.quit"),                 # the app's key, under the pane
-                          ({"workspace.save": "ctrl+q"}, "quit")):            # Textual's own quit
+                          ({"workspace.save": "ctrl+q"}, "quit"),             # Textual's own quit
+                          ({"workspace.tag_picker": "ctrl+p"}, "command_palette")):   # bound at run time
         accepted, warnings = refuse_clashes(keymap, classes, "/cfg/config.toml")
         assert accepted == {} and len(warnings) == 1, (keymap, warnings)
         assert other in warnings[0] and "/cfg/config.toml" in warnings[0]
