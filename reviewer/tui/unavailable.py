@@ -71,6 +71,12 @@ def reason(app: Any, node: DOMNode, action: str, parameters: tuple[object, ...])
     if kind == "PolicyPane":
         said = PANE.get(action)
         return said(node) if said else None
+    if kind == "HistoryScreen" and action == "carry":
+        if getattr(node, "steps", None) is None:
+            return "The versions are still being read"
+        return _read_only(app, app.screen) or "This policy's annotations cannot be written now"
+    if kind == "HistoryScreen" and action in ("compare", "mark"):
+        return "The versions are still being read"
     if kind == "ReviewPanel" and action == "act" and parameters:
         what = str(parameters[0])
         if what in ("reattach", "orphan"):

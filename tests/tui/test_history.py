@@ -340,3 +340,25 @@ def test_two_versions_chosen_with_space_are_compared(seeds: Path, versioned_set:
         assert history.marked is None
 
     drive(app, scenario)
+
+
+def test_carry_in_a_read_only_session_says_why(seeds: Path, versioned_set: Path) -> None:
+    """c is greyed in the history of a read-only session; pressed, it says why instead of nothing."""
+    from tests.apps import notifications
+    from tests.tui.conftest import until as wait_until
+
+    app = _app(seeds, versioned_set, [VERSIONED, "picker-top"])
+    app.session.read_only = True
+    app.workspace.read_only_reason = "held elsewhere (test). Opened read-only: nothing will be written."
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("H")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HistoryScreen"
+                         and app.screen.steps is not None, "the history")
+        await pilot.press("up", "c")
+        await wait_until(pilot, lambda: any(n.startswith("Read-only") and "held elsewhere (test)" in n
+                                       for n in notifications(app, severity="warning")), "c explained")
+        assert type(app.screen).__name__ == "HistoryScreen"
+
+    drive(app, scenario)
