@@ -44,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD
     for w in plan.warnings:
         warn(w)
+    if plan.statuses.get("fuzzy"):
+        n = plan.statuses["fuzzy"]
+        warn(f"{args.file}: {n} annotation{'s' if n != 1 else ''} placed approximately (fuzzy): the quote in the "
+             "file differs from the document's text, and the set now holds the document's wording there")
     for u in plan.unplaced:
         warn(f"{args.file}: annotation {u.annotation.id!r} of document {u.document!r} could not be placed "
              f"({u.reason}); kept as in the file, so the set lists it as orphaned")

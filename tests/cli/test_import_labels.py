@@ -163,3 +163,19 @@ def test_map_labels_counts_per_annotation_and_dedupes() -> None:
     report = map_labels(data, LabelMapper(DEFAULT_TAXONOMY))
     assert [a.categories for a in doc.annotations] == [("other", "Zz"), ("Zz",)]
     assert report.unmapped == {"Zz": 2} and report.mapped == {"Other": "other"}
+
+
+def test_an_import_placed_approximately_says_so(tmp_path: Path) -> None:
+    """A quote the document words differently is placed (fuzzy) and stored in the document's
+    wording: the import says so rather than reporting a plain 'added'."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "pol.txt").write_text(TEXT, encoding="utf-8")
+    quote = "We keep it for two years"          # the document says "for a year"
+    row = {"document": "pol", "id": "k", "start": 50, "end": 50 + len(quote), "quote": quote,
+           "categories": ["data-retention"]}
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    proc = run("import", str(src), "--annotations", str(tmp_path / "set"), "--documents", str(docs))
+    assert proc.returncode == 0, proc.stderr
+    assert "1 annotation placed approximately (fuzzy)" in proc.stderr
