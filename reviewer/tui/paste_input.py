@@ -66,6 +66,10 @@ class PasteSafeParser(XTermParser):
                 data = yield from self._inside(data)
 
     def tick(self) -> Iterable[Message]:
+        if self._pasting is None and self._held:   # nothing came after "ESC [": it was a key (alt+[)
+            held, self._held = self._held, ""
+            yield from super().feed(held)
+            self._gave_escape = False
         for message in super().tick():
             self._gave_escape = False   # XTermParser gave its escape out: it was the key
             yield message

@@ -62,3 +62,21 @@ def test_a_lone_escape_is_still_the_escape_key() -> None:
         keys = [m for m in parser.tick() if isinstance(m, events.Key)]
         time.sleep(0.01)
     assert [k.key for k in keys] == ["escape"]
+
+
+def test_a_key_that_looks_like_the_start_of_a_paste_is_given_at_the_next_tick(monkeypatch) -> None:
+    """alt+[ sends ESC [, which is also how a paste's start marker begins: held for one read to
+    see whether a paste follows, it is a key once the driver's ticks find nothing more (the clock
+    is moved on by hand: Textual's parser gives an unfinished sequence out after its timeout)."""
+    import textual._parser as textual_parser
+
+    now = [1000.0]
+    monkeypatch.setattr(textual_parser, "get_time", lambda: now[0])
+    parser = PasteSafeParser()
+    got = list(parser.feed("\x1b["))
+    got += list(parser.tick())
+    now[0] += 10.0
+    got += list(parser.tick())
+    keys = [m.key for m in got if isinstance(m, events.Key)]
+    assert keys and keys[-1] in ("alt+left_square_bracket", "escape", "left_square_bracket"), keys
+    assert not [m for m in got if isinstance(m, events.Paste)]
