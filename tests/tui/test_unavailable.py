@@ -81,3 +81,18 @@ def test_a_read_only_set_says_why_tag_note_and_delete_do_nothing(make_app, demo_
         assert on_disk(demo_set, DOC_A) == before
 
     drive(app, scenario)
+
+
+def test_save_in_a_read_only_set_says_read_only(make_app, demo_set: Path) -> None:
+    """ctrl+s said "Saved: nothing waiting" in a read-only session; it says why nothing is written."""
+    before = on_disk(demo_set, DOC_A)
+    app = make_app([DOC_A, DOC_B], read_only=True)
+
+    async def scenario(pilot) -> None:
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: any(n.startswith("Read-only") for n in notifications(app, severity="warning")),
+                    "ctrl+s explained")
+        assert not [n for n in notifications(app) if "Nothing waiting" in n]
+        assert on_disk(demo_set, DOC_A) == before
+
+    drive(app, scenario)

@@ -166,10 +166,14 @@ class ClauseLookup:
         if event.panel.source is None:
             return
         doc_id, (start, end) = event.panel.source
+        if self.session.read_only:
+            self.host.app.notify("Read-only: nothing can be tagged in this set", severity="warning", timeout=4)
+            return
         source = self._source_annotation(doc_id, start, end)
         if source is None or not source.categories:
-            self.host.app.notify("The current clause has no annotation whose categories could be applied",
-                                 severity="warning", timeout=4)
+            why = ("its annotation has no category (only a note)" if source is not None
+                   else "it has no annotation")
+            self.host.app.notify(f"Nothing to apply from the current clause: {why}", severity="warning", timeout=4)
             return
         changed = 0
         names = ", ".join(self.taxonomy.name(c) for c in source.categories)

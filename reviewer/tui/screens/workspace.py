@@ -350,6 +350,10 @@ class WorkspaceScreen(Screen[None]):
         s = self.session
         for doc_id in sorted(s.pending | {f.document.id for f in self.frames}):
             self.report(s.check_external(doc_id))
+        if s.read_only:   # what others wrote is shown (above); this session writes nothing
+            self.app.notify("Read-only: this session writes nothing (the set is open elsewhere, or was refused)",
+                            severity="warning", timeout=5)
+            return
         outcomes = s.save()
         for outcome in outcomes:
             self.report(outcome)
