@@ -105,9 +105,13 @@ def read(root: Path | str, documents: Iterable[str]) -> GoldState:
 
 
 def update(root: Path | str, change: Change, sources: Mapping[str, tuple[str, str]],
-           template: Path | str | None = None) -> list[Path]:
+           template: Path | str | None = None, versions: Mapping[str, str] | None = None) -> list[Path]:
     """Apply ``change`` to gold, all or nothing. ``sources``: document id -> (file name, sha256) for a
-    document gold has no file for yet; ``template``: the set whose taxonomy a new gold set takes."""
+    document gold has no file for yet; ``template``: the set whose taxonomy a new gold set takes;
+    ``versions``: document id -> the version of a versioned policy the decisions' offsets refer to
+    (a new file records it; a file anchored to another version is refused: never two versions'
+    offsets under one header)."""
+    versions = versions or {}
     root = Path(root)
     if not change:
         return []
@@ -120,7 +124,13 @@ def update(root: Path | str, change: Change, sources: Mapping[str, tuple[str, st
             af = store.load(doc) if store is not None else None
             if af is None:
                 source, sha = sources.get(doc, ("", ""))
-                af = AnnotationFile(doc, source, sha)
+                af = AnnotationFile(doc, source, sha, version=versions.get(doc, ""))
+            elif af.annotations and af.version and versions.get(doc) and af.version != versions[doc]:
+                raise StoreError(root / f"{doc}.toml", f"gold's file is anchored to version {af.version}, these "
+                                 f"decisions to {versions[doc]}: adjudicate at {af.version} (PATH@{af.version}) or "
+                                 "carry gold there first; nothing was written")
+            elif not af.annotations and doc in versions:
+                af.version, af.source, af.sha256 = versions[doc], *sources.get(doc, (af.source, af.sha256))
             gone = change.remove.get(doc, set())
             added = change.add.get(doc, [])
             replaced = {a.id for a in added}

@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
         labels = side_labels((store_a.meta.annotator, args.set_a), (store_b.meta.annotator, args.set_b))
         to_add = agreed_to_add(result.agreed, state.annotations, labels)
         sources = {d.id: (d.path.name, d.sha256) for d in documents}
-        gold.update(gold_root, gold.Change(add=to_add), sources, template=store_a.root)
+        gold.update(gold_root, gold.Change(add=to_add), sources, template=store_a.root,
+                    versions={d.id: d.version for d in documents if d.version})
     except ReviewerError as exc:
         error(exc)
         return EXIT_BAD

@@ -122,3 +122,20 @@ def test_a_folder_without_set_toml_keeps_the_files_it_holds(tmp_path: Path) -> N
     gold.update(root, gold.Change(add={"p": [Annotation.create(TEXT, 0, 16, ("ads",), id="n")]}), {})
     assert [a.id for a in gold.read(root, ["p"]).annotations["p"]] == ["n", "k"]
     assert "# decided in meeting 3" in (root / "p.toml").read_text(encoding="utf-8")
+
+
+def test_gold_records_the_version_and_refuses_decisions_at_another(tmp_path: Path) -> None:
+    """A gold file of a versioned policy records the version its offsets refer to; a decision made
+    at another version is refused, naming both, and nothing is written (no file mixes versions)."""
+    root = tmp_path / "gold"
+    first = gold.Change(add={"p": [Annotation.create(TEXT, 0, 16, ("other",), id="k")]})
+    gold.update(root, first, {"p": ("v1.md", "abc")}, versions={"p": "2025-01-01T00:00:00Z"})
+    store = AnnotationStore.open(root, create=False)
+    assert store.load("p").version == "2025-01-01T00:00:00Z"
+    before = (root / "p.toml").read_bytes()
+    later = gold.Change(add={"p": [Annotation.create(TEXT, 17, 31, ("other",), id="m")]})
+    with pytest.raises(StoreError, match="anchored to version 2025-01-01T00:00:00Z.*2026-01-01T00:00:00Z"):
+        gold.update(root, later, {"p": ("v2.md", "def")}, versions={"p": "2026-01-01T00:00:00Z"})
+    assert (root / "p.toml").read_bytes() == before
+    gold.update(root, later, {"p": ("v1.md", "abc")}, versions={"p": "2025-01-01T00:00:00Z"})
+    assert [a.id for a in store.load("p").annotations] == ["k", "m"]

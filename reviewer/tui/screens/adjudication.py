@@ -275,7 +275,8 @@ class AdjudicationScreen(Screen[None]):
     def _write(self, change: gold.Change, document: str) -> None:
         doc = self.documents.get(document)
         sources = {document: (doc.path.name, doc.sha256)} if doc is not None else {}
-        gold.update(self.gold_root, change, sources, template=self.template)
+        gold.update(self.gold_root, change, sources, template=self.template,
+                    versions={document: doc.version} if doc is not None and doc.version else None)
 
     def action_edit(self) -> None:
         d = self.current()
