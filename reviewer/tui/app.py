@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.binding import Binding
+from textual.widgets import Input
 from textual.worker import Worker
 
 from reviewer.safetext import visible
@@ -119,6 +120,13 @@ class ReviewerApp(App[None]):
             self.stylesheet.set_variables(self.get_css_variables())
             return
         super().refresh_css(animate)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A paste into a one-line field (search, lookup, filters, paths) keeps all its lines,
+        joined by spaces: Textual's ``Input`` keeps the first line only and drops the rest."""
+        if isinstance(event, events.Paste) and isinstance(self.focused, Input) and "\n" in event.text.strip("\r\n"):
+            event.text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self._styled = True

@@ -80,3 +80,20 @@ def test_a_key_that_looks_like_the_start_of_a_paste_is_given_at_the_next_tick(mo
     keys = [m.key for m in got if isinstance(m, events.Key)]
     assert keys and keys[-1] in ("alt+left_square_bracket", "escape", "left_square_bracket"), keys
     assert not [m for m in got if isinstance(m, events.Paste)]
+
+
+def test_a_multi_line_paste_into_a_one_line_field_keeps_every_line(make_app) -> None:
+    """Textual's Input keeps a paste's first line and drops the rest without a word; the app joins
+    the lines with spaces, so a sentence copied across a line break is searched whole."""
+    from tests.tui.conftest import drive, until
+
+    app = make_app(["picker-top", "picky-assist"])
+
+    async def scenario(pilot) -> None:
+        await pilot.press("slash")
+        bar = app.screen.active.search_bar
+        await until(pilot, lambda: app.focused is bar, "the search field")
+        app.post_message(events.Paste("We reserve the right\nto update\r\n"))
+        await until(pilot, lambda: bar.value == "We reserve the right to update", f"the whole paste ({bar.value!r})")
+
+    drive(app, scenario)
