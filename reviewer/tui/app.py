@@ -12,15 +12,13 @@ from textual import events, on
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.binding import Binding
-from textual.widgets import Input
 from textual.worker import Worker
 
 from reviewer.safetext import visible
 from reviewer.session import Session
 from reviewer.tui import startgc, stylesheets, unavailable
 from reviewer.tui.commands import ActionCommands, help_rows
-from reviewer.tui.keyclash import real_clashes, refuse_clashes
-from reviewer.tui.keymap import binding_classes, key_problem
+from reviewer.tui.keyclash import checked_keymap, real_clashes
 from reviewer.tui.themes import register_themes
 from reviewer.tui.screens.workspace import WorkspaceScreen
 from reviewer.tui.workers import WorkerFailed, describe, forward_failure
@@ -122,10 +120,10 @@ class ReviewerApp(App[None]):
         super().refresh_css(animate)
 
     async def on_event(self, event: events.Event) -> None:
-        """A paste into a one-line field (search, lookup, filters, paths) keeps all its lines,
-        joined by spaces: Textual's ``Input`` keeps the first line only and drops the rest."""
-        if isinstance(event, events.Paste) and isinstance(self.focused, Input) and "\n" in event.text.strip("\r\n"):
-            event.text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        if isinstance(event, events.Paste):
+            from reviewer.tui.paste_input import fold_for_one_line
+
+            fold_for_one_line(event, self.focused)
         await super().on_event(event)
 
     def on_mount(self) -> None:
@@ -169,15 +167,7 @@ class ReviewerApp(App[None]):
         warning naming the settings file; the rest is Textual's keymap."""
         source = self.workspace.keys_source or _settings_file()
         where = f"{source}: " if source else ""
-        good: dict[str, str] = {}
-        for binding_id, value in keys.items():
-            problem = key_problem(value)
-            if problem:
-                warnings.append(f"{where}bad key in the [keys] settings: {binding_id} = {value!r} ({problem}); "
-                                "using its default")
-            else:
-                good[binding_id] = value
-        good, refused = refuse_clashes(good, binding_classes(), source)
+        good, refused = checked_keymap(keys, source)
         warnings.extend(refused)
         try:
             self.set_keymap(good)

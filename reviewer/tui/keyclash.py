@@ -117,6 +117,25 @@ def refuse_clashes(keymap: dict[str, str], classes: Iterable[type[DOMNode]],
             refused[ident] = warning
 
 
+def checked_keymap(keys: Mapping[str, str], source: Path | str | None) -> tuple[dict[str, str], list[str]]:
+    """The ``[keys]`` settings without unusable keys and without remaps that would take another
+    action's key, and a warning naming the settings file for each one refused."""
+    from reviewer.tui.keymap import binding_classes, key_problem
+
+    where = f"{source}: " if source else ""
+    good: dict[str, str] = {}
+    warnings: list[str] = []
+    for binding_id, value in keys.items():
+        problem = key_problem(value)
+        if problem:
+            warnings.append(f"{where}bad key in the [keys] settings: {binding_id} = {value!r} ({problem}); "
+                            "using its default")
+        else:
+            good[binding_id] = value
+    good, refused = refuse_clashes(good, binding_classes(), source)
+    return good, warnings + refused
+
+
 def real_clashes(clashed: Iterable[Binding], keymap: Mapping[str, str]) -> set[tuple[str, str, str]]:
     """(action that lost its key, the key, the remapped action(s) now on it) for each binding of a
     Textual clash report that really lost its key. Textual reports a remapped binding at one of its

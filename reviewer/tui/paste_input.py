@@ -150,4 +150,13 @@ class PasteSafeDriver(LinuxDriver):
                 pass
 
 
-__all__ = ["PasteSafeDriver", "PasteSafeParser"]
+def fold_for_one_line(paste: events.Paste, focused: object) -> None:
+    """A paste into a one-line field (search, lookup, filters, paths) keeps all its lines, joined
+    by spaces: Textual's ``Input`` keeps the first line only and drops the rest."""
+    from textual.widgets import Input
+
+    if isinstance(focused, Input) and "\n" in paste.text.strip("\r\n"):
+        paste.text = " ".join(line.strip() for line in paste.text.splitlines() if line.strip())
+
+
+__all__ = ["PasteSafeDriver", "PasteSafeParser", "fold_for_one_line"]
